@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from leadcrm import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("anmelden/", auth_views.LoginView.as_view(), name="login"),
+    path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("konto/", include("accounts.urls")),
+    path("benachrichtigungen/", include("notifications.urls")),
+    path("kontakte/", include("contacts.urls")),
+    path("aktivitaeten/", include("activities.urls")),
+    path("leads/", include("leads.urls")),
+    path("boards/", include("boards.urls")),
+    path("health/", views.health, name="health"),
+]

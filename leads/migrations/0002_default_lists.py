@@ -1,0 +1,13 @@
+from django.db import migrations
+
+from leads import defaults
+
+
+def forwards(apps, schema_editor):
+    defaults.load(apps)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("leads", "0001_initial")]
+
+    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

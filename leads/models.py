@@ -1,0 +1,679 @@
+"""Leads and their lists (seed 002 "Die Lead-Maske im Detail").
+
+A lead is an early-stage prospect captured with loose data (company name, contact name)
+that a rep qualifies, scores and eventually converts into a company, a person and an
+opportunity. Writes go through `leads/services.py`; reads through the querysets here and
+`leads/selectors.py`.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from phonenumber_field.modelfields import PhoneNumberField
+from simple_history.models import HistoricalRecords
+
+from activities.models import Activity
+from contacts.models import TERMINAL_PHASES, Company, LeadStatus, Person, RankedQuerySet
+
+
+class LeadSource(models.Model):
+    name = models.CharField(_("Name"), max_length=80, unique=True)
+    rank = models.PositiveSmallIntegerField(_("Rang"), default=0)
+    active = models.BooleanField(_("Aktiv"), default=True)
+
+    objects = RankedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Quelle")
+        verbose_name_plural = _("Quellen")
+        ordering = ["rank", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LeadType(models.Model):
+    name = models.CharField(_("Name"), max_length=80, unique=True)
+    description = models.CharField(_("Beschreibung"), max_length=300, blank=True)
+    rank = models.PositiveSmallIntegerField(_("Rang"), default=0)
+    active = models.BooleanField(_("Aktiv"), default=True)
+
+    objects = RankedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Typ")
+        verbose_name_plural = _("Typen")
+        ordering = ["rank", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Interest(models.Model):
+    name = models.CharField(_("Name"), max_length=80, unique=True)
+    rank = models.PositiveSmallIntegerField(_("Rang"), default=0)
+    active = models.BooleanField(_("Aktiv"), default=True)
+
+    objects = RankedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Interessensschwerpunkt")
+        verbose_name_plural = _("Interessensschwerpunkte")
+        ordering = ["rank", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ScoringCriterion(models.Model):
+    """One criterion of "Bewertung des Leadpotenzials" with its weight in the score.
+
+    The criterion whose `uses_source` is set takes its option from the lead's source
+    (one input, not two): its options each name the LeadSource they stand for.
+    """
+
+    name = models.CharField(_("Name"), max_length=80, unique=True)
+    description = models.CharField(_("Beschreibung"), max_length=300, blank=True)
+    weight = models.PositiveSmallIntegerField(
+        _("Gewichtung"), default=1, validators=[MaxValueValidator(100)]
+    )
+    uses_source = models.BooleanField(
+        _("Aus der Quelle des Leads"),
+        default=False,
+        help_text=_("Die Bewertung ergibt sich aus dem Feld „Quelle“ des Leads."),
+    )
+    rank = models.PositiveSmallIntegerField(_("Rang"), default=0)
+    active = models.BooleanField(_("Aktiv"), default=True)
+
+    objects = RankedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Bewertungskriterium")
+        verbose_name_plural = _("Bewertungskriterien")
+        ordering = ["rank", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["uses_source"], condition=Q(uses_source=True), name="criterion_one_source"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ScoringOption(models.Model):
+    criterion = models.ForeignKey(
+        ScoringCriterion,
+        on_delete=models.CASCADE,
+        related_name="options",
+        verbose_name=_("Kriterium"),
+    )
+    label = models.CharField(_("Bezeichnung"), max_length=80)
+    points = models.PositiveSmallIntegerField(
+        _("Punkte"), default=0, validators=[MaxValueValidator(100)]
+    )
+    source = models.OneToOneField(
+        LeadSource,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="scoring_option",
+        verbose_name=_("Quelle"),
+    )
+    rank = models.PositiveSmallIntegerField(_("Rang"), default=0)
+
+    class Meta:
+        verbose_name = _("Bewertungsoption")
+        verbose_name_plural = _("Bewertungsoptionen")
+        ordering = ["criterion__rank", "rank", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["criterion", "label"], name="option_label_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.points})"
+
+
+class Campaign(models.Model):
+    name = models.CharField(_("Name"), max_length=150, unique=True)
+    slug = models.SlugField(_("Kurzname"), max_length=80, unique=True)
+    description = models.TextField(_("Beschreibung"), blank=True, max_length=2000)
+    start_date = models.DateField(_("Beginn"), null=True, blank=True)
+    end_date = models.DateField(_("Ende"), null=True, blank=True)
+    active = models.BooleanField(_("Aktiv"), default=True)
+    web_form_enabled = models.BooleanField(_("Webformular aktiv"), default=False)
+    default_source = models.ForeignKey(
+        LeadSource,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Standardquelle"),
+    )
+    consent_text = models.TextField(_("Einwilligungstext"), blank=True, max_length=4000)
+    consent_version = models.CharField(
+        _("Version des Einwilligungstexts"), max_length=20, blank=True
+    )
+
+    objects = RankedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Kampagne")
+        verbose_name_plural = _("Kampagnen")
+        ordering = ["-start_date", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CaptureChannel(models.TextChoices):
+    MANUAL = "manual", _("Manuell")
+    WEB_FORM = "web_form", _("Webformular")
+    IMPORT = "import", _("Import")
+    EMAIL = "email", _("E-Mail")
+    PHONE = "phone", _("Telefon")
+    FAIR = "fair", _("Messe")
+
+
+class LeadQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(status__phase__in=TERMINAL_PHASES)
+
+    def terminal(self):
+        return self.filter(status__phase__in=TERMINAL_PHASES)
+
+    def active(self):
+        """Leads that are not merged into another one and not anonymised."""
+        return self.filter(merged_into__isnull=True)
+
+    def for_list(self):
+        return self.select_related("status", "source", "type", "follow_up_by", "customer")
+
+    def for_board(self):
+        return self.select_related("status", "follow_up_by")
+
+
+class Lead(models.Model):
+    number = models.CharField(_("Leadnummer"), max_length=20, unique=True, editable=False)
+
+    # Allgemeine Informationen
+    company_name = models.CharField(_("Unternehmen"), max_length=200, blank=True)
+    salutation = models.CharField(_("Anrede"), max_length=10, blank=True)
+    first_name = models.CharField(_("Vorname"), max_length=100, blank=True)
+    last_name = models.CharField(_("Nachname"), max_length=100, blank=True)
+    status = models.ForeignKey(
+        LeadStatus, on_delete=models.PROTECT, related_name="leads", verbose_name=_("Status")
+    )
+    source = models.ForeignKey(
+        LeadSource,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="leads",
+        verbose_name=_("Quelle"),
+    )
+    type = models.ForeignKey(
+        LeadType,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="leads",
+        verbose_name=_("Typ"),
+    )
+    campaign = models.ForeignKey(
+        Campaign,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="leads",
+        verbose_name=_("Kampagne"),
+    )
+
+    # Organisation und Zuständigkeiten
+    appointment_with = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="lead_appointments",
+        verbose_name=_("Termin mit"),
+    )
+    follow_up_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="leads_to_follow_up",
+        verbose_name=_("Nachbetreuung durch"),
+    )
+    follow_up_until = models.DateField(_("Nachbetreuung bis"), null=True, blank=True)
+    planned_start = models.DateTimeField(_("Termin von (geplant)"), null=True, blank=True)
+    planned_end = models.DateTimeField(_("Termin bis (geplant)"), null=True, blank=True)
+
+    # Detailinformationen
+    function = models.CharField(_("Funktion"), max_length=120, blank=True)
+    street = models.CharField(_("Straße"), max_length=200, blank=True)
+    postal_code = models.CharField(_("PLZ"), max_length=12, blank=True)
+    city = models.CharField(_("Ort"), max_length=100, blank=True)
+    country = CountryField(_("Land"), default="DE", blank=True)
+    phone = PhoneNumberField(_("Telefon"), blank=True)
+    email = models.EmailField(_("E-Mail"), blank=True)
+    website = models.URLField(_("Webseite"), max_length=300, blank=True)
+    business_card = models.ImageField(
+        _("Visitenkarte"), upload_to="business_cards/", blank=True, max_length=200
+    )
+
+    # Bewertung des Leadpotenzials
+    score = models.PositiveSmallIntegerField(
+        _("Lead-Score"), default=0, validators=[MaxValueValidator(100)], db_index=True
+    )
+    score_breakdown = models.JSONField(_("Score-Aufschlüsselung"), default=list, blank=True)
+    interests = models.ManyToManyField(
+        Interest, blank=True, related_name="leads", verbose_name=_("Interessensschwerpunkte")
+    )
+
+    # Folgeaktionen und Sonstiges
+    send_info_material = models.BooleanField(_("Infomaterial senden"), default=False)
+    request_opt_in = models.BooleanField(_("Opt-in anfragen"), default=False)
+    arrange_appointment = models.BooleanField(_("Termin vereinbaren"), default=False)
+    next_appointment = models.DateField(_("Nachfolgetermin"), null=True, blank=True)
+    notes = models.TextField(_("Notizen"), blank=True, max_length=10000)
+
+    # Links to the customer side
+    customer = models.ForeignKey(
+        Company,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="leads",
+        verbose_name=_("Geschäftspartner"),
+    )
+    contacts = models.ManyToManyField(
+        Person,
+        through="LeadContact",
+        blank=True,
+        related_name="leads",
+        verbose_name=_("Ansprechpartner"),
+    )
+    appointment = models.OneToOneField(
+        Activity,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="lead_of_appointment",
+        verbose_name=_("Termin-Aktivität"),
+    )
+    activities = models.ManyToManyField(
+        Activity, blank=True, related_name="leads", verbose_name=_("Aktivitäten")
+    )
+
+    # Capture
+    capture_channel = models.CharField(
+        _("Erfassungskanal"),
+        max_length=20,
+        choices=CaptureChannel.choices,
+        default=CaptureChannel.MANUAL,
+    )
+    utm_source = models.CharField(_("UTM-Quelle"), max_length=100, blank=True)
+    utm_medium = models.CharField(_("UTM-Medium"), max_length=100, blank=True)
+    utm_campaign = models.CharField(_("UTM-Kampagne"), max_length=100, blank=True)
+    utm_term = models.CharField(_("UTM-Begriff"), max_length=100, blank=True)
+    utm_content = models.CharField(_("UTM-Inhalt"), max_length=100, blank=True)
+    landing_page = models.URLField(_("Landingpage"), max_length=500, blank=True)
+    referrer = models.URLField(_("Verweis"), max_length=500, blank=True)
+
+    # Conversion and lifecycle
+    converted_at = models.DateTimeField(_("Konvertiert am"), null=True, blank=True)
+    converted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Konvertiert von"),
+    )
+    status_changed_at = models.DateTimeField(_("Status geändert am"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("Abgeschlossen am"), null=True, blank=True)
+    last_activity_at = models.DateTimeField(_("Letzte Aktivität"), null=True, blank=True)
+    is_stale = models.BooleanField(_("Veraltet"), default=False)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="merged_leads",
+        verbose_name=_("Zusammengeführt in"),
+    )
+    anonymised_at = models.DateTimeField(_("Anonymisiert am"), null=True, blank=True)
+
+    version = models.PositiveIntegerField(_("Version"), default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Angelegt von"),
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Geändert von"),
+    )
+    created_at = models.DateTimeField(_("Angelegt am"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("Geändert am"), auto_now=True)
+
+    history = HistoricalRecords(
+        excluded_fields=[
+            "version",
+            "updated_at",
+            "score_breakdown",
+            "is_stale",
+            "last_activity_at",
+        ],
+        m2m_fields=[interests],
+    )
+    objects = LeadQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Lead")
+        verbose_name_plural = _("Leads")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-created_at", "-id"], name="lead_status_created_idx"),
+            models.Index(fields=["follow_up_by", "-created_at"], name="lead_owner_created_idx"),
+            models.Index(
+                fields=["follow_up_until"],
+                name="lead_follow_up_open_idx",
+                condition=Q(closed_at__isnull=True),
+            ),
+            models.Index(fields=["-score", "-id"], name="lead_score_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(score__lte=100), name="lead_score_range"),
+            models.CheckConstraint(
+                condition=Q(planned_start__isnull=True)
+                | Q(planned_end__isnull=True)
+                | Q(planned_end__gte=models.F("planned_start")),
+                name="lead_planned_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.display_name}".strip()
+
+    @property
+    def contact_name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.last_name) if p)
+
+    @property
+    def display_name(self) -> str:
+        return self.company_name or self.contact_name
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.status.phase in TERMINAL_PHASES
+
+
+class LeadContact(models.Model):
+    """A person linked to a lead; exactly one may be the main contact [Hauptansprechpartner]."""
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="lead_contacts")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="lead_links")
+    is_main = models.BooleanField(_("Hauptansprechpartner"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Ansprechpartner des Leads")
+        verbose_name_plural = _("Ansprechpartner des Leads")
+        constraints = [
+            models.UniqueConstraint(fields=["lead", "person"], name="leadcontact_unique"),
+            models.UniqueConstraint(
+                fields=["lead"], condition=Q(is_main=True), name="leadcontact_one_main"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lead} – {self.person}"
+
+
+class LeadRating(models.Model):
+    """The option a rep picked for one scoring criterion of one lead."""
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="ratings")
+    criterion = models.ForeignKey(ScoringCriterion, on_delete=models.CASCADE, related_name="+")
+    option = models.ForeignKey(ScoringOption, on_delete=models.CASCADE, related_name="ratings")
+
+    class Meta:
+        verbose_name = _("Bewertung")
+        verbose_name_plural = _("Bewertungen")
+        constraints = [
+            models.UniqueConstraint(fields=["lead", "criterion"], name="leadrating_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lead_id}: {self.option}"
+
+
+class LeadStatusChange(models.Model):
+    """Every status transition, for durations per status and the sales funnel."""
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.ForeignKey(
+        LeadStatus, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_status = models.ForeignKey(LeadStatus, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(_("Geändert am"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("Statuswechsel")
+        verbose_name_plural = _("Statuswechsel")
+        ordering = ["changed_at", "id"]
+        indexes = [
+            models.Index(fields=["lead", "changed_at"], name="statuschange_lead_idx"),
+            models.Index(fields=["to_status", "changed_at"], name="statuschange_to_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lead_id}: {self.from_status_id} → {self.to_status_id}"
+
+
+class LeadNumberCounter(models.Model):
+    """A single counter row; incremented inside the creating transaction (race-free)."""
+
+    name = models.CharField(max_length=20, primary_key=True)
+    value = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("Nummernkreis")
+        verbose_name_plural = _("Nummernkreise")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.value}"
+
+
+class OpportunityKind(models.TextChoices):
+    INQUIRY = "inquiry", _("Anfrage")
+    OFFER = "offer", _("Angebot")
+
+
+class Opportunity(models.Model):
+    kind = models.CharField(_("Art"), max_length=10, choices=OpportunityKind.choices)
+    title = models.CharField(_("Titel"), max_length=200)
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="opportunities", verbose_name=_("Firma")
+    )
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="opportunities",
+        verbose_name=_("Ansprechpartner"),
+    )
+    lead = models.ForeignKey(
+        Lead,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="opportunities",
+        verbose_name=_("Lead"),
+    )
+    amount = models.DecimalField(
+        _("Betrag (EUR)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    expected_close = models.DateField(_("Voraussichtlicher Abschluss"), null=True, blank=True)
+    description = models.TextField(_("Beschreibung"), blank=True, max_length=5000)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="opportunities",
+        verbose_name=_("Zuständig"),
+    )
+    activities = models.ManyToManyField(
+        Activity, blank=True, related_name="opportunities", verbose_name=_("Aktivitäten")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("Angelegt am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Verkaufschance")
+        verbose_name_plural = _("Verkaufschancen")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.title}"
+
+
+class AssignmentStrategy(models.TextChoices):
+    ROUND_ROBIN = "round_robin", _("Reihum (gewichtet)")
+    FEWEST_OPEN = "fewest_open", _("Wenigste offene Leads")
+
+
+class AssignmentRule(models.Model):
+    """Distribution of new leads [Neue Leads verteilen]; the first matching rule by rank wins.
+
+    An empty condition matches everything.
+    """
+
+    name = models.CharField(_("Name"), max_length=100, unique=True)
+    rank = models.PositiveSmallIntegerField(_("Rang"), default=0)
+    active = models.BooleanField(_("Aktiv"), default=True)
+    sources = models.ManyToManyField(LeadSource, blank=True, verbose_name=_("Quellen"))
+    types = models.ManyToManyField(LeadType, blank=True, verbose_name=_("Typen"))
+    interests = models.ManyToManyField(Interest, blank=True, verbose_name=_("Interessen"))
+    campaigns = models.ManyToManyField(Campaign, blank=True, verbose_name=_("Kampagnen"))
+    countries = models.CharField(
+        _("Länder"), max_length=200, blank=True, help_text=_("ISO-Codes, kommagetrennt: DE,AT,CH")
+    )
+    postal_code_prefixes = models.CharField(
+        _("PLZ-Präfixe"), max_length=300, blank=True, help_text=_("Kommagetrennt, z. B. 80,81,82")
+    )
+    strategy = models.CharField(
+        _("Verteilung"),
+        max_length=20,
+        choices=AssignmentStrategy.choices,
+        default=AssignmentStrategy.ROUND_ROBIN,
+    )
+    fallback_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Ersatz, wenn alle abwesend"),
+    )
+
+    objects = RankedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Verteilregel")
+        verbose_name_plural = _("Verteilregeln")
+        ordering = ["rank", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AssignmentMember(models.Model):
+    rule = models.ForeignKey(AssignmentRule, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("Benutzer"),
+    )
+    weight = models.PositiveSmallIntegerField(
+        _("Gewicht"), default=1, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    assigned_count = models.PositiveIntegerField(_("Zugewiesen"), default=0)
+
+    class Meta:
+        verbose_name = _("Mitglied")
+        verbose_name_plural = _("Mitglieder")
+        constraints = [
+            models.UniqueConstraint(fields=["rule", "user"], name="assignmentmember_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ×{self.weight}"
+
+
+class ConsentAction(models.TextChoices):
+    REQUESTED = "requested", _("Angefragt")
+    CONFIRMED = "confirmed", _("Bestätigt")
+    WITHDRAWN = "withdrawn", _("Widerrufen")
+
+
+class ConsentRecord(models.Model):
+    """The consent log (GDPR): each request, confirmation and withdrawal with its proof."""
+
+    lead = models.ForeignKey(
+        Lead, on_delete=models.CASCADE, null=True, blank=True, related_name="consents"
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, null=True, blank=True, related_name="consents"
+    )
+    action = models.CharField(_("Aktion"), max_length=12, choices=ConsentAction.choices)
+    purpose = models.CharField(_("Zweck"), max_length=40, default="marketing")
+    email = models.EmailField(_("E-Mail"), blank=True)
+    text_version = models.CharField(_("Textversion"), max_length=20, blank=True)
+    text = models.TextField(_("Einwilligungstext"), blank=True, max_length=4000)
+    ip_address = models.GenericIPAddressField(_("IP-Adresse"), null=True, blank=True)
+    user_agent = models.CharField(_("Browser"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("Zeitpunkt"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Einwilligung")
+        verbose_name_plural = _("Einwilligungen")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(lead__isnull=False) | Q(person__isnull=False),
+                name="consent_has_subject",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.created_at:%d.%m.%Y}"

@@ -1,0 +1,49 @@
+"""Default beat schedules (django-celery-beat, editable in the admin afterwards).
+
+Each entry names a task by its registered name; the tasks are thin wrappers around
+services and safe to run twice.
+"""
+
+# name, task, interval minutes or crontab dict
+SCHEDULES = [
+    ("Nachbetreuung überfällig", "leads.tasks.notify_overdue_follow_ups", {"minutes": 15}),
+    ("Terminerinnerungen", "activities.tasks.send_appointment_reminders", {"minutes": 5}),
+    ("Mail-Ausgang prüfen", "activities.tasks.requeue_pending_mails", {"minutes": 5}),
+    ("Veraltete Leads markieren", "leads.tasks.flag_stale_leads", {"crontab": "30 5 * * *"}),
+    (
+        "Wochenübersicht veraltete Leads",
+        "leads.tasks.send_stale_digests",
+        {"crontab": "0 7 * * 1"},
+    ),
+    (
+        "Tägliche Zusammenfassung",
+        "notifications.tasks.send_daily_digests",
+        {"crontab": "0 7 * * *"},
+    ),
+    ("Aufbewahrung (DSGVO)", "leads.tasks.apply_retention", {"crontab": "0 3 * * *"}),
+]
+
+
+def load(apps) -> None:
+    IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
+    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    for name, task, when in SCHEDULES:
+        if PeriodicTask.objects.filter(name=name).exists():
+            continue
+        kwargs = {}
+        if "minutes" in when:
+            kwargs["interval"], _ = IntervalSchedule.objects.get_or_create(
+                every=when["minutes"], period="minutes"
+            )
+        else:
+            minute, hour, dom, month, dow = when["crontab"].split()
+            kwargs["crontab"], _ = CrontabSchedule.objects.get_or_create(
+                minute=minute,
+                hour=hour,
+                day_of_month=dom,
+                month_of_year=month,
+                day_of_week=dow,
+                timezone="Europe/Berlin",
+            )
+        PeriodicTask.objects.create(name=name, task=task, **kwargs)
