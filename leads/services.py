@@ -1,0 +1,439 @@
+"""Writes on leads: create, update (optimistic locking), status lifecycle, ratings.
+
+Every function runs in one transaction, bumps `Lead.version`, records history
+(django-simple-history, tagged with the version in `history_change_reason` so a
+conflict can tell which changes the other user made) and returns the saved lead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from contacts.models import TERMINAL_PHASES, LeadStatus, Person, Phase
+from leads import scoring
+from leads.errors import ConflictError, LeadError
+from leads.models import Interest, Lead, LeadContact, LeadStatusChange
+
+# Fields a caller may set through `data`; everything else is owned by the services.
+EDITABLE_FIELDS = frozenset(
+    {
+        "company_name",
+        "salutation",
+        "first_name",
+        "last_name",
+        "status",
+        "source",
+        "type",
+        "campaign",
+        "appointment_with",
+        "follow_up_by",
+        "follow_up_until",
+        "planned_start",
+        "planned_end",
+        "function",
+        "street",
+        "postal_code",
+        "city",
+        "country",
+        "phone",
+        "email",
+        "website",
+        "send_info_material",
+        "request_opt_in",
+        "arrange_appointment",
+        "next_appointment",
+        "notes",
+        "customer",
+        "capture_channel",
+        "utm_source",
+        "utm_medium",
+        "utm_campaign",
+        "utm_term",
+        "utm_content",
+        "landing_page",
+        "referrer",
+    }
+)
+VERSION_TAG = "v="
+
+
+@dataclass
+class LeadSaveResult:
+    lead: Lead
+    warnings: list[str] = field(default_factory=list)
+
+
+# --- helpers -------------------------------------------------------------------------
+
+
+def _tag(lead: Lead, user) -> None:
+    lead._change_reason = f"{VERSION_TAG}{lead.version}"
+    if user is not None and getattr(user, "is_authenticated", False):
+        lead._history_user = user
+
+
+def _version_of(record) -> int | None:
+    reason = record.history_change_reason or ""
+    if reason.startswith(VERSION_TAG):
+        try:
+            return int(reason[len(VERSION_TAG) :])
+        except ValueError:
+            return None
+    return None
+
+
+def _display(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("ja") if value else _("nein")
+    if isinstance(value, list):  # m2m snapshot
+        return ", ".join(str(v) for v in value) or "—"
+    return str(value)
+
+
+def history_changes(new_record, old_record) -> list[tuple[str, str, str]]:
+    """(verbose name, old, new) between two historical records of a lead."""
+    if old_record is None:
+        return []
+    delta = new_record.diff_against(old_record)
+    changes = []
+    for change in delta.changes:
+        try:
+            model_field = Lead._meta.get_field(change.field)
+        except LookupError:
+            continue
+        old, new = change.old, change.new
+        if model_field.many_to_many:
+            ids_old = {row[model_field.m2m_reverse_field_name()] for row in old or []}
+            ids_new = {row[model_field.m2m_reverse_field_name()] for row in new or []}
+            names = dict(
+                model_field.related_model.objects.filter(pk__in=ids_old | ids_new).values_list(
+                    "pk", "name"
+                )
+            )
+            old = sorted(names.get(i, str(i)) for i in ids_old)
+            new = sorted(names.get(i, str(i)) for i in ids_new)
+        elif model_field.is_relation:
+            rel = model_field.related_model
+            objs = rel._default_manager.in_bulk([v for v in (old, new) if v is not None])
+            old, new = objs.get(old, old), objs.get(new, new)
+        elif model_field.choices:
+            labels = dict(model_field.flatchoices)
+            old, new = labels.get(old, old), labels.get(new, new)
+        changes.append((str(model_field.verbose_name), _display(old), _display(new)))
+    return changes
+
+
+def _conflict(lead_pk: int, expected_version: int, current_version: int) -> ConflictError:
+    """Describe what happened on the lead after `expected_version`."""
+    records = list(
+        Lead.history.filter(id=lead_pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:50]
+    )
+    if not records:
+        return ConflictError(current_version=current_version)
+    newer, base = [], None
+    for record in records:
+        version = _version_of(record)
+        if version is not None and version <= expected_version:
+            base = record
+            break
+        newer.append(record)
+    if not newer:
+        newer = records[:1]
+    if base is None:
+        idx = records.index(newer[-1])
+        base = records[idx + 1] if idx + 1 < len(records) else None
+    newest = newer[0]
+    users = [r.history_user for r in newer if r.history_user is not None]
+    return ConflictError(
+        changed_by=users[0] if users else None,
+        changed_at=newest.history_date,
+        changes=history_changes(newest, base),
+        current_version=current_version,
+    )
+
+
+def _as_status(value) -> LeadStatus | None:
+    if value is None or isinstance(value, LeadStatus):
+        return value
+    return LeadStatus.objects.filter(pk=value).first()
+
+
+def _apply_status(
+    lead: Lead, old: LeadStatus | None, new: LeadStatus, user, *, via_conversion: bool = False
+) -> None:
+    """Lifecycle rules for a status change on the in-memory lead (saved by the caller)."""
+    if old is not None and old.pk == new.pk:
+        return
+    if new.phase == Phase.CONVERTED and not via_conversion:
+        raise LeadError(
+            _(
+                "Konvertiert nur über die Konvertierung: Bitte nutzen Sie die Aktion "
+                "„Lead konvertieren“."
+            ),
+            field="status",
+        )
+    if not new.active and not via_conversion:
+        raise LeadError(_("Dieser Status ist nicht mehr aktiv."), field="status")
+    now = timezone.now()
+    lead.status = new
+    lead.status_changed_at = now
+    was_terminal = old is not None and old.phase in TERMINAL_PHASES
+    if new.phase in TERMINAL_PHASES:
+        if not was_terminal or lead.closed_at is None:
+            lead.closed_at = now
+    else:
+        lead.closed_at = None
+    lead._pending_status_change = LeadStatusChange(
+        from_status=old, to_status=new, changed_at=now, changed_by=_user_or_none(user)
+    )
+
+
+def _user_or_none(user):
+    return user if user is not None and getattr(user, "is_authenticated", False) else None
+
+
+def _write_status_change(lead: Lead) -> None:
+    change = getattr(lead, "_pending_status_change", None)
+    if change is not None:
+        change.lead = lead
+        change.save()
+        del lead._pending_status_change
+
+
+def _set_contacts(lead: Lead, contacts: Iterable) -> None:
+    """Link persons; the first one (or one given as (person, True)) is the main contact."""
+    seen = set()
+    main_set = False
+    for item in contacts:
+        person, is_main = item if isinstance(item, tuple) else (item, not main_set)
+        if person is None:
+            continue
+        pk = person.pk if isinstance(person, Person) else int(person)
+        if pk in seen:
+            continue
+        seen.add(pk)
+        LeadContact.objects.create(lead=lead, person_id=pk, is_main=bool(is_main and not main_set))
+        main_set = main_set or bool(is_main)
+
+
+def lead_set_main_contact(*, lead: Lead, person: Person | None) -> None:
+    """Make `person` the main Ansprechpartner (linking it if needed); None unsets the main."""
+    LeadContact.objects.filter(lead=lead, is_main=True).exclude(
+        person=person if person else None
+    ).update(is_main=False)
+    if person is not None:
+        link, created = LeadContact.objects.get_or_create(
+            lead=lead, person=person, defaults={"is_main": True}
+        )
+        if not created and not link.is_main:
+            link.is_main = True
+            link.save(update_fields=["is_main"])
+
+
+def _sync_appointment(lead: Lead, user) -> list[str]:
+    try:
+        from leads import appointments
+    except ImportError:
+        return []
+    sync = getattr(appointments, "lead_sync_appointment", None)
+    if sync is None:
+        return []
+    try:
+        with transaction.atomic():
+            return list(sync(lead=lead, user=user) or [])
+    except LeadError as exc:
+        return [exc.message]
+
+
+def _assign_owner(lead: Lead, user) -> None:
+    try:
+        from leads import distribution
+    except ImportError:
+        return
+    assign = getattr(distribution, "lead_assign_owner", None)
+    if assign is not None:
+        assign(lead=lead, actor=user)
+
+
+def _check_planned(lead: Lead) -> None:
+    if lead.planned_start and lead.planned_end and lead.planned_end < lead.planned_start:
+        raise LeadError(_("„Termin bis“ muss nach „Termin von“ liegen."), field="planned_end")
+
+
+def _assign(lead: Lead, data: Mapping[str, Any]) -> None:
+    unknown = set(data) - EDITABLE_FIELDS - {"business_card"}
+    if unknown:
+        raise LeadError(_("Unbekannte Felder: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    for name, value in data.items():
+        if name in ("status", "business_card"):
+            continue
+        if value is None:
+            model_field = Lead._meta.get_field(name)
+            if not model_field.null:
+                value = model_field.get_default() if model_field.has_default() else ""
+        setattr(lead, name, value)
+
+
+def _apply_business_card(lead: Lead, data: Mapping[str, Any]) -> None:
+    if "business_card" not in data:
+        return
+    from leads import uploads
+
+    value = data["business_card"]
+    if value is False:
+        uploads.delete_business_card(lead)
+    elif value:
+        uploads.store_business_card(lead, value)
+
+
+# --- services --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def lead_create(
+    *,
+    data: Mapping[str, Any],
+    user,
+    interests: Iterable[Interest | int] = (),
+    ratings: Mapping[int, Any] | None = None,
+    contacts: Iterable = (),
+) -> LeadSaveResult:
+    """Create a lead with number, default status, score, history and status change."""
+    from leads.numbering import next_lead_number
+
+    lead = Lead()
+    _assign(lead, data)
+    status = _as_status(data.get("status")) or LeadStatus.objects.default()
+    if status.phase == Phase.CONVERTED:
+        raise LeadError(
+            _(
+                "Konvertiert nur über die Konvertierung: Ein neuer Lead kann nicht konvertiert sein."
+            ),
+            field="status",
+        )
+    _apply_status(lead, None, status, user)
+    _check_planned(lead)
+    lead.number = next_lead_number()
+    lead.created_by = lead.updated_by = _user_or_none(user)
+    lead.version = 1
+    criteria = scoring.active_criteria()
+    wanted = scoring.clean_ratings(ratings, criteria)
+    lead.score, lead.score_breakdown = scoring.compute_score(
+        source_id=lead.source_id, ratings=wanted, criteria=criteria
+    )
+    _apply_business_card(lead, data)
+    _tag(lead, user)
+    lead.save()
+    _write_status_change(lead)
+    scoring.store_ratings(lead, wanted, criteria)
+    if interests:
+        lead.interests.set(list(interests))
+    _set_contacts(lead, contacts)
+    if lead.follow_up_by_id is None:
+        _assign_owner(lead, user)
+    warnings = _sync_appointment(lead, user)
+    return LeadSaveResult(lead=lead, warnings=warnings)
+
+
+@transaction.atomic
+def lead_update(
+    *,
+    lead: Lead,
+    data: Mapping[str, Any],
+    user,
+    expected_version: int,
+    interests: Iterable[Interest | int] | None = None,
+    ratings: Mapping[int, Any] | None = None,
+) -> LeadSaveResult:
+    """Save the mask; refuses with ConflictError when the lead moved past expected_version."""
+    locked = Lead.objects.select_for_update().select_related("status").get(pk=lead.pk)
+    if locked.version != int(expected_version):
+        raise _conflict(locked.pk, int(expected_version), locked.version)
+    old_status = locked.status
+    _assign(locked, data)
+    if "status" in data and data["status"] is not None:
+        new_status = _as_status(data["status"])
+        if new_status is None:
+            raise LeadError(_("Unbekannter Status."), field="status")
+        _apply_status(locked, old_status, new_status, user)
+    _check_planned(locked)
+    criteria = scoring.active_criteria()
+    if ratings is not None:
+        wanted = scoring.clean_ratings(ratings, criteria)
+        scoring.store_ratings(locked, wanted, criteria)
+    else:
+        wanted = scoring.lead_ratings(locked)
+    # always recompute: the source (a criterion) or the weights may have changed
+    locked.score, locked.score_breakdown = scoring.compute_score(
+        source_id=locked.source_id, ratings=wanted, criteria=criteria
+    )
+    _apply_business_card(locked, data)
+    locked.version = locked.version + 1
+    locked.updated_by = _user_or_none(user)
+    _tag(locked, user)
+    locked.save()
+    _write_status_change(locked)
+    if interests is not None:
+        new_ids = {i.pk if isinstance(i, Interest) else int(i) for i in interests}
+        if new_ids != set(locked.interests.values_list("pk", flat=True)):
+            locked.interests.set(list(new_ids))
+    warnings = _sync_appointment(locked, user)
+    return LeadSaveResult(lead=locked, warnings=warnings)
+
+
+@transaction.atomic
+def lead_set_status(
+    *,
+    lead: Lead,
+    status: LeadStatus | int,
+    user,
+    expected_version: int | None,
+    via_conversion: bool = False,
+) -> Lead:
+    """Move the lead to `status` (kanban card move, mask). `expected_version=None` skips the
+    version check (system jobs). Konvertiert is only reachable with `via_conversion=True`
+    (used by the conversion service)."""
+    locked = Lead.objects.select_for_update().select_related("status").get(pk=lead.pk)
+    if expected_version is not None and locked.version != int(expected_version):
+        raise _conflict(locked.pk, int(expected_version), locked.version)
+    new_status = _as_status(status)
+    if new_status is None:
+        raise LeadError(_("Unbekannter Status."), field="status")
+    if new_status.pk == locked.status_id:
+        return locked
+    _apply_status(locked, locked.status, new_status, user, via_conversion=via_conversion)
+    locked.version += 1
+    locked.updated_by = _user_or_none(user)
+    _tag(locked, user)
+    locked.save()
+    _write_status_change(locked)
+    return locked
+
+
+def lead_set_ratings(
+    *, lead: Lead, ratings: Mapping[int, Any], user, expected_version: int
+) -> LeadSaveResult:
+    """Change only the ratings (section-wise editing); a full update with the same data."""
+    return lead_update(
+        lead=lead, data={}, user=user, expected_version=expected_version, ratings=ratings
+    )
+
+
+@transaction.atomic
+def lead_delete(*, lead: Lead, user) -> None:
+    from leads.permissions import can_delete_lead
+
+    if not can_delete_lead(user, lead):
+        raise LeadError(_("Nur die Vertriebsleitung darf Leads löschen."))
+    lead._history_user = _user_or_none(user)
+    lead.delete()
