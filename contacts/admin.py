@@ -1,0 +1,221 @@
+"""Admin for the contact lists (category groups, categories, lead statuses) and contacts."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from contacts.models import (
+    Category,
+    CategoryGroup,
+    Company,
+    GroupKind,
+    LeadStatus,
+    Person,
+)
+
+
+def colour_swatch(colour: str) -> str:
+    """A small coloured square; SVG attributes instead of style="" keep the CSP strict."""
+    return format_html(
+        '<svg width="14" height="14" aria-hidden="true" class="leadcrm-swatch">'
+        '<rect width="14" height="14" rx="3" fill="{}"></rect></svg> <code>{}</code>',
+        colour,
+        colour,
+    )
+
+
+class CategoryGroupForm(forms.ModelForm):
+    class Meta:
+        model = CategoryGroup
+        fields = ("name", "kind", "rank")
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if self.instance.pk and kind and kind != GroupKind.PROSPECT:
+            enabled = self.instance.categories.filter(lead_status_enabled=True)
+            if enabled.exists():
+                names = ", ".join(enabled.values_list("name", flat=True))
+                raise ValidationError(
+                    {
+                        "kind": _(
+                            "Die Gruppe enthält Kategorien mit aktiviertem Lead-Status (%(names)s). "
+                            "Deaktivieren Sie dort zuerst den Lead-Status."
+                        )
+                        % {"names": names}
+                    }
+                )
+        return cleaned
+
+
+class CategoryInline(admin.TabularInline):
+    model = Category
+    fields = ("name", "lead_status_enabled", "rank", "active")
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(CategoryGroup)
+class CategoryGroupAdmin(admin.ModelAdmin):
+    form = CategoryGroupForm
+    list_display = ("name", "kind", "rank")
+    list_editable = ("rank",)
+    list_filter = ("kind",)
+    search_fields = ("name",)
+    ordering = ("rank", "name")
+    inlines = [CategoryInline]
+
+    def get_changelist_form(self, request, **kwargs):
+        kwargs.setdefault("form", CategoryGroupForm)
+        return super().get_changelist_form(request, **kwargs)
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    # The model form runs Category.clean(): lead status only in a prospect group.
+    list_display = ("name", "group", "lead_status_enabled", "rank", "active")
+    list_editable = ("rank", "active")
+    list_filter = ("group", "lead_status_enabled", "active")
+    list_select_related = ("group",)
+    search_fields = ("name",)
+    ordering = ("group__rank", "rank", "name")
+
+
+class ColourInput(forms.TextInput):
+    input_type = "color"
+
+
+class LeadStatusForm(forms.ModelForm):
+    class Meta:
+        model = LeadStatus
+        fields = ("name", "description", "phase", "colour", "rank", "active", "is_default")
+        widgets = {"colour": ColourInput(), "description": forms.Textarea(attrs={"rows": 3})}
+
+    def _get_validation_exclusions(self):
+        # A second default is allowed here: save_model moves the flag atomically, so the
+        # "one default" constraint must not be checked against the old default first.
+        return super()._get_validation_exclusions() | {"is_default"}
+
+    def clean(self):
+        cleaned = super().clean()
+        was_default = (
+            bool(self.instance.pk)
+            and LeadStatus.objects.filter(pk=self.instance.pk, is_default=True).exists()
+        )
+        is_default = cleaned.get("is_default", self.instance.is_default)
+        if was_default and not is_default:
+            self.add_error(
+                "is_default" if "is_default" in self.fields else None,
+                _(
+                    "Es muss genau einen Standard-Status geben. Markieren Sie stattdessen "
+                    "einen anderen Status als Standard."
+                ),
+            )
+        active = cleaned.get("active", self.instance.active)
+        if is_default and not active:
+            self.add_error(
+                "active" if "active" in self.fields else None,
+                _("Der Standard-Status muss aktiv sein."),
+            )
+        return cleaned
+
+
+@admin.register(LeadStatus)
+class LeadStatusAdmin(admin.ModelAdmin):
+    form = LeadStatusForm
+    list_display = ("name", "phase", "swatch", "is_default", "rank", "active", "description")
+    list_display_links = ("name",)
+    list_editable = ("rank", "active")
+    list_filter = ("phase", "active")
+    search_fields = ("name", "description")
+    ordering = ("rank", "name")
+    fields = ("name", "description", "phase", "colour", "rank", "active", "is_default")
+
+    @admin.display(description=_("Farbe"), ordering="colour")
+    def swatch(self, obj: LeadStatus) -> str:
+        return colour_swatch(obj.colour)
+
+    def get_changelist_form(self, request, **kwargs):
+        kwargs.setdefault("form", LeadStatusForm)
+        return super().get_changelist_form(request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        # One default only: the new default takes the flag from the old one in the same
+        # transaction (the partial unique index would refuse two at once).
+        with transaction.atomic():
+            if obj.is_default:
+                previous = list(
+                    LeadStatus.objects.select_for_update()
+                    .filter(is_default=True)
+                    .exclude(pk=obj.pk)
+                )
+                if previous:
+                    LeadStatus.objects.filter(pk__in=[s.pk for s in previous]).update(
+                        is_default=False
+                    )
+                    messages.info(
+                        request,
+                        _("„%(old)s“ ist nicht mehr der Standard-Status.")
+                        % {"old": ", ".join(s.name for s in previous)},
+                    )
+            super().save_model(request, obj, form, change)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_default:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        if queryset.filter(is_default=True).exists():
+            messages.error(request, _("Der Standard-Status kann nicht gelöscht werden."))
+            queryset = queryset.filter(is_default=False)
+        super().delete_queryset(request, queryset)
+
+
+class PersonInline(admin.TabularInline):
+    model = Person
+    fields = ("salutation", "first_name", "last_name", "function", "email", "phone")
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Company)
+class CompanyAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "category", "postal_code", "city", "country", "industry", "owner")
+    list_select_related = ("category", "owner")
+    list_filter = ("category", "country")
+    search_fields = ("name", "=postal_code", "city", "email")
+    ordering = ("name", "id")
+    autocomplete_fields = ("owner",)
+    show_full_result_count = False
+    readonly_fields = ("created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("name", "category", "industry", "owner")}),
+        (_("Adresse"), {"fields": ("street", ("postal_code", "city"), "country")}),
+        (_("Kontakt"), {"fields": ("phone", "email", "website")}),
+        (_("Verlauf"), {"fields": ("created_at", "updated_at")}),
+    )
+    inlines = [PersonInline]
+
+
+@admin.register(Person)
+class PersonAdmin(SimpleHistoryAdmin):
+    list_display = ("last_name", "first_name", "company", "function", "email", "lead_status")
+    list_display_links = ("last_name", "first_name")
+    list_select_related = ("company", "lead_status")
+    list_filter = ("lead_status", "company__category", "salutation")
+    search_fields = ("last_name", "first_name", "email", "company__name")
+    ordering = ("last_name", "first_name", "id")
+    autocomplete_fields = ("company", "owner")
+    show_full_result_count = False
+    readonly_fields = ("lead_status_changed_at", "created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("company", ("salutation", "title"), ("first_name", "last_name"))}),
+        (_("Kontakt"), {"fields": ("function", "email", "phone", "mobile", "owner")}),
+        (_("Lead-Status"), {"fields": ("lead_status", "lead_status_changed_at")}),
+        (_("Verlauf"), {"fields": ("created_at", "updated_at")}),
+    )

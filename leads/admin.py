@@ -1,0 +1,494 @@
+"""Admin for the lead lists (sources, types, interests, scoring, campaigns, distribution)
+and, for support cases, the leads themselves.
+
+The Lead changelist must stay usable at a million rows: no full COUNT, only filters on
+small lists, related rows joined up front, autocomplete/raw-id widgets for big tables.
+"""
+
+from django.contrib import admin, messages
+from django.core.paginator import Paginator
+from django.db import connections, transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from leads.models import (
+    AssignmentMember,
+    AssignmentRule,
+    Campaign,
+    ConsentRecord,
+    Interest,
+    Lead,
+    LeadContact,
+    LeadNumberCounter,
+    LeadRating,
+    LeadSource,
+    LeadStatusChange,
+    LeadType,
+    Opportunity,
+    ScoringCriterion,
+    ScoringOption,
+)
+
+
+class EstimatedCountPaginator(Paginator):
+    """On PostgreSQL an unfiltered big table is counted from the planner's statistics.
+
+    COUNT(*) over a million leads costs a sequential scan per page view; the page links
+    only need a size. Filtered lists (status, search …) are still counted exactly.
+    """
+
+    ESTIMATE_ABOVE = 100_000
+
+    @cached_property
+    def count(self) -> int:
+        qs = self.object_list
+        db = connections[getattr(qs, "db", "default")]
+        if db.vendor == "postgresql" and hasattr(qs, "query") and not qs.query.where:
+            with db.cursor() as cursor:
+                cursor.execute(
+                    "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+                    [qs.model._meta.db_table],
+                )
+                row = cursor.fetchone()
+            if row and row[0] and row[0] > self.ESTIMATE_ABOVE:
+                return int(row[0])
+        return super().count
+
+
+# --- simple lists ---------------------------------------------------------------------
+
+
+class RankedListAdmin(admin.ModelAdmin):
+    list_display = ("name", "rank", "active")
+    list_editable = ("rank", "active")
+    list_filter = ("active",)
+    search_fields = ("name",)
+    ordering = ("rank", "name")
+
+
+@admin.register(LeadSource)
+class LeadSourceAdmin(RankedListAdmin):
+    pass
+
+
+@admin.register(LeadType)
+class LeadTypeAdmin(RankedListAdmin):
+    list_display = ("name", "description", "rank", "active")
+    search_fields = ("name", "description")
+
+
+@admin.register(Interest)
+class InterestAdmin(RankedListAdmin):
+    pass
+
+
+# --- scoring --------------------------------------------------------------------------
+
+
+class ScoringOptionInline(admin.TabularInline):
+    model = ScoringOption
+    fields = ("label", "points", "source", "rank")
+    extra = 1
+    ordering = ("rank", "id")
+
+
+@admin.register(ScoringCriterion)
+class ScoringCriterionAdmin(admin.ModelAdmin):
+    list_display = ("name", "weight", "uses_source", "option_count", "rank", "active")
+    list_editable = ("weight", "rank", "active")
+    list_filter = ("active", "uses_source")
+    search_fields = ("name", "description")
+    ordering = ("rank", "name")
+    inlines = [ScoringOptionInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_option_count=Count("options"))
+
+    @admin.display(description=_("Optionen"), ordering="_option_count")
+    def option_count(self, obj: ScoringCriterion) -> int:
+        return obj._option_count
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        options_changed = any(fs.has_changed() for fs in formsets)
+        scoring_fields = {"weight", "active", "uses_source"}
+        if options_changed or scoring_fields.intersection(form.changed_data) or not change:
+            # once per request, also when list_editable saves several rows
+            request._leadcrm_rescore = True
+
+    def changeform_view(self, request, *args, **kwargs):
+        response = super().changeform_view(request, *args, **kwargs)
+        self._rescore_if_needed(request)
+        return response
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        self._rescore_if_needed(request)
+        return response
+
+    @staticmethod
+    def _rescore_if_needed(request) -> None:
+        # runs after the admin's transaction has committed the new weights/points
+        if not getattr(request, "_leadcrm_rescore", False):
+            return
+        request._leadcrm_rescore = False
+        try:
+            from leads.scoring import rescore_all_async
+        except ImportError:
+            return
+        rescore_all_async(request.user)
+        messages.info(request, _("Lead-Scores werden neu berechnet …"))
+
+
+# --- campaigns and distribution -------------------------------------------------------
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "start_date",
+        "end_date",
+        "default_source",
+        "web_form_enabled",
+        "active",
+    )
+    list_editable = ("active",)
+    list_filter = ("active", "web_form_enabled")
+    list_select_related = ("default_source",)
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    ordering = ("-start_date", "name")
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "description", ("start_date", "end_date"), "active")}),
+        (
+            _("Webformular"),
+            {
+                "fields": (
+                    "web_form_enabled",
+                    "default_source",
+                    "consent_text",
+                    "consent_version",
+                )
+            },
+        ),
+    )
+
+
+class AssignmentMemberInline(admin.TabularInline):
+    model = AssignmentMember
+    fields = ("user", "weight", "assigned_count")
+    readonly_fields = ("assigned_count",)
+    autocomplete_fields = ("user",)
+    extra = 1
+
+
+@admin.register(AssignmentRule)
+class AssignmentRuleAdmin(admin.ModelAdmin):
+    list_display = ("name", "strategy", "fallback_user", "rank", "active")
+    list_editable = ("rank", "active")
+    list_filter = ("active", "strategy")
+    list_select_related = ("fallback_user",)
+    search_fields = ("name",)
+    ordering = ("rank", "name")
+    filter_horizontal = ("sources", "types", "interests", "campaigns")
+    autocomplete_fields = ("fallback_user",)
+    inlines = [AssignmentMemberInline]
+    fieldsets = (
+        (None, {"fields": ("name", "rank", "active", "strategy", "fallback_user")}),
+        (
+            _("Bedingungen (leer = alle)"),
+            {
+                "fields": (
+                    "sources",
+                    "types",
+                    "interests",
+                    "campaigns",
+                    "countries",
+                    "postal_code_prefixes",
+                )
+            },
+        ),
+    )
+
+
+# --- leads ----------------------------------------------------------------------------
+
+
+class LeadContactInline(admin.TabularInline):
+    model = LeadContact
+    fields = ("person", "is_main")
+    autocomplete_fields = ("person",)
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("person")
+
+
+class LeadRatingInline(admin.TabularInline):
+    model = LeadRating
+    fields = ("criterion", "option")
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("criterion", "option")
+
+
+class LeadStatusChangeInline(admin.TabularInline):
+    model = LeadStatusChange
+    fields = ("changed_at", "from_status", "to_status", "changed_by")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("Statusverlauf")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).select_related("from_status", "to_status", "changed_by")
+        )
+
+
+@admin.register(Lead)
+class LeadAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "number",
+        "company_name",
+        "contact_name",
+        "status",
+        "source",
+        "type",
+        "score",
+        "follow_up_by",
+        "follow_up_until",
+        "created_at",
+    )
+    list_select_related = ("status", "source", "type", "follow_up_by")
+    # Filters only on small lists: each renders its choices from that list, never from leads.
+    list_filter = ("status", "source", "type", "campaign", "capture_channel", "is_stale")
+    search_fields = ("=number", "^company_name", "^last_name", "=email")
+    ordering = ("-created_at", "-id")
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    list_per_page = 50
+    autocomplete_fields = ("customer", "appointment_with", "follow_up_by", "converted_by")
+    raw_id_fields = ("appointment", "activities", "merged_into")
+    filter_horizontal = ("interests",)
+    readonly_fields = (
+        "number",
+        "score",
+        "score_breakdown",
+        "status_changed_at",
+        "closed_at",
+        "last_activity_at",
+        "anonymised_at",
+        "created_by",
+        "created_at",
+        "updated_by",
+        "updated_at",
+        "version",
+    )
+    fieldsets = (
+        (
+            _("Allgemeine Informationen"),
+            {
+                "fields": (
+                    "number",
+                    "company_name",
+                    ("salutation", "first_name", "last_name"),
+                    "status",
+                    ("source", "type"),
+                    "campaign",
+                )
+            },
+        ),
+        (
+            _("Organisation und Zuständigkeiten"),
+            {
+                "fields": (
+                    "appointment_with",
+                    ("follow_up_by", "follow_up_until"),
+                    ("planned_start", "planned_end"),
+                )
+            },
+        ),
+        (
+            _("Detailinformationen"),
+            {
+                "fields": (
+                    "function",
+                    "street",
+                    ("postal_code", "city"),
+                    "country",
+                    ("phone", "email"),
+                    "website",
+                    "business_card",
+                )
+            },
+        ),
+        (
+            _("Bewertung des Leadpotenzials"),
+            {"fields": ("score", "score_breakdown", "interests")},
+        ),
+        (
+            _("Folgeaktionen und Sonstiges"),
+            {
+                "fields": (
+                    ("send_info_material", "request_opt_in", "arrange_appointment"),
+                    "next_appointment",
+                    "notes",
+                )
+            },
+        ),
+        (
+            _("Verknüpfungen"),
+            {"fields": ("customer", "appointment", "activities", "merged_into")},
+        ),
+        (
+            _("Erfassung"),
+            {
+                "classes": ("collapse",),
+                "fields": (
+                    "capture_channel",
+                    ("utm_source", "utm_medium", "utm_campaign"),
+                    ("utm_term", "utm_content"),
+                    "landing_page",
+                    "referrer",
+                ),
+            },
+        ),
+        (
+            _("Lebenszyklus"),
+            {
+                "classes": ("collapse",),
+                "fields": (
+                    ("converted_at", "converted_by"),
+                    ("status_changed_at", "closed_at"),
+                    "last_activity_at",
+                    "is_stale",
+                    "anonymised_at",
+                    ("created_by", "created_at"),
+                    ("updated_by", "updated_at"),
+                    "version",
+                ),
+            },
+        ),
+    )
+    inlines = [LeadContactInline, LeadRatingInline, LeadStatusChangeInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        lead = form.instance
+        if any(fs.model is LeadRating and fs.has_changed() for fs in formsets) or (
+            "source" in form.changed_data
+        ):
+            try:
+                from leads.scoring import lead_compute_score
+            except ImportError:
+                return
+            lead.score, lead.score_breakdown = lead_compute_score(lead)
+            Lead.objects.filter(pk=lead.pk).update(
+                score=lead.score, score_breakdown=lead.score_breakdown
+            )
+
+    @admin.display(description=_("Ansprechpartner"), ordering="last_name")
+    def contact_name(self, obj: Lead) -> str:
+        return obj.contact_name
+
+    def save_model(self, request, obj, form, change):
+        now = timezone.now()
+        with transaction.atomic():
+            if not obj.number:
+                from leads.numbering import next_lead_number
+
+                obj.number = next_lead_number()
+            previous_status_id = None
+            if change:
+                previous_status_id = (
+                    Lead.objects.filter(pk=obj.pk).values_list("status_id", flat=True).first()
+                )
+                # open edit masks of the same lead notice the admin's change
+                obj.version += 1
+            else:
+                obj.created_by = request.user
+            obj.updated_by = request.user
+            status_changed = previous_status_id != obj.status_id
+            if status_changed:
+                obj.status_changed_at = now
+                obj.closed_at = now if obj.status.is_terminal else None
+            super().save_model(request, obj, form, change)
+            if status_changed:
+                LeadStatusChange.objects.create(
+                    lead=obj,
+                    from_status_id=previous_status_id,
+                    to_status=obj.status,
+                    changed_at=now,
+                    changed_by=request.user,
+                )
+
+
+@admin.register(LeadStatusChange)
+class LeadStatusChangeAdmin(admin.ModelAdmin):
+    list_display = ("lead", "from_status", "to_status", "changed_at", "changed_by")
+    list_select_related = ("lead", "from_status", "to_status", "changed_by")
+    list_filter = ("to_status",)
+    raw_id_fields = ("lead",)
+    search_fields = ("=lead__number",)
+    ordering = ("-changed_at", "-id")
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Opportunity)
+class OpportunityAdmin(admin.ModelAdmin):
+    list_display = ("title", "kind", "company", "person", "amount", "expected_close", "owner")
+    list_select_related = ("company", "person", "owner")
+    list_filter = ("kind",)
+    search_fields = ("title", "company__name", "=lead__number")
+    ordering = ("-created_at",)
+    autocomplete_fields = ("company", "person", "owner")
+    raw_id_fields = ("lead", "activities")
+    show_full_result_count = False
+
+
+@admin.register(ConsentRecord)
+class ConsentRecordAdmin(admin.ModelAdmin):
+    """The consent log is evidence: visible, never edited in the admin."""
+
+    list_display = ("created_at", "action", "purpose", "email", "lead", "person", "text_version")
+    list_select_related = ("lead", "person")
+    list_filter = ("action", "purpose")
+    search_fields = ("=email", "=lead__number")
+    ordering = ("-created_at", "-id")
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LeadNumberCounter)
+class LeadNumberCounterAdmin(admin.ModelAdmin):
+    list_display = ("name", "value")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

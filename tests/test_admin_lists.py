@@ -1,0 +1,269 @@
+"""The Django admin: staff only, every list opens, and the list rules hold."""
+
+import pytest
+from django.urls import reverse
+
+from activities.models import MailTemplate, TemplatePurpose
+from contacts.models import Category, CategoryGroup, GroupKind, LeadStatus
+from leads.models import LeadStatusChange, ScoringCriterion
+from tests.factories import LeadFactory
+
+pytestmark = pytest.mark.django_db
+
+ADMIN_MODELS = [
+    "accounts.user",
+    "accounts.listpreference",
+    "contacts.categorygroup",
+    "contacts.category",
+    "contacts.leadstatus",
+    "contacts.company",
+    "contacts.person",
+    "leads.leadsource",
+    "leads.leadtype",
+    "leads.interest",
+    "leads.scoringcriterion",
+    "leads.campaign",
+    "leads.assignmentrule",
+    "leads.lead",
+    "leads.leadstatuschange",
+    "leads.opportunity",
+    "leads.consentrecord",
+    "leads.leadnumbercounter",
+    "activities.activity",
+    "activities.document",
+    "activities.mailtemplate",
+    "notifications.notification",
+    "notifications.job",
+    "boards.selection",
+]
+ADDABLE = [
+    m
+    for m in ADMIN_MODELS
+    if m
+    not in {
+        "leads.leadstatuschange",
+        "leads.consentrecord",
+        "leads.leadnumbercounter",
+        "notifications.job",
+    }
+]
+
+
+def _url(label: str, view: str, *args) -> str:
+    app, model = label.split(".")
+    return reverse(f"admin:{app}_{model}_{view}", args=args)
+
+
+def _status_form(status: LeadStatus, **changes) -> dict:
+    data = {
+        "name": status.name,
+        "description": status.description,
+        "phase": status.phase,
+        "colour": status.colour,
+        "rank": status.rank,
+        "active": "on" if status.active else "",
+        "is_default": "on" if status.is_default else "",
+    }
+    data.update(changes)
+    return {k: v for k, v in data.items() if v != ""}
+
+
+@pytest.mark.smoke
+@pytest.mark.parametrize("label", ADMIN_MODELS)
+def test_staff_opens_every_changelist(admin_client_staff, label):
+    response = admin_client_staff.get(_url(label, "changelist"))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("label", ADDABLE)
+def test_staff_opens_every_add_page(admin_client_staff, label):
+    response = admin_client_staff.get(_url(label, "add"))
+    assert response.status_code == 200
+
+
+@pytest.mark.smoke
+@pytest.mark.parametrize("persona", ["rep_client", "manager_client", "outsider_client"])
+@pytest.mark.parametrize("label", ["contacts.leadstatus", "leads.lead", "accounts.user"])
+def test_non_staff_is_sent_to_admin_login(request, persona, label):
+    client = request.getfixturevalue(persona)
+    url = _url(label, "changelist")
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_admin_site_header_is_german(admin_client_staff):
+    response = admin_client_staff.get(reverse("admin:index"))
+    assert "LeadCRM Verwaltung" in response.content.decode()
+
+
+def test_ticking_a_second_default_status_unticks_the_first(admin_client_staff):
+    old = LeadStatus.objects.get(is_default=True)
+    new = LeadStatus.objects.get(name="Kontaktaufnahme")
+    response = admin_client_staff.post(
+        _url("contacts.leadstatus", "change", new.pk), _status_form(new, is_default="on")
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert list(LeadStatus.objects.filter(is_default=True)) == [new]
+    old.refresh_from_db()
+    assert old.is_default is False
+
+
+def test_unticking_the_only_default_is_refused(admin_client_staff):
+    default = LeadStatus.objects.get(is_default=True)
+    response = admin_client_staff.post(
+        _url("contacts.leadstatus", "change", default.pk), _status_form(default, is_default="")
+    )
+    assert response.status_code == 200
+    assert "Es muss genau einen Standard-Status geben" in response.content.decode()
+    default.refresh_from_db()
+    assert default.is_default is True
+
+
+def test_colour_is_a_colour_picker(admin_client_staff):
+    status = LeadStatus.objects.first()
+    response = admin_client_staff.get(_url("contacts.leadstatus", "change", status.pk))
+    assert 'type="color"' in response.content.decode()
+
+
+def test_lead_status_on_non_prospect_category_is_refused(admin_client_staff):
+    customer_group = CategoryGroup.objects.filter(kind=GroupKind.CUSTOMER).first()
+    response = admin_client_staff.post(
+        _url("contacts.category", "add"),
+        {
+            "name": "Bestandskunde",
+            "group": customer_group.pk,
+            "lead_status_enabled": "on",
+            "rank": 5,
+            "active": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert "nur für Kategorien der Gruppe" in response.content.decode()
+    assert not Category.objects.filter(name="Bestandskunde").exists()
+
+
+def _template_form(**changes) -> dict:
+    data = {
+        "name": "Testvorlage",
+        "purpose": TemplatePurpose.INFO_MATERIAL,
+        "subject": "Ihre Anfrage",
+        "body": "Guten Tag {{ contact.full_name }},\n\nanbei die Unterlagen.",
+        "rank": 1,
+        "active": "on",
+    }
+    data.update(changes)
+    return data
+
+
+def test_mail_template_with_broken_tag_is_refused(admin_client_staff):
+    response = admin_client_staff.post(
+        _url("activities.mailtemplate", "add"),
+        _template_form(body="Hallo,\n{% if contact.salutation %}Frau {{ contact.last_name }}"),
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Vorlagenfehler in Zeile 2" in body
+    assert not MailTemplate.objects.filter(name="Testvorlage").exists()
+
+
+def test_mail_template_with_unknown_placeholder_is_saved_with_warning(admin_client_staff):
+    response = admin_client_staff.post(
+        _url("activities.mailtemplate", "add"),
+        _template_form(body="Hallo {{ kunde.name }}, {{ lead.number }}"),
+        follow=True,
+    )
+    assert MailTemplate.objects.filter(name="Testvorlage").exists()
+    assert "Unbekannte Platzhalter" in response.content.decode()
+    assert "kunde" in response.content.decode()
+
+
+def test_default_mail_templates_pass_validation():
+    from activities.admin import compile_template, unknown_placeholders
+
+    for template in MailTemplate.objects.all():
+        compile_template(template.body)
+        assert unknown_placeholders(f"{template.subject}\n{template.body}") == []
+
+
+def test_scoring_criterion_page_shows_option_inline(admin_client_staff):
+    criterion = ScoringCriterion.objects.get(name="Einfluss")
+    response = admin_client_staff.get(_url("leads.scoringcriterion", "change", criterion.pk))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "options-TOTAL_FORMS" in body
+    assert "Entscheidungsträger" in body
+
+
+@pytest.mark.parametrize("rows", [2, 12])
+def test_lead_changelist_query_count_is_constant(
+    admin_client_staff, django_assert_max_num_queries, rows
+):
+    LeadFactory.create_batch(rows)
+    with django_assert_max_num_queries(14):
+        response = admin_client_staff.get(_url("leads.lead", "changelist"))
+    assert response.status_code == 200
+    assert response.content.decode().count('class="field-number"') >= rows
+
+
+def test_status_change_in_admin_writes_history(admin_client_staff, staff_admin):
+    lead = LeadFactory()
+    target = LeadStatus.objects.get(name="Disqualifiziert")
+    response = admin_client_staff.get(_url("leads.lead", "change", lead.pk))
+    form = response.context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, list)}
+    data.update(
+        {
+            "status": target.pk,
+            "country": "DE",
+            "capture_channel": lead.capture_channel,
+            "company_name": lead.company_name,
+        }
+    )
+    for prefix in ("lead_contacts", "ratings", "status_changes"):
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    response = admin_client_staff.post(_url("leads.lead", "change", lead.pk), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    lead.refresh_from_db()
+    assert lead.status == target
+    assert lead.closed_at is not None
+    change = LeadStatusChange.objects.get(lead=lead)
+    assert change.to_status == target and change.changed_by == staff_admin
+
+
+def test_changing_weights_starts_rescoring(admin_client_staff, monkeypatch):
+    import leads.scoring
+
+    calls = []
+    monkeypatch.setattr(leads.scoring, "rescore_all_async", calls.append, raising=False)
+    criterion = ScoringCriterion.objects.get(name="Größe")
+    response = admin_client_staff.get(_url("leads.scoringcriterion", "change", criterion.pk))
+    inline = response.context["inline_admin_formsets"][0].formset
+    data = {
+        "name": criterion.name,
+        "description": criterion.description,
+        "weight": criterion.weight + 1,
+        "rank": criterion.rank,
+        "active": "on",
+        "options-TOTAL_FORMS": inline.total_form_count(),
+        "options-INITIAL_FORMS": inline.initial_form_count(),
+    }
+    for i, f in enumerate(inline.forms):
+        for name, value in f.initial.items():
+            if value is not None:
+                data[f"options-{i}-{name}"] = value
+        data[f"options-{i}-criterion"] = criterion.pk
+    response = admin_client_staff.post(
+        _url("leads.scoringcriterion", "change", criterion.pk), data, follow=True
+    )
+    assert len(calls) == 1
+    assert "Lead-Scores werden neu berechnet" in response.content.decode()
+
+
+def test_lead_list_does_not_count_the_whole_table(admin_client_staff, django_assert_num_queries):
+    LeadFactory.create_batch(3)
+    with django_assert_num_queries(0, exact=False) as ctx:
+        admin_client_staff.get(_url("leads.lead", "changelist") + "?status__id__exact=1")
+    counts = [q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"].upper()]
+    # show_full_result_count=False: only the filtered list is counted, never the table
+    assert len(counts) == 1 and "WHERE" in counts[0].upper()
