@@ -1,0 +1,189 @@
+"""Distribution of new leads [Neue Leads verteilen] (seeds 001 and 003).
+
+`lead_assign_owner` is called by `lead_create` (form, web capture, import) when a new lead
+has no "Nachbetreuung durch". The first active rule by rank whose conditions all match
+picks a member; an empty condition matches every lead. Absent and inactive members are
+skipped; if every member is away the rule's fallback user gets the lead; if no rule
+matches the lead stays unassigned and shows up in "Leads ohne Zuständigkeit".
+
+Fairness under concurrency: the rule's member rows are locked (SELECT … FOR UPDATE) in the
+caller's transaction before the choice and the chosen member's counter is incremented in
+it, so two leads created at the same moment queue behind each other and the second sees
+the first one's pick. Weighted round robin is the smooth deterministic variant: the member
+with the smallest (assigned_count + 1) / weight wins, ties by member id, which gives each
+member its exact weight share over any run of leads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from fractions import Fraction
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Count, F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from contacts.models import TERMINAL_PHASES
+from leads.models import AssignmentMember, AssignmentRule, AssignmentStrategy, Lead
+
+
+@dataclass(frozen=True)
+class AssignmentResult:
+    rule: AssignmentRule
+    user: object
+    reason: str
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip().upper() for part in value.split(",") if part.strip()]
+
+
+def rule_matches(rule: AssignmentRule, lead: Lead, interest_ids: set[int]) -> bool:
+    """True when every non-empty condition of `rule` fits `lead` (rule prefetched)."""
+    sources = {s.pk for s in rule.sources.all()}
+    if sources and lead.source_id not in sources:
+        return False
+    types = {t.pk for t in rule.types.all()}
+    if types and lead.type_id not in types:
+        return False
+    campaigns = {c.pk for c in rule.campaigns.all()}
+    if campaigns and lead.campaign_id not in campaigns:
+        return False
+    interests = {i.pk for i in rule.interests.all()}
+    if interests and not interests & interest_ids:
+        return False
+    countries = _split(rule.countries)
+    if countries and str(lead.country or "").upper() not in countries:
+        return False
+    prefixes = _split(rule.postal_code_prefixes)
+    postal_code = (lead.postal_code or "").strip().upper()
+    if prefixes and not any(postal_code.startswith(p) for p in prefixes):
+        return False
+    return True
+
+
+def matching_rule(lead: Lead) -> AssignmentRule | None:
+    rules = (
+        AssignmentRule.objects.filter(active=True)
+        .order_by("rank", "name")
+        .prefetch_related("sources", "types", "interests", "campaigns")
+    )
+    interest_ids = set(lead.interests.values_list("pk", flat=True)) if lead.pk else set()
+    for rule in rules:
+        if rule_matches(rule, lead, interest_ids):
+            return rule
+    return None
+
+
+def _pick_round_robin(members: list[AssignmentMember]) -> AssignmentMember:
+    return min(members, key=lambda m: (Fraction(m.assigned_count + 1, m.weight), m.pk))
+
+
+def _pick_fewest_open(members: list[AssignmentMember]) -> tuple[AssignmentMember, int]:
+    user_ids = [m.user_id for m in members]
+    open_counts = dict(
+        Lead.objects.filter(follow_up_by_id__in=user_ids, merged_into__isnull=True)
+        .exclude(status__phase__in=TERMINAL_PHASES)
+        .values("follow_up_by_id")
+        .annotate(n=Count("pk"))
+        .values_list("follow_up_by_id", "n")
+    )
+    member = min(members, key=lambda m: (open_counts.get(m.user_id, 0), m.assigned_count, m.pk))
+    return member, open_counts.get(member.user_id, 0)
+
+
+def choose_owner(rule: AssignmentRule, *, today: dt.date) -> AssignmentResult | None:
+    """Lock the rule's members, pick one and count the pick; must run in a transaction."""
+    User = get_user_model()
+    members = list(AssignmentMember.objects.select_for_update().filter(rule=rule).order_by("pk"))
+    available_ids = set(
+        User.objects.filter(pk__in=[m.user_id for m in members], is_active=True)
+        .present_on(today)
+        .values_list("pk", flat=True)
+    )
+    available = [m for m in members if m.user_id in available_ids]
+    if not available:
+        fallback = rule.fallback_user
+        if fallback is None or not fallback.is_active:
+            return None
+        return AssignmentResult(
+            rule=rule,
+            user=fallback,
+            reason=_("Regel „%(rule)s“: alle Mitglieder abwesend, Ersatz %(user)s")
+            % {"rule": rule.name, "user": fallback},
+        )
+    if rule.strategy == AssignmentStrategy.FEWEST_OPEN:
+        member, open_count = _pick_fewest_open(available)
+        why = _("wenigste offene Leads (%(n)d)") % {"n": open_count}
+    else:
+        member = _pick_round_robin(available)
+        why = _("reihum, Gewicht %(weight)d, bisher %(count)d zugewiesen") % {
+            "weight": member.weight,
+            "count": member.assigned_count,
+        }
+    AssignmentMember.objects.filter(pk=member.pk).update(assigned_count=F("assigned_count") + 1)
+    user = User.objects.get(pk=member.user_id)
+    return AssignmentResult(
+        rule=rule,
+        user=user,
+        reason=_("Regel „%(rule)s“: %(user)s – %(why)s")
+        % {"rule": rule.name, "user": user, "why": why},
+    )
+
+
+def lead_assign_owner(*, lead: Lead, actor=None, today: dt.date | None = None):
+    """Give a new lead without owner its "Nachbetreuung durch" by the assignment rules.
+
+    Returns the `AssignmentResult`, or None when no rule matched (or nobody is available
+    and there is no fallback): the lead then stays in the team queue. Call it inside the
+    transaction that created the lead, after its interests are set.
+    """
+    if lead.follow_up_by_id:
+        return None
+    rule = matching_rule(lead)
+    if rule is None:
+        return None
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        result = choose_owner(rule, today=today)
+        if result is None:
+            return None
+        # save(update_fields) leaves version/updated_at alone and writes one history row
+        # carrying the rule and the reason.
+        lead.follow_up_by = result.user
+        lead._change_reason = result.reason[:100]
+        if actor is not None:
+            lead._history_user = actor
+        lead.save(update_fields=["follow_up_by"])
+        _notify_new_owner(lead=lead, result=result, actor=actor)
+    return result
+
+
+def _notify_new_owner(*, lead: Lead, result: AssignmentResult, actor) -> None:
+    if actor is not None and getattr(actor, "pk", None) == result.user.pk:
+        return
+    from leads.overdue import lead_url
+    from notifications.models import Kind, Priority
+    from notifications.services import notify
+
+    name = lead.company_name or lead.contact_name or lead.number
+    notify(
+        recipient=result.user,
+        title=_("Neuer Lead zugewiesen: %(name)s") % {"name": name},
+        text=result.reason,
+        kind=Kind.LEAD_ASSIGNED,
+        priority=Priority.A,
+        entity=lead,
+        url=lead_url(lead.pk),
+        dedupe_key=f"assigned:{lead.pk}:{result.user.pk}",
+    )
+
+
+def unassigned_leads():
+    """The team queue "Leads ohne Zuständigkeit": open leads without an owner."""
+    return Lead.objects.filter(
+        follow_up_by__isnull=True, merged_into__isnull=True, anonymised_at__isnull=True
+    ).exclude(status__phase__in=TERMINAL_PHASES)
