@@ -54,3 +54,6 @@ def rescore_all_leads(job_id: int) -> None:
     Job.objects.filter(pk=job_id).update(
         state=JobState.DONE, result={"last_id": last_id}, finished_at=timezone.now()
     )
+
+
+from leads import jobs_tasks  # noqa: E402, F401  (registers the scheduled jobs)
