@@ -10,9 +10,10 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +21,8 @@ from django.utils.translation import gettext as _
 from contacts.errors import ConflictError, ContactError
 from contacts.models import Category, Company, LeadStatus, Person
 from contacts.rules import lead_status_applies
+
+logger = logging.getLogger(__name__)
 
 COMPANY_FIELDS = (
     "name",
@@ -226,3 +229,202 @@ def person_set_lead_status(
     return person_update(
         person=person, data={"lead_status": status}, user=user, expected_version=expected_version
     )
+
+
+# --- column chooser ------------------------------------------------------------------------------
+
+
+def list_columns_set(*, user, key: str, columns: list[str]):
+    """Save the columns `user` chose for list `key` (unknown column keys are dropped)."""
+    from accounts.models import ListPreference
+    from contacts.selectors import LIST_COLUMNS
+
+    if key not in LIST_COLUMNS:
+        raise ContactError(_("Unbekannte Liste."))
+    available = [c.key for c in LIST_COLUMNS[key][0]]
+    chosen = [c for c in available if c in set(columns)] or ["name"]
+    pref, _created = ListPreference.objects.update_or_create(
+        user=user, key=key, defaults={"columns": chosen}
+    )
+    return pref
+
+
+# --- bulk update [In großer Menge aktualisieren] -----------------------------------------------
+#
+# Up to BULK_SINGLE_TRANSACTION rows run in ONE transaction: all or nothing; the progress bar
+# jumps from 0 to 100 %. Larger sets run in batches of BULK_BATCH rows, each batch atomic and
+# the job's `done` counter written in the same transaction as the batch, so after an error the
+# job says exactly how far it got, and a retried task resumes after the last committed batch.
+
+BULK_SINGLE_TRANSACTION = 5000
+BULK_BATCH = 1000
+BULK_JOB_KIND = "contacts_bulk_update"
+
+
+def bulk_update_start(*, user, target: str, ids: list[int], action: str, value_id: int):
+    from contacts import tasks
+    from notifications.models import Job
+
+    if target not in ("person", "company"):
+        raise ContactError(_("Ungültiges Ziel für die Massenänderung."))
+    if action not in ("lead_status", "owner", "category"):
+        raise ContactError(_("Ungültige Aktion."))
+    if action == "lead_status" and target != "person":
+        raise ContactError(_("Der Lead-Status kann nur für Personen gesetzt werden."))
+    if not ids:
+        raise ContactError(_("Die Auswahl ist leer; es gibt nichts zu aktualisieren."))
+    labels = {
+        "lead_status": _("Lead-Status setzen"),
+        "owner": _("Zuständig setzen"),
+        "category": _("Firmenkategorie setzen"),
+    }
+    job = Job.objects.create(
+        kind=BULK_JOB_KIND,
+        title=_("Massenänderung: %(action)s (%(count)d %(target)s)")
+        % {
+            "action": labels[action],
+            "count": len(ids),
+            "target": _("Personen") if target == "person" else _("Firmen"),
+        },
+        created_by=user,
+        params={"target": target, "ids": list(ids), "action": action, "value": value_id},
+        total=len(ids),
+    )
+    transaction.on_commit(lambda: tasks.bulk_update_run.delay(job.pk))
+    return job
+
+
+def _bulk_batch(*, target: str, ids: list[int], action: str, value, user, result: dict) -> None:
+    from simple_history.utils import bulk_update_with_history
+
+    model = Person if target == "person" else Company
+    reasons = result.setdefault("reasons", {})
+
+    def skip(reason: str, n: int = 1):
+        reasons[reason] = reasons.get(reason, 0) + n
+        result["skipped"] = result.get("skipped", 0) + n
+
+    rows = list(
+        model.objects.select_for_update(of=("self",))
+        .select_related(
+            *(["company__category__group"] if target == "person" else ["category__group"])
+        )
+        .filter(pk__in=ids)
+    )
+    missing = len(set(ids)) - len(rows)
+    if missing:
+        skip(str(_("Datensatz nicht mehr vorhanden")), missing)
+    now = timezone.now()
+    if action == "category":
+        companies = rows if target == "company" else list({p.company for p in rows if p.company})
+        if target == "person":
+            without = sum(1 for p in rows if p.company_id is None)
+            if without:
+                skip(str(_("Person ohne Firma")), without)
+        for company in companies:
+            if company.category_id == value.pk:
+                skip(str(_("Kategorie war bereits gesetzt")))
+                continue
+            company_set_category(company=company, category=value, user=user)
+            result["updated"] = result.get("updated", 0) + 1
+        return
+    changed = []
+    for row in rows:
+        if action == "lead_status":
+            if not lead_status_applies(row.category):
+                skip(str(_("Lead-Status gilt nicht für die Firmenkategorie")))
+                continue
+            if row.lead_status_id == value.pk:
+                skip(str(_("Lead-Status war bereits gesetzt")))
+                continue
+            row.lead_status = value
+            row.lead_status_changed_at = now
+        else:
+            if row.owner_id == value.pk:
+                skip(str(_("Zuständig war bereits gesetzt")))
+                continue
+            row.owner = value
+        row.version += 1
+        changed.append(row)
+    fields = ["lead_status", "lead_status_changed_at"] if action == "lead_status" else ["owner"]
+    if changed:
+        bulk_update_with_history(
+            changed, model, fields + ["version"], batch_size=500, default_user=user
+        )
+    result["updated"] = result.get("updated", 0) + len(changed)
+
+
+def _bulk_value(action: str, value_id):
+    from accounts.models import User
+
+    model = {"lead_status": LeadStatus, "owner": User, "category": Category}[action]
+    return model.objects.get(pk=value_id)
+
+
+def bulk_update_run(*, job) -> None:
+    """Apply the job's change; safe to run twice (a finished job is left alone)."""
+    from notifications.models import Job, JobState
+
+    if job.is_finished:
+        return
+    params = job.params
+    ids = [int(i) for i in params.get("ids", [])]
+    user = job.created_by
+    Job.objects.filter(pk=job.pk).update(state=JobState.RUNNING)
+    try:
+        value = _bulk_value(params["action"], params["value"])
+        if len(ids) <= BULK_SINGLE_TRANSACTION:
+            result: dict = {}
+            with transaction.atomic():
+                for start in range(0, len(ids), BULK_BATCH):
+                    _bulk_batch(
+                        target=params["target"],
+                        ids=ids[start : start + BULK_BATCH],
+                        action=params["action"],
+                        value=value,
+                        user=user,
+                        result=result,
+                    )
+                Job.objects.filter(pk=job.pk).update(
+                    done=len(ids), result=result, state=JobState.DONE, finished_at=timezone.now()
+                )
+        else:
+            job.refresh_from_db()
+            result = dict(job.result or {})
+            for start in range(job.done, len(ids), BULK_BATCH):
+                if Job.objects.filter(pk=job.pk, cancel_requested=True).exists():
+                    Job.objects.filter(pk=job.pk).update(
+                        state=JobState.CANCELLED, finished_at=timezone.now()
+                    )
+                    return
+                with transaction.atomic():
+                    _bulk_batch(
+                        target=params["target"],
+                        ids=ids[start : start + BULK_BATCH],
+                        action=params["action"],
+                        value=value,
+                        user=user,
+                        result=result,
+                    )
+                    Job.objects.filter(pk=job.pk).update(
+                        done=min(len(ids), start + BULK_BATCH), result=result
+                    )
+            Job.objects.filter(pk=job.pk).update(state=JobState.DONE, finished_at=timezone.now())
+    except OperationalError:
+        # transient database trouble: the task retries; a single transaction left nothing behind
+        Job.objects.filter(pk=job.pk).update(state=JobState.PENDING)
+        raise
+    except Exception as exc:  # the job row reports the failure
+        logger.exception("bulk update job %s failed", job.pk)
+        if len(ids) <= BULK_SINGLE_TRANSACTION:
+            message = _("Die Massenänderung ist fehlgeschlagen; nichts davon wurde übernommen.")
+        else:
+            message = _(
+                "Die Massenänderung ist fehlgeschlagen; die bereits fertigen Pakete sind "
+                "gespeichert (siehe Fortschritt)."
+            )
+        Job.objects.filter(pk=job.pk).update(
+            state=JobState.FAILED,
+            error=f"{message} ({type(exc).__name__})",
+            finished_at=timezone.now(),
+        )

@@ -1,0 +1,199 @@
+"""Reads for the contacts screens: lists, cards, section tabs and the column chooser.
+
+Every queryset loads its related rows up front so a table never queries per row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import ListPreference, Role, User
+from contacts.models import Category, CategoryGroup, Company, LeadStatus, Person
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+
+
+PERSON_COLUMNS = [
+    Column("name", _("Name")),
+    Column("company", _("Firma")),
+    Column("function", _("Funktion")),
+    Column("email", _("E-Mail")),
+    Column("phone", _("Telefon")),
+    Column("category", _("Kategorie")),
+    Column("category_group", _("Kategoriengruppe")),
+    Column("lead_status", _("Lead-Status")),
+    Column("lead_status_changed_at", _("Lead-Status geändert")),
+    Column("owner", _("Zuständig")),
+]
+COMPANY_COLUMNS = [
+    Column("name", _("Name")),
+    Column("category", _("Kategorie")),
+    Column("category_group", _("Kategoriengruppe")),
+    Column("city", _("Ort")),
+    Column("phone", _("Telefon")),
+    Column("email", _("E-Mail")),
+    Column("owner", _("Zuständig")),
+]
+
+# list key -> (available columns, default columns); "name" is always shown.
+LIST_COLUMNS = {
+    "company_persons": (PERSON_COLUMNS, ["name", "function", "email", "phone"]),
+    "person_list": (PERSON_COLUMNS, ["name", "company", "function", "email", "lead_status"]),
+    "find_persons": (PERSON_COLUMNS, ["name", "company", "category", "lead_status", "owner"]),
+    "find_companies": (COMPANY_COLUMNS, ["name", "category", "category_group", "city", "owner"]),
+    "company_list": (COMPANY_COLUMNS, ["name", "category", "city", "phone", "owner"]),
+}
+
+
+def columns_for(*, user, key: str) -> list[Column]:
+    """The columns `user` chose for list `key` (defaults when never chosen), in table order."""
+    available, default = LIST_COLUMNS[key]
+    pref = ListPreference.objects.filter(user=user, key=key).values_list("columns", flat=True)
+    chosen = next(iter(pref), None) or default
+    chosen = set(chosen) | {"name"}
+    return [c for c in available if c.key in chosen]
+
+
+def assignable_users() -> QuerySet[User]:
+    return (
+        User.objects.active()
+        .with_role(Role.SALES, Role.SALES_MANAGER, Role.MARKETING)
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def category_choices() -> list[tuple[str, list[tuple[int, str]]]]:
+    """Active categories grouped by category group (for <optgroup>s)."""
+    grouped: dict[str, list[tuple[int, str]]] = {}
+    for cat in Category.objects.active().select_related("group"):
+        grouped.setdefault(cat.group.name, []).append((cat.pk, cat.name))
+    return list(grouped.items())
+
+
+def lead_statuses() -> list[LeadStatus]:
+    return list(LeadStatus.objects.active())
+
+
+def category_groups() -> list[CategoryGroup]:
+    return list(CategoryGroup.objects.all())
+
+
+def company_list(*, q: str = "", category_id: int | None = None, owner_id: int | None = None):
+    qs = Company.objects.for_list()
+    if q:
+        qs = qs.filter(name__icontains=q)
+    if category_id:
+        qs = qs.filter(category_id=category_id)
+    if owner_id:
+        qs = qs.filter(owner_id=owner_id)
+    return qs
+
+
+def person_list(*, q: str = "", lead_status_id: int | None = None):
+    qs = Person.objects.for_list()
+    if q:
+        qs = qs.filter(
+            Q(last_name__icontains=q)
+            | Q(first_name__icontains=q)
+            | Q(email__icontains=q)
+            | Q(company__name__icontains=q)
+        )
+    if lead_status_id:
+        qs = qs.filter(lead_status_id=lead_status_id)
+    return qs
+
+
+def company_detail(*, pk: int) -> Company:
+    return Company.objects.for_list().get(pk=pk)
+
+
+def person_detail(*, pk: int) -> Person:
+    return Person.objects.for_list().get(pk=pk)
+
+
+def company_persons(*, company: Company, lead_status: str = "", group_by: str = ""):
+    """Persons tab: filter by lead status id (or "none"), optionally grouped by lead status."""
+    qs = company.persons.for_list()
+    if lead_status == "none":
+        qs = qs.filter(lead_status__isnull=True)
+    elif lead_status.isdigit():
+        qs = qs.filter(lead_status_id=int(lead_status))
+    if group_by == "lead_status":
+        qs = qs.order_by("lead_status__rank", "lead_status__name", "last_name", "first_name")
+    return qs
+
+
+def company_activities(*, company: Company, limit: int = 50):
+    from activities.models import Activity
+
+    return list(
+        Activity.objects.for_list().filter(company=company).order_by("-created_at", "-id")[:limit]
+    )
+
+
+def company_leads(*, company: Company, limit: int = 50):
+    from leads.models import Lead
+
+    return list(Lead.objects.for_list().filter(customer=company).order_by("-created_at")[:limit])
+
+
+def company_history(*, company: Company, limit: int = 50) -> list[dict]:
+    """History rows with the changed fields, FK values resolved without a query per row."""
+    records = list(
+        company.history.select_related("history_user").order_by("-history_date", "-history_id")[
+            : limit + 1
+        ]
+    )
+    cat_ids = {r.category_id for r in records if r.category_id}
+    owner_ids = {r.owner_id for r in records if r.owner_id}
+    cats = {c.pk: c.name for c in Category.objects.filter(pk__in=cat_ids)}
+    owners = {u.pk: str(u) for u in User.objects.filter(pk__in=owner_ids)}
+    labels = {f.attname: f.verbose_name for f in Company._meta.concrete_fields}
+    resolve = {"category_id": cats, "owner_id": owners}
+    rows = []
+    for newer, older in zip(records, records[1:] + [None], strict=True):
+        changes = []
+        if older is not None and newer.history_type == "~":
+            for attname, label in labels.items():
+                if attname in ("id", "version", "updated_at", "created_at"):
+                    continue
+                before, after = getattr(older, attname, None), getattr(newer, attname, None)
+                if before != after:
+                    if attname in resolve:
+                        before = resolve[attname].get(before, before)
+                        after = resolve[attname].get(after, after)
+                    changes.append((label, before or "—", after or "—"))
+        rows.append({"record": newer, "changes": changes})
+    return rows[:limit]
+
+
+def person_leads(*, person: Person, limit: int = 20):
+    return list(person.leads.for_list().order_by("-created_at")[:limit])
+
+
+def person_activities(*, person: Person, limit: int = 20):
+    from activities.models import Activity
+
+    return list(
+        Activity.objects.for_list().filter(person=person).order_by("-created_at", "-id")[:limit]
+    )
+
+
+def page_of(qs, *, page: int, per_page: int = 50):
+    """One page without COUNT(*): fetch one row more to know whether a next page exists."""
+    page = max(1, page)
+    offset = (page - 1) * per_page
+    rows = list(qs[offset : offset + per_page + 1])
+    return {
+        "rows": rows[:per_page],
+        "page": page,
+        "has_next": len(rows) > per_page,
+        "has_previous": page > 1,
+    }
