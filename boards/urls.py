@@ -1,5 +1,25 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from boards.views import board
 
 app_name = "boards"
 
 urlpatterns: list = []
+
+# Kanban boards (boards engineer)
+urlpatterns += [
+    path("board/", board.lead_board, name="lead_board"),
+    path("board/spalte/<int:status_id>/", board.lead_board_more, name="lead_board_more"),
+    path("board/lead/<int:pk>/verschieben/", board.lead_move, name="lead_move"),
+    path("selektionen/<int:pk>/board/", board.selection_board, name="selection_board"),
+    path(
+        "selektionen/<int:pk>/board/spalte/<int:status_id>/",
+        board.selection_board_more,
+        name="selection_board_more",
+    ),
+    path(
+        "selektionen/<int:pk>/board/person/<int:person_pk>/verschieben/",
+        board.selection_person_move,
+        name="selection_person_move",
+    ),
+]

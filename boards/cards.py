@@ -1,0 +1,47 @@
+"""What the board views share: moving a card, the choice of statuses, optional URLs."""
+
+from __future__ import annotations
+
+from django import forms
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+
+from contacts.models import LeadStatus
+
+
+class CardMoveForm(forms.Form):
+    """A card move: the target status, the version the card showed and where it was."""
+
+    status = forms.ModelChoiceField(
+        label=_("Status"),
+        queryset=LeadStatus.objects.active(),
+        error_messages={"invalid_choice": _("Dieser Status ist nicht verfügbar.")},
+    )
+    version = forms.IntegerField(min_value=0, required=False)
+    from_status = forms.IntegerField(required=False)
+    next = forms.CharField(required=False, max_length=2000)
+
+
+def optional_url(name: str, *args) -> str:
+    """The URL of `name`, or "" while the screen behind it is not installed."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+def first_url_name(candidates: tuple[str, ...], *args) -> str:
+    """The first URL name in `candidates` that resolves (another app's naming may vary)."""
+    for name in candidates:
+        if optional_url(name, *args):
+            return name
+    return ""
+
+
+def safe_next(request, value: str, fallback: str) -> str:
+    if value and url_has_allowed_host_and_scheme(
+        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return value
+    return fallback

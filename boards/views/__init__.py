@@ -1,0 +1,1 @@
+"""Views of the boards app, one module per screen (board, dashboard, selections)."""
