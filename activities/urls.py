@@ -1,5 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
+
+from activities.views import card, lists
+from activities.webhooks import anymail_webhook_patterns
 
 app_name = "activities"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", lists.activity_list_view, name="list"),
+    path("neu/", card.activity_create, name="create"),
+    path("<int:pk>/", card.activity_detail, name="detail"),
+    path("<int:pk>/bearbeiten/", card.activity_edit, name="edit"),
+    path("<int:pk>/erledigt/", card.activity_done, name="done"),
+    # ESP delivery events: /aktivitaeten/webhooks/anymail/<esp>/tracking/
+    path("webhooks/anymail/", include((anymail_webhook_patterns(), "anymail"))),
+]

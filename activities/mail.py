@@ -1,0 +1,322 @@
+"""Outgoing mail: template rendering, the .ics invitation, building and sending.
+
+Rendering uses a separate template Engine (no loaders, no custom libraries) over a
+restricted context of plain dicts, so a template written by an admin can read only what
+we hand it. Unknown placeholders render as a sentinel we then look for: the user gets a
+clear German error and nothing is sent, never half a mail.
+
+Sending is outbox-style: the view marks the activity `queued` and a task sends it after
+commit; the activity row is the truth, so a lost broker message is re-queued by a beat job.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from anymail.exceptions import AnymailError
+from anymail.message import AnymailMessage
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.template import Context, Engine, TemplateSyntaxError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from activities.models import Activity, ActivityStatus, MailState, TemplatePurpose
+
+log = logging.getLogger(__name__)
+
+_SENTINEL = "\x00UNBEKANNT\x00"
+_ENGINE = Engine(
+    dirs=[],
+    app_dirs=False,
+    loaders=[],
+    libraries={},
+    builtins=[],
+    autoescape=False,  # plain-text mails
+    string_if_invalid=_SENTINEL,
+)
+MAX_SEND_ATTEMPTS = 5
+
+
+class MailTemplateError(Exception):
+    """The template cannot be rendered; the German message names the problem."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = str(message)
+
+
+class MailSendError(Exception):
+    pass
+
+
+def render_text(source: str, context: dict, *, what: str) -> str:
+    """Render one template text; raise MailTemplateError on a syntax error or unknown name."""
+    try:
+        template = _ENGINE.from_string(source)
+        text = template.render(Context(context, autoescape=False))
+    except TemplateSyntaxError as exc:
+        raise MailTemplateError(
+            _("Die Mailvorlage (%(what)s) enthält einen Fehler: %(error)s")
+            % {"what": what, "error": exc}
+        ) from exc
+    except Exception as exc:  # a filter choking on a value, for instance
+        raise MailTemplateError(
+            _("Die Mailvorlage (%(what)s) konnte nicht verarbeitet werden: %(error)s")
+            % {"what": what, "error": exc}
+        ) from exc
+    if _SENTINEL in text:
+        names = _unknown_names(source, context)
+        raise MailTemplateError(
+            _("Die Mailvorlage (%(what)s) enthält unbekannte Platzhalter: %(names)s")
+            % {"what": what, "names": ", ".join(names) or "?"}
+        )
+    return text
+
+
+def _unknown_names(source: str, context: dict) -> list[str]:
+    """Best-effort list of `{{ … }}` expressions whose variable does not resolve."""
+    found = []
+    for expr in re.findall(r"{{\s*([^}|\s]+)", source):
+        probe = _ENGINE.from_string("{{ " + expr + " }}").render(Context(context))
+        if _SENTINEL in probe and expr not in found:
+            found.append(expr)
+    return found
+
+
+def render_mail(*, subject: str, body: str, context: dict) -> tuple[str, str]:
+    return (
+        render_text(subject, context, what=_("Betreff")).strip().replace("\n", " "),
+        render_text(body, context, what=_("Inhalt")),
+    )
+
+
+def with_signature(body: str, signature: str) -> str:
+    signature = (signature or "").strip()
+    return f"{body.rstrip()}\n\n-- \n{signature}" if signature else body
+
+
+def parse_addresses(value: str) -> list[str]:
+    """Comma/semicolon separated addresses → list; ValidationError (German) when invalid."""
+    addresses = [a.strip() for a in re.split(r"[,;]", value or "") if a.strip()]
+    for address in addresses:
+        try:
+            validate_email(address)
+        except ValidationError as exc:
+            raise ValidationError(
+                _("„%(address)s“ ist keine gültige E-Mail-Adresse.") % {"address": address}
+            ) from exc
+    return addresses
+
+
+# --- .ics invitation ----------------------------------------------------------------------
+
+
+@dataclass
+class IcsEvent:
+    uid: str
+    start: datetime
+    end: datetime
+    summary: str
+    description: str = ""
+    organizer_email: str = ""
+    organizer_name: str = ""
+    attendees: tuple[str, ...] = ()
+    sequence: int = 0
+
+
+def _ics_escape(text: str) -> str:
+    return (
+        (text or "")
+        .replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+    )
+
+
+def _ics_time(value: datetime) -> str:
+    return value.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _fold(line: str) -> str:
+    # RFC 5545: lines longer than 75 octets are folded
+    out, raw = [], line.encode("utf-8")
+    while len(raw) > 75:
+        cut = 75
+        while (raw[cut] & 0xC0) == 0x80:  # do not split a UTF-8 sequence
+            cut -= 1
+        out.append(raw[:cut].decode("utf-8"))
+        raw = b" " + raw[cut:]
+    out.append(raw.decode("utf-8"))
+    return "\r\n".join(out)
+
+
+def build_ics(event: IcsEvent) -> str:
+    lines = [
+        "BEGIN:VCALENDAR",
+        "PRODID:-//LeadCRM//Termine//DE",
+        "VERSION:2.0",
+        "CALSCALE:GREGORIAN",
+        "METHOD:REQUEST",
+        "BEGIN:VEVENT",
+        f"UID:{event.uid}",
+        f"SEQUENCE:{event.sequence}",
+        f"DTSTAMP:{_ics_time(timezone.now())}",
+        f"DTSTART:{_ics_time(event.start)}",
+        f"DTEND:{_ics_time(event.end)}",
+        f"SUMMARY:{_ics_escape(event.summary)}",
+    ]
+    if event.description:
+        lines.append(f"DESCRIPTION:{_ics_escape(event.description)}")
+    if event.organizer_email:
+        cn = _ics_escape(event.organizer_name).replace('"', "")
+        lines.append(f'ORGANIZER;CN="{cn}":mailto:{event.organizer_email}')
+    for attendee in event.attendees:
+        lines.append(f"ATTENDEE;RSVP=TRUE;ROLE=REQ-PARTICIPANT:mailto:{attendee}")
+    lines += ["STATUS:CONFIRMED", "END:VEVENT", "END:VCALENDAR"]
+    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+
+
+def ics_event_for(activity: Activity) -> IcsEvent | None:
+    """The invitation that goes with an appointment confirmation, else None.
+
+    The times come from the lead the mail belongs to (`Activity.leads` is the reverse
+    side of `Lead.activities`); the UID is the lead's appointment activity, so a second
+    confirmation updates the same calendar entry instead of adding one.
+    """
+    if not activity.template_id or activity.template.purpose != (
+        TemplatePurpose.APPOINTMENT_CONFIRMATION
+    ):
+        return None
+    lead = activity.leads.first() if hasattr(activity, "leads") else None
+    if lead is None or not lead.planned_start:
+        return None
+    end = lead.planned_end or lead.planned_start
+    anchor = lead.appointment_id or activity.pk
+    sender = activity.delegated_by
+    return IcsEvent(
+        uid=f"activity-{anchor}@leadcrm",
+        start=lead.planned_start,
+        end=end,
+        summary=activity.subject,
+        organizer_email=(sender.email if sender else "") or "",
+        organizer_name=str(sender) if sender else "",
+        attendees=tuple(parse_addresses(activity.mail_to)),
+        sequence=activity.mail_attempts,
+    )
+
+
+def build_message(activity: Activity) -> AnymailMessage:
+    sender = activity.delegated_by
+    message = AnymailMessage(
+        subject=activity.subject,
+        body=activity.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=parse_addresses(activity.mail_to),
+        cc=parse_addresses(activity.mail_cc),
+        reply_to=[sender.email] if sender and sender.email else None,
+        metadata={"activity_id": str(activity.pk)},
+        tags=["leadcrm"],
+    )
+    event = ics_event_for(activity)
+    if event is not None:
+        message.attach("einladung.ics", build_ics(event), "text/calendar; method=REQUEST")
+    for document in activity.documents.all():
+        with document.file.open("rb") as handle:
+            name = document.file.name.rsplit("/", 1)[-1]
+            message.attach(name, handle.read())
+    return message
+
+
+# --- queue and send -----------------------------------------------------------------------
+
+
+def activity_queue_mail(
+    *, activity: Activity, subject: str, body: str, mail_to: str, mail_cc: str, user
+) -> Activity:
+    """Store the edited mail and queue it; the task runs after commit."""
+    from activities import tasks  # tasks import this module
+
+    if not parse_addresses(mail_to):
+        raise ValidationError(_("Bitte mindestens einen Empfänger angeben."))
+    parse_addresses(mail_cc)
+    with transaction.atomic():
+        activity.subject = subject
+        activity.body = body
+        activity.mail_to = mail_to
+        activity.mail_cc = mail_cc
+        activity.mail_state = MailState.QUEUED
+        activity.mail_error = ""
+        activity.updated_by = user
+        activity.version += 1
+        activity.save()
+        activity_id = activity.pk
+        transaction.on_commit(lambda: tasks.send_activity_mail.delay(activity_id))
+    return activity
+
+
+def activity_send_mail(*, activity_id: int) -> Activity | None:
+    """Send a queued mail once (safe to run twice: only a `queued` row is sent).
+
+    Raises MailSendError for a retryable failure after recording it on the activity.
+    """
+    with transaction.atomic():
+        activity = (
+            Activity.objects.select_for_update()
+            .filter(pk=activity_id, mail_state=MailState.QUEUED)
+            .first()
+        )
+        if activity is None:
+            return None
+        # claiming bumps updated_at, so the re-queue job leaves a mail in flight alone
+        activity.mail_attempts += 1
+        Activity.objects.filter(pk=activity.pk).update(
+            mail_attempts=activity.mail_attempts, updated_at=timezone.now()
+        )
+    activity = Activity.objects.select_related("template", "delegated_by").get(pk=activity_id)
+    try:
+        message = build_message(activity)
+        message.send()
+    except (AnymailError, OSError, ValidationError) as exc:
+        log.warning("Mail of activity %s failed: %s", activity_id, exc)
+        final = activity.mail_attempts >= MAX_SEND_ATTEMPTS or isinstance(exc, ValidationError)
+        Activity.objects.filter(pk=activity_id).update(
+            mail_state=MailState.FAILED if final else MailState.QUEUED,
+            mail_error=_("Versand fehlgeschlagen: %(error)s") % {"error": exc},
+            updated_at=timezone.now(),
+        )
+        if final:
+            return activity
+        raise MailSendError(str(exc)) from exc
+    status = getattr(message, "anymail_status", None)
+    message_id = getattr(status, "message_id", None)
+    if isinstance(message_id, set):
+        message_id = ",".join(sorted(str(m) for m in message_id))
+    now = timezone.now()
+    Activity.objects.filter(pk=activity_id).update(
+        mail_state=MailState.SENT,
+        mail_error="",
+        sent_at=now,
+        esp_message_id=str(message_id if message_id is not None else "")[:200],
+        status=ActivityStatus.DONE,
+        done_at=now,
+        updated_at=now,
+    )
+    activity.refresh_from_db()
+    return activity
+
+
+def queued_mail_ids(*, older_than_minutes: int = 10) -> list[int]:
+    cutoff = timezone.now() - timedelta(minutes=older_than_minutes)
+    return list(
+        Activity.objects.filter(mail_state=MailState.QUEUED, updated_at__lt=cutoff)
+        .order_by("id")
+        .values_list("id", flat=True)[:500]
+    )

@@ -1,0 +1,1 @@
+"""Activity screens: list (lists.py) and card/create/edit/done (card.py)."""

@@ -1,0 +1,30 @@
+"""Delivery tracking from the ESP through anymail's own webhook views.
+
+anymail validates the request (basic auth with ANYMAIL["WEBHOOK_SECRET"], refusing a
+forged one with 400), parses the ESP's payload into AnymailTrackingEvents and sends the
+`tracking` signal; the receiver below only hands each event to the service.
+"""
+
+from __future__ import annotations
+
+from anymail import urls as anymail_urls
+from django.contrib.auth.decorators import login_not_required
+from django.urls import URLPattern, path
+
+from activities.services import activity_record_delivery
+
+
+def on_tracking(sender, event, esp_name, **kwargs) -> None:
+    activity_record_delivery(event)
+
+
+def anymail_webhook_patterns() -> list[URLPattern]:
+    """anymail's tracking webhook URLs, opened to the ESP (no login; anymail authenticates)."""
+    patterns = []
+    for pattern in anymail_urls.urlpatterns:
+        if not str(pattern.pattern).endswith("tracking/"):
+            continue
+        patterns.append(
+            path(str(pattern.pattern), login_not_required(pattern.callback), name=pattern.name)
+        )
+    return patterns

@@ -1,0 +1,68 @@
+"""Bell (HTMX fragment), notification list, mark read, and the job progress partial."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import role_required
+from notifications import selectors, services
+from notifications.models import Notification
+
+
+def _safe_url(request: HttpRequest, url: str, fallback: str) -> str:
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return fallback
+
+
+@role_required()
+def bell(request: HttpRequest) -> HttpResponse:
+    return render(request, "notifications/bell.html", selectors.bell_for_user(request.user))
+
+
+@role_required()
+def notification_list(request: HttpRequest) -> HttpResponse:
+    qs = Notification.objects.for_user(request.user).order_by("-created_at", "-id")
+    page = Paginator(qs, 50, allow_empty_first_page=True).get_page(request.GET.get("page"))
+    return render(request, "notifications/list.html", {"page": page})
+
+
+@role_required()
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Follow a notification: mark it read and go to its entity."""
+    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    services.notification_mark_read(notification=notification, user=request.user)
+    return redirect(_safe_url(request, notification.url, "notifications:list"))
+
+
+@require_POST
+@role_required()
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    services.notification_mark_read(notification=notification, user=request.user)
+    if request.htmx:
+        return bell(request)
+    return redirect(_safe_url(request, request.POST.get("next", ""), "notifications:list"))
+
+
+@require_POST
+@role_required()
+def notification_read_all(request: HttpRequest) -> HttpResponse:
+    services.notifications_mark_all_read(user=request.user)
+    if request.htmx:
+        return bell(request)
+    return redirect(_safe_url(request, request.POST.get("next", ""), "notifications:list"))
+
+
+@role_required()
+def job_status(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = selectors.job_for_user(job_id=job_id, user=request.user)
+    if job is None:
+        raise Http404
+    return render(request, "notifications/_job_progress.html", {"job": job})
