@@ -44,6 +44,10 @@ class BoardLeadFilter(django_filters.FilterSet):
         model = Lead
         fields: list[str] = []
 
+    def __init__(self, data=None, *args, user=None, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.user = user
+
     def filter_text(self, queryset, name, value):
         value = value.strip()
         if not value:
@@ -64,9 +68,13 @@ class BoardLeadFilter(django_filters.FilterSet):
         )
 
     def filter_mine(self, queryset, name, value):
-        if value and self.request is not None:
-            return queryset.filter(follow_up_by=self.request.user)
+        if value and self.user is not None:
+            return queryset.filter(follow_up_by=self.user)
         return queryset
+
+
+# The filters the board shows (the lead list's set has more: status, dates, scores).
+BOARD_FIELDS = ("q", "follow_up_by", "owner", "mine", "source", "type", "interest", "campaign")
 
 
 def lead_filter_class():

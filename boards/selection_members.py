@@ -19,21 +19,10 @@ def selection_persons(selection: Selection) -> QuerySet[Person]:
     if selection.kind == SelectionKind.STATIC:
         return Person.objects.filter(pk__in=selection.persons.values("pk"))
     try:
-        from contacts import search
+        from contacts.search import selection_queryset
     except ImportError:
         return _lead_status_only(selection.criteria or [])
-    for name in ("selection_queryset", "persons_for_criteria", "search_persons", "person_queryset"):
-        evaluate = getattr(search, name, None)
-        if evaluate is not None:
-            try:
-                return (
-                    evaluate(selection)
-                    if name == "selection_queryset"
-                    else evaluate(selection.criteria or [])
-                )
-            except TypeError:
-                continue
-    return _lead_status_only(selection.criteria or [])
+    return selection_queryset(selection)
 
 
 def _values(criterion: dict[str, Any]) -> list[int]:
@@ -46,7 +35,10 @@ def _values(criterion: dict[str, Any]) -> list[int]:
 def _lead_status_only(criteria: list[dict[str, Any]]) -> QuerySet[Person]:
     persons = Person.objects.all()
     for criterion in criteria:
-        if not isinstance(criterion, dict) or criterion.get("field") != "lead_status":
+        if not isinstance(criterion, dict) or criterion.get("field") not in (
+            "lead_status",
+            "person.lead_status",
+        ):
             continue
         values = _values(criterion)
         if criterion.get("op") in ("not_in", "none_of", "is_not"):

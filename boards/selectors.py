@@ -147,6 +147,8 @@ def person_board(
     )
 
 
-def board_leads() -> QuerySet[Lead]:
-    """The leads a board shows before filters: all not merged into another lead."""
-    return Lead.objects.active()
+def board_leads(user) -> QuerySet[Lead]:
+    """The leads a board shows before filters: those visible to `user`, not merged."""
+    from leads.permissions import visible_leads
+
+    return visible_leads(user).filter(merged_into__isnull=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from boards.views import board
+from boards.views import board, dashboard
 
 app_name = "boards"
 
@@ -22,4 +22,10 @@ urlpatterns += [
         board.selection_person_move,
         name="selection_person_move",
     ),
+]
+
+# Dashboard "Auswertungen von Leads" (boards engineer)
+urlpatterns += [
+    path("auswertungen/", dashboard.lead_dashboard, name="dashboard"),
+    path("auswertungen/<slug:key>.csv", dashboard.lead_dashboard_csv, name="dashboard_csv"),
 ]

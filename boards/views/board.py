@@ -20,7 +20,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from accounts.permissions import role_required
 from boards import selectors
 from boards.cards import CardMoveForm, first_url_name, optional_url, safe_next
-from boards.filters import lead_filter_class
+from boards.filters import BOARD_FIELDS, lead_filter_class
 from boards.models import Selection, SelectionKind, SelectionTarget
 from boards.selection_members import selection_persons
 from contacts.models import LeadStatus, Person, Phase
@@ -44,19 +44,26 @@ def _expanded(request: HttpRequest) -> set[int]:
 
 
 def _lead_filterset(request: HttpRequest):
+    """The lead list's FilterSet (same parameters, same meaning) over the visible leads."""
     filterset = lead_filter_class()(
-        _filter_query(request) or None, queryset=selectors.board_leads(), request=request
+        _filter_query(request) or None,
+        queryset=selectors.board_leads(request.user),
+        request=request,
+        user=request.user,
     )
+    filterset.form.is_valid()  # invalid filters are shown on the form and ignored
     for field in filterset.form.fields.values():
         widget = field.widget
-        css = (
-            "form-select form-select-sm"
-            if widget.input_type == "select"
-            else "form-control form-control-sm"
-        )
         if getattr(widget, "input_type", "") == "checkbox":
             css = "form-check-input"
+        elif getattr(widget, "input_type", "") == "select":
+            css = "form-select form-select-sm"
+        else:
+            css = "form-control form-control-sm"
         widget.attrs.setdefault("class", css)
+    filterset.board_fields = [
+        filterset.form[name] for name in BOARD_FIELDS if name in filterset.form.fields
+    ]
     return filterset
 
 

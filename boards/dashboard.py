@@ -1,0 +1,444 @@
+"""The figures of the dashboard "Auswertungen von Leads" (seed 002, Standardboards).
+
+Every function takes the leads to evaluate (already filtered by period, owner, campaign)
+and answers with ONE grouped query, returning plain data: a `Chart` with labels, series
+and the same numbers as a table (for screen readers and the CSV export). Nothing here
+renders or knows about requests, so the numbers are tested on a hand-built data set.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from contacts.models import TERMINAL_PHASES, Phase
+from leads.models import Lead, LeadStatusChange
+
+NO_SOURCE = _("Ohne Quelle")
+NO_TYPE = _("Ohne Typ")
+SCORE_BANDS = [(0, 24), (25, 49), (50, 74), (75, 100)]
+OPEN = ~Q(status__phase__in=TERMINAL_PHASES)
+
+# The funnel steps: a lead has reached a step when it is, or ever was (status history),
+# in one of the step's phases. A lead that skipped a step still counts for it, so each
+# step is a subset of the one before.
+FUNNEL_STEPS = [
+    ("open", _("Offen"), None),
+    (
+        "contacted",
+        _("Kontaktiert"),
+        {Phase.WORKING, Phase.QUALIFIED, Phase.REVISIT, Phase.CONVERTED},
+    ),
+    ("qualified", _("Qualifiziert"), {Phase.QUALIFIED, Phase.CONVERTED}),
+    ("converted", _("Konvertiert"), {Phase.CONVERTED}),
+]
+
+
+@dataclass
+class Chart:
+    key: str
+    title: str
+    kind: str  # bar | stacked | pie | line | funnel
+    labels: list[str] = field(default_factory=list)
+    series: list[dict[str, Any]] = field(default_factory=list)  # {"label", "data", "colour"?}
+    columns: list[str] = field(default_factory=list)
+    rows: list[list[Any]] = field(default_factory=list)
+    note: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "title": str(self.title),
+            "labels": [str(label) for label in self.labels],
+            "series": [{**s, "label": str(s["label"])} for s in self.series],
+        }
+
+    def value(self, series_label: str, label: str) -> Any:
+        """The number of one series at one label (tests and callers read figures this way)."""
+        index = [str(x) for x in self.labels].index(label)
+        for s in self.series:
+            if str(s["label"]) == series_label:
+                return s["data"][index]
+        raise KeyError(series_label)
+
+
+def _pct(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+# --- score tiles -------------------------------------------------------------------------
+@dataclass
+class Tile:
+    key: str
+    title: str
+    value: int
+    description: str
+    variant: str
+
+
+def tile_counts(leads: QuerySet[Lead], *, now: dt.datetime | None = None) -> dict[str, int]:
+    """The five score tiles in one aggregate query. Definitions (also used for the links):
+
+    - overdue: open leads whose "Nachbetreuung bis" lies before today (and not closed);
+    - high_score: open leads with score >= LEADCRM["HIGH_SCORE_THRESHOLD"];
+    - unassigned: open leads without "Nachbetreuung durch";
+    - stale: open leads marked stale by the nightly job (`is_stale`);
+    - new: leads created on or after today - LEADCRM["NEW_LEAD_DAYS"] days.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    conf = settings.LEADCRM
+    return leads.aggregate(
+        overdue=Count(
+            "pk", filter=OPEN & Q(closed_at__isnull=True, follow_up_until__lt=today)
+        ),
+        high_score=Count("pk", filter=OPEN & Q(score__gte=conf["HIGH_SCORE_THRESHOLD"])),
+        unassigned=Count("pk", filter=OPEN & Q(follow_up_by__isnull=True)),
+        stale=Count("pk", filter=OPEN & Q(is_stale=True)),
+        new=Count("pk", filter=Q(created_at__date__gte=new_since(today))),
+    )
+
+
+def new_since(today: dt.date) -> dt.date:
+    """First day that counts as "neu angelegt" (the lead list's `created_from`)."""
+    return today - dt.timedelta(days=settings.LEADCRM["NEW_LEAD_DAYS"])
+
+
+TILES = [
+    ("overdue", _("Überfällige Leads"), _("Offen, „Nachbetreuung bis“ überschritten"), "danger"),
+    (
+        "high_score",
+        _("Offene Leads mit hohem Lead-Score"),
+        _("Lead-Score ab %(threshold)s"),
+        "success",
+    ),
+    (
+        "unassigned",
+        _("Leads ohne Zuständigkeit"),
+        _("Offen, keine „Nachbetreuung durch“"),
+        "warning",
+    ),
+    (
+        "stale",
+        _("Veraltete Leads"),
+        _("Offen und seit %(stale)s Tagen ohne Aktivität"),
+        "secondary",
+    ),
+    ("new", _("Neu angelegte Leads"), _("Angelegt in den letzten %(days)s Tagen"), "info"),
+]
+
+
+def tiles(leads: QuerySet[Lead], *, now: dt.datetime | None = None) -> list[Tile]:
+    counts = tile_counts(leads, now=now)
+    conf = settings.LEADCRM
+    params = {
+        "threshold": conf["HIGH_SCORE_THRESHOLD"],
+        "stale": conf["STALE_AFTER_DAYS"],
+        "days": conf["NEW_LEAD_DAYS"],
+    }
+    return [
+        Tile(key, str(title), counts[key], str(description) % params, variant)
+        for key, title, description, variant in TILES
+    ]
+
+
+# --- charts ------------------------------------------------------------------------------
+def leads_by_status_and_source(leads: QuerySet[Lead]) -> Chart:
+    """Aktuelle Anzahl Leads nach Ergebnis (status), aufgeteilt nach Quelle (stacked bars)."""
+    rows = (
+        leads.order_by()
+        .values(
+            "status_id", "status__name", "status__rank", "source_id", "source__name", "source__rank"
+        )
+        .annotate(n=Count("pk"))
+    )
+    statuses: dict[int, tuple] = {}
+    sources: dict[int | None, tuple] = {}
+    cells: dict[tuple, int] = {}
+    for row in rows:
+        statuses[row["status_id"]] = (row["status__rank"], row["status__name"])
+        sources[row["source_id"]] = (
+            (0, row["source__rank"], row["source__name"]) if row["source_id"] else (1, 0, "")
+        )
+        cells[(row["status_id"], row["source_id"])] = row["n"]
+    status_ids = sorted(statuses, key=lambda pk: statuses[pk])
+    source_ids = sorted(sources, key=lambda pk: sources[pk])
+    names = {pk: (sources[pk][2] if pk else str(NO_SOURCE)) for pk in source_ids}
+    chart = Chart(
+        "status_source",
+        _("Aktuelle Anzahl Leads nach Ergebnis und Quelle"),
+        "stacked",
+        labels=[statuses[pk][1] for pk in status_ids],
+    )
+    for source_id in source_ids:
+        chart.series.append(
+            {
+                "label": names[source_id],
+                "data": [cells.get((status_id, source_id), 0) for status_id in status_ids],
+            }
+        )
+    chart.columns = [str(_("Status")), *[names[pk] for pk in source_ids], str(_("Summe"))]
+    for status_id in status_ids:
+        values = [cells.get((status_id, pk), 0) for pk in source_ids]
+        chart.rows.append([statuses[status_id][1], *values, sum(values)])
+    return chart
+
+
+def _share(leads, key: str, title, relation: str, empty_label) -> Chart:
+    rows = (
+        leads.order_by()
+        .values(f"{relation}_id", f"{relation}__name", f"{relation}__rank")
+        .annotate(n=Count("pk"))
+    )
+    items = sorted(
+        (
+            (0, r[f"{relation}__rank"], r[f"{relation}__name"], r["n"])
+            if r[f"{relation}_id"]
+            else (1, 0, str(empty_label), r["n"])
+            for r in rows
+        ),
+    )
+    total = sum(item[3] for item in items)
+    chart = Chart(key, title, "pie", labels=[item[2] for item in items])
+    chart.series = [{"label": str(_("Leads")), "data": [item[3] for item in items]}]
+    chart.columns = [str(_("Name")), str(_("Anzahl")), str(_("Anteil in %"))]
+    chart.rows = [[item[2], item[3], _pct(item[3], total)] for item in items]
+    return chart
+
+
+def share_by_source(leads: QuerySet[Lead]) -> Chart:
+    """Aktueller Anteil Leads nach Quelle (pie)."""
+    return _share(leads, "source_share", _("Anteil Leads nach Quelle"), "source", NO_SOURCE)
+
+
+def share_by_type(leads: QuerySet[Lead]) -> Chart:
+    """Aktueller Anteil Leads nach Typ (pie)."""
+    return _share(leads, "type_share", _("Anteil Leads nach Typ"), "type", NO_TYPE)
+
+
+def _month_starts(today: dt.date, months: int) -> list[dt.date]:
+    first = today.replace(day=1)
+    starts = []
+    for _i in range(months):
+        starts.append(first)
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+    return list(reversed(starts))
+
+
+def closed_per_month(
+    leads: QuerySet[Lead], *, today: dt.date | None = None, months: int = 6
+) -> Chart:
+    """Abgeschlossene Leads der letzten sechs Monate (line): per month of `closed_at`, one
+    line per terminal status and the total. The current month counts as one of the six."""
+    today = today or timezone.localdate()
+    starts = _month_starts(today, months)
+    since = timezone.make_aware(dt.datetime.combine(starts[0], dt.time.min))
+    rows = (
+        leads.filter(closed_at__gte=since, status__phase__in=TERMINAL_PHASES)
+        .order_by()
+        .annotate(month=TruncMonth("closed_at"))
+        .values("month", "status__name", "status__rank")
+        .annotate(n=Count("pk"))
+    )
+    per_status: dict[tuple, dict[dt.date, int]] = {}
+    for row in rows:
+        month = row["month"]
+        month = month.date() if isinstance(month, dt.datetime) else month
+        per_status.setdefault((row["status__rank"], row["status__name"]), {})[month] = row["n"]
+    labels = [date_format(start, "M Y") for start in starts]
+    chart = Chart(
+        "closed_months", _("Abgeschlossene Leads der letzten 6 Monate"), "line", labels=labels
+    )
+    totals = [0] * len(starts)
+    for key in sorted(per_status):
+        data = [per_status[key].get(start, 0) for start in starts]
+        totals = [a + b for a, b in zip(totals, data, strict=True)]
+        chart.series.append({"label": key[1], "data": data})
+    chart.series.insert(0, {"label": str(_("Gesamt")), "data": totals})
+    chart.columns = [str(_("Monat")), *[str(s["label"]) for s in chart.series]]
+    chart.rows = [[label, *[s["data"][i] for s in chart.series]] for i, label in enumerate(labels)]
+    return chart
+
+
+def sales_funnel(leads: QuerySet[Lead]) -> Chart:
+    """Vertriebstrichter: leads that reached Offen → Kontaktiert → Qualifiziert →
+    Konvertiert (current status or status history), with the rate from step to step."""
+    aggregates = {}
+    for key, _label, phases in FUNNEL_STEPS:
+        if phases is None:
+            aggregates[key] = Count("pk")
+            continue
+        reached = Exists(
+            LeadStatusChange.objects.filter(lead_id=OuterRef("pk"), to_status__phase__in=phases)
+        )
+        aggregates[key] = Count("pk", filter=Q(status__phase__in=phases) | Q(reached))
+    counts = leads.order_by().aggregate(**aggregates)
+    chart = Chart(
+        "funnel", _("Vertriebstrichter"), "funnel", labels=[str(s[1]) for s in FUNNEL_STEPS]
+    )
+    values = [counts[key] for key, _l, _p in FUNNEL_STEPS]
+    chart.series = [{"label": str(_("Leads")), "data": values}]
+    chart.columns = [
+        str(_("Stufe")),
+        str(_("Leads")),
+        str(_("Quote zur Vorstufe in %")),
+        str(_("Quote gesamt in %")),
+    ]
+    for i, (label, value) in enumerate(zip(chart.labels, values, strict=True)):
+        step_rate = _pct(value, values[i - 1]) if i else None
+        chart.rows.append([label, value, step_rate, _pct(value, values[0])])
+    return chart
+
+
+def average_time_in_status(leads: QuerySet[Lead], *, now: dt.datetime | None = None) -> Chart:
+    """Durchschnittliche Verweildauer je Status in Tagen, from the status history: a stay
+    lasts from entering a status until the next change (or until now while it lasts).
+    Terminal statuses are left out: leads stay there for good."""
+    now = now or timezone.now()
+    next_change = (
+        LeadStatusChange.objects.filter(lead_id=OuterRef("lead_id"))
+        .filter(
+            Q(changed_at__gt=OuterRef("changed_at"))
+            | Q(changed_at=OuterRef("changed_at"), pk__gt=OuterRef("pk"))
+        )
+        .order_by("changed_at", "pk")
+        .values("changed_at")[:1]
+    )
+    rows = (
+        LeadStatusChange.objects.filter(lead__in=leads.order_by().values("pk"))
+        .exclude(to_status__phase__in=TERMINAL_PHASES)
+        .annotate(left_at=Coalesce(Subquery(next_change), Value(now)))
+        .annotate(
+            stay=ExpressionWrapper(F("left_at") - F("changed_at"), output_field=DurationField())
+        )
+        .values("to_status_id", "to_status__name", "to_status__rank")
+        .annotate(avg=Avg("stay"), n=Count("pk"))
+        .order_by("to_status__rank", "to_status__name")
+    )
+    chart = Chart("status_time", _("Durchschnittliche Zeit je Status"), "bar")
+    days = []
+    for row in rows:
+        chart.labels.append(row["to_status__name"])
+        average = row["avg"]
+        if isinstance(average, (int, float)):  # some backends answer in microseconds
+            average = dt.timedelta(microseconds=average)
+        days.append(round(average.total_seconds() / 86400, 1) if average is not None else 0)
+        chart.rows.append([row["to_status__name"], days[-1], row["n"]])
+    chart.series = [{"label": str(_("Tage (Durchschnitt)")), "data": days}]
+    chart.columns = [str(_("Status")), str(_("Tage (Durchschnitt)")), str(_("Aufenthalte"))]
+    return chart
+
+
+def conversion_by_source(leads: QuerySet[Lead]) -> Chart:
+    """Konversionsrate nach Quelle: converted / all leads of the source, in percent."""
+    rows = (
+        leads.order_by()
+        .values("source_id", "source__name", "source__rank")
+        .annotate(total=Count("pk"), converted=Count("pk", filter=Q(status__phase=Phase.CONVERTED)))
+    )
+    items = sorted(
+        (0, r["source__rank"], r["source__name"], r["total"], r["converted"])
+        if r["source_id"]
+        else (1, 0, str(NO_SOURCE), r["total"], r["converted"])
+        for r in rows
+    )
+    chart = Chart(
+        "conversion_source", _("Konversionsrate nach Quelle"), "bar", labels=[i[2] for i in items]
+    )
+    chart.series = [
+        {"label": str(_("Konversionsrate in %")), "data": [_pct(i[4], i[3]) or 0 for i in items]}
+    ]
+    chart.columns = [
+        str(_("Quelle")),
+        str(_("Leads")),
+        str(_("Konvertiert")),
+        str(_("Konversionsrate in %")),
+    ]
+    chart.rows = [[i[2], i[3], i[4], _pct(i[4], i[3])] for i in items]
+    return chart
+
+
+def conversion_by_score_band(leads: QuerySet[Lead]) -> Chart:
+    """Konversionsrate nach Lead-Score-Band (0–24, 25–49, 50–74, 75–100)."""
+    band = Case(
+        *[
+            When(score__lte=high, then=Value(index))
+            for index, (_low, high) in enumerate(SCORE_BANDS)
+        ],
+        output_field=IntegerField(),
+    )
+    rows = (
+        leads.order_by()
+        .annotate(band=band)
+        .values("band")
+        .annotate(total=Count("pk"), converted=Count("pk", filter=Q(status__phase=Phase.CONVERTED)))
+    )
+    by_band = {r["band"]: r for r in rows}
+    labels = [f"{low}–{high}" for low, high in SCORE_BANDS]
+    chart = Chart("conversion_score", _("Konversionsrate nach Lead-Score"), "bar", labels=labels)
+    totals = [by_band.get(i, {}).get("total", 0) for i in range(len(SCORE_BANDS))]
+    converted = [by_band.get(i, {}).get("converted", 0) for i in range(len(SCORE_BANDS))]
+    rates = [_pct(c, t) for c, t in zip(converted, totals, strict=True)]
+    chart.series = [{"label": str(_("Konversionsrate in %")), "data": [r or 0 for r in rates]}]
+    chart.columns = [
+        str(_("Lead-Score")),
+        str(_("Leads")),
+        str(_("Konvertiert")),
+        str(_("Konversionsrate in %")),
+    ]
+    chart.rows = [list(row) for row in zip(labels, totals, converted, rates, strict=True)]
+    return chart
+
+
+CHARTS = [
+    leads_by_status_and_source,
+    share_by_source,
+    share_by_type,
+    closed_per_month,
+    sales_funnel,
+    average_time_in_status,
+    conversion_by_source,
+    conversion_by_score_band,
+]
+
+
+def all_charts(leads: QuerySet[Lead]) -> list[Chart]:
+    return [build(leads) for build in CHARTS]
+
+
+def chart_by_key(leads: QuerySet[Lead], key: str) -> Chart | None:
+    keys = {
+        "status_source": leads_by_status_and_source,
+        "source_share": share_by_source,
+        "type_share": share_by_type,
+        "closed_months": closed_per_month,
+        "funnel": sales_funnel,
+        "status_time": average_time_in_status,
+        "conversion_source": conversion_by_source,
+        "conversion_score": conversion_by_score_band,
+    }
+    build = keys.get(key)
+    return build(leads) if build else None

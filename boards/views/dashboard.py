@@ -1,0 +1,174 @@
+"""The dashboard "Auswertungen von Leads": score tiles, charts with tables, CSV export.
+
+The view only parses the filters and hands the filtered leads to `boards.dashboard`;
+every figure there is one grouped query, so the page costs the same for 100 or 1,000,000
+leads. The tiles link to the lead list filtered with the list's own parameters
+(`leads.filters.LeadFilter`), so a tile's number and the list behind it agree.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from urllib.parse import urlencode
+
+from django import forms
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from accounts.permissions import role_required
+from boards import dashboard
+from boards.cards import optional_url
+from boards.selectors import board_leads
+from contacts.models import TERMINAL_PHASES, Phase
+from leads.models import Campaign, Lead
+
+PERIODS = [
+    ("", _("Gesamter Zeitraum")),
+    ("30", _("Letzte 30 Tage")),
+    ("90", _("Letzte 90 Tage")),
+    ("365", _("Letzte 12 Monate")),
+    ("year", _("Dieses Jahr")),
+]
+OPEN_PHASES = [phase for phase in Phase.values if phase not in TERMINAL_PHASES]
+
+
+class DashboardFilterForm(forms.Form):
+    period = forms.ChoiceField(label=_("Angelegt im Zeitraum"), choices=PERIODS, required=False)
+    owner = forms.ModelChoiceField(
+        label=_("Nachbetreuung durch"),
+        queryset=None,
+        required=False,
+        empty_label=_("Alle"),
+    )
+    campaign = forms.ModelChoiceField(
+        label=_("Kampagne"), queryset=Campaign.objects.all(), required=False, empty_label=_("Alle")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from leads.forms import staff_users
+
+        self.fields["owner"].queryset = staff_users()
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select form-select-sm"
+
+    def period_start(self, today: dt.date) -> dt.date | None:
+        period = self.cleaned_data.get("period") if self.is_valid() else ""
+        if period == "year":
+            return today.replace(month=1, day=1)
+        if period:
+            return today - dt.timedelta(days=int(period))
+        return None
+
+
+def _filtered(request: HttpRequest) -> tuple[DashboardFilterForm, QuerySet[Lead], QuerySet[Lead]]:
+    """(form, leads for the current-state charts, leads for tiles and the closed chart).
+
+    Owner and campaign apply everywhere; the period (creation date) only to the charts of
+    the current state, as the tiles and "last six months" carry their own time window.
+    """
+    form = DashboardFilterForm(request.GET or None)
+    leads = board_leads(request.user)
+    if form.is_valid():
+        if form.cleaned_data["owner"]:
+            leads = leads.filter(follow_up_by=form.cleaned_data["owner"])
+        if form.cleaned_data["campaign"]:
+            leads = leads.filter(campaign=form.cleaned_data["campaign"])
+    without_period = leads
+    start = form.period_start(timezone.localdate())
+    if start:
+        leads = leads.filter(created_at__date__gte=start)
+    return form, leads, without_period
+
+
+def tile_links(form: DashboardFilterForm, *, today: dt.date | None = None) -> dict[str, str]:
+    """The lead-list URL behind each tile, in the list's own filter parameters."""
+    base = optional_url("leads:list")
+    if not base:
+        return {}
+    today = today or timezone.localdate()
+    common: list[tuple[str, str]] = []
+    if form.is_valid():
+        if form.cleaned_data["owner"]:
+            common.append(("follow_up_by", str(form.cleaned_data["owner"].pk)))
+        if form.cleaned_data["campaign"]:
+            common.append(("campaign", str(form.cleaned_data["campaign"].pk)))
+    open_phases = [("phase", phase) for phase in OPEN_PHASES]
+    conf = settings.LEADCRM
+    new_since = dashboard.new_since(today)
+    params = {
+        "overdue": [*open_phases, ("overdue", "1")],
+        "high_score": [*open_phases, ("score_min", str(conf["HIGH_SCORE_THRESHOLD"]))],
+        "unassigned": [*open_phases, ("follow_up_by", "nobody")],
+        "stale": [*open_phases, ("stale", "1")],
+        "new": [("created_from", new_since.isoformat())],
+    }
+    links = {}
+    for key, extra in params.items():
+        query = [(k, v) for k, v in common if not (key == "unassigned" and k == "follow_up_by")]
+        links[key] = f"{base}?{urlencode(extra + query)}"
+    return links
+
+
+@require_GET
+@role_required()
+def lead_dashboard(request: HttpRequest) -> HttpResponse:
+    form, leads, without_period = _filtered(request)
+    tiles = dashboard.tiles(without_period)
+    links = tile_links(form)
+    for tile in tiles:
+        tile.url = links.get(tile.key, "")
+    charts = [
+        dashboard.leads_by_status_and_source(leads),
+        dashboard.share_by_source(leads),
+        dashboard.share_by_type(leads),
+        dashboard.closed_per_month(without_period),
+        dashboard.sales_funnel(leads),
+        dashboard.average_time_in_status(leads),
+        dashboard.conversion_by_source(leads),
+        dashboard.conversion_by_score_band(leads),
+    ]
+    context = {
+        "form": form,
+        "tiles": tiles,
+        "charts": charts,
+        "query": request.GET.urlencode(),
+        "threshold": settings.LEADCRM["HIGH_SCORE_THRESHOLD"],
+    }
+    template = "boards/dashboard.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#dashboard"
+    return render(request, template, context)
+
+
+def _csv_value(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.1f}".replace(".", ",")  # German spreadsheets read a decimal comma
+    return str(value)
+
+
+@require_GET
+@role_required()
+def lead_dashboard_csv(request: HttpRequest, key: str) -> HttpResponse:
+    _form, leads, without_period = _filtered(request)
+    chart = dashboard.chart_by_key(without_period if key == "closed_months" else leads, key)
+    if chart is None:
+        raise Http404
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="auswertung-{key}-{stamp}.csv"'
+    response.write("\ufeff")  # BOM: Excel then opens the umlauts correctly
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow([str(chart.title)])
+    writer.writerow(chart.columns)
+    for row in chart.rows:
+        writer.writerow([_csv_value(value) for value in row])
+    return response
