@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from anymail.exceptions import AnymailError
 from anymail.message import AnymailMessage
@@ -142,7 +142,7 @@ def _ics_escape(text: str) -> str:
 
 
 def _ics_time(value: datetime) -> str:
-    return value.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def _fold(line: str) -> str:
@@ -283,15 +283,16 @@ def activity_send_mail(*, activity_id: int) -> Activity | None:
     activity = Activity.objects.select_related("template", "delegated_by").get(pk=activity_id)
     try:
         message = build_message(activity)
+    except Exception as exc:  # broken address, missing document file: retrying won't help
+        log.exception("Mail of activity %s cannot be built", activity_id)
+        _record_failure(activity_id, exc, final=True)
+        return activity
+    try:
         message.send()
-    except (AnymailError, OSError, ValidationError) as exc:
+    except (AnymailError, OSError) as exc:
         log.warning("Mail of activity %s failed: %s", activity_id, exc)
-        final = activity.mail_attempts >= MAX_SEND_ATTEMPTS or isinstance(exc, ValidationError)
-        Activity.objects.filter(pk=activity_id).update(
-            mail_state=MailState.FAILED if final else MailState.QUEUED,
-            mail_error=_("Versand fehlgeschlagen: %(error)s") % {"error": exc},
-            updated_at=timezone.now(),
-        )
+        final = activity.mail_attempts >= MAX_SEND_ATTEMPTS
+        _record_failure(activity_id, exc, final=final)
         if final:
             return activity
         raise MailSendError(str(exc)) from exc
@@ -311,6 +312,15 @@ def activity_send_mail(*, activity_id: int) -> Activity | None:
     )
     activity.refresh_from_db()
     return activity
+
+
+def _record_failure(activity_id: int, exc: Exception, *, final: bool) -> None:
+    """Keep the mail (status Offen) with the error shown; final failures leave the outbox."""
+    Activity.objects.filter(pk=activity_id).update(
+        mail_state=MailState.FAILED if final else MailState.QUEUED,
+        mail_error=_("Versand fehlgeschlagen: %(error)s") % {"error": exc},
+        updated_at=timezone.now(),
+    )
 
 
 def queued_mail_ids(*, older_than_minutes: int = 10) -> list[int]:
