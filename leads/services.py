@@ -61,6 +61,7 @@ EDITABLE_FIELDS = frozenset(
     }
 )
 VERSION_TAG = "v="
+UNSET = object()
 
 
 @dataclass
@@ -228,9 +229,10 @@ def _set_contacts(lead: Lead, contacts: Iterable) -> None:
 
 def lead_set_main_contact(*, lead: Lead, person: Person | None) -> None:
     """Make `person` the main Ansprechpartner (linking it if needed); None unsets the main."""
-    LeadContact.objects.filter(lead=lead, is_main=True).exclude(
-        person=person if person else None
-    ).update(is_main=False)
+    current = LeadContact.objects.filter(lead=lead, is_main=True)
+    if person is not None:
+        current = current.exclude(person=person)
+    current.update(is_main=False)
     if person is not None:
         link, created = LeadContact.objects.get_or_create(
             lead=lead, person=person, defaults={"is_main": True}
@@ -354,8 +356,12 @@ def lead_update(
     expected_version: int,
     interests: Iterable[Interest | int] | None = None,
     ratings: Mapping[int, Any] | None = None,
+    main_contact: Person | None | object = UNSET,
 ) -> LeadSaveResult:
-    """Save the mask; refuses with ConflictError when the lead moved past expected_version."""
+    """Save the mask; refuses with ConflictError when the lead moved past expected_version.
+
+    `interests`/`ratings` None and `main_contact` UNSET leave those unchanged.
+    """
     locked = Lead.objects.select_for_update().select_related("status").get(pk=lead.pk)
     if locked.version != int(expected_version):
         raise _conflict(locked.pk, int(expected_version), locked.version)
@@ -387,6 +393,8 @@ def lead_update(
         new_ids = {i.pk if isinstance(i, Interest) else int(i) for i in interests}
         if new_ids != set(locked.interests.values_list("pk", flat=True)):
             locked.interests.set(list(new_ids))
+    if main_contact is not UNSET:
+        lead_set_main_contact(lead=locked, person=main_contact)
     warnings = _sync_appointment(locked, user)
     return LeadSaveResult(lead=locked, warnings=warnings)
 

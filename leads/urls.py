@@ -1,8 +1,22 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from leads.views import export, files, lists, mask
 
 app_name = "leads"
 
-urlpatterns: list = []
+# --- lead list and mask (leads engineer) ---
+urlpatterns: list = [
+    path("", lists.lead_list, name="list"),
+    path("spalten/", lists.lead_columns, name="columns"),
+    path("export/", export.lead_export, name="export"),
+    path("neu/", mask.lead_create_view, name="create"),
+    path("score-vorschau/", mask.score_preview, name="score_preview"),
+    path("suche/firmen/", mask.company_search, name="company_search"),
+    path("suche/personen/", mask.person_search, name="person_search"),
+    path("<int:pk>/", mask.lead_detail, name="detail"),
+    path("<int:pk>/verlauf/", mask.lead_history_view, name="history"),
+    path("<int:pk>/visitenkarte/", files.business_card, name="business_card"),
+]
 
 # --- action-box processes (seed 002); owned by the activities engineer, append-only ---
 from leads import views_processes  # noqa: E402

@@ -1,0 +1,152 @@
+"""The lead list's filters (django-filter). Sorting and paging live in leads/selectors.py."""
+
+from __future__ import annotations
+
+import django_filters as df
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from contacts.models import LeadStatus, Phase
+from leads.forms import staff_users
+from leads.models import Campaign, Interest, Lead, LeadSource, LeadType
+
+ME, NOBODY = "me", "nobody"
+
+
+class LeadFilter(df.FilterSet):
+    q = df.CharFilter(
+        label=_("Suche"),
+        method="filter_text",
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={"placeholder": _("Nummer, Firma, Kontakt, E-Mail, Ort"), "type": "search"}
+        ),
+    )
+    status = df.ModelMultipleChoiceFilter(
+        label=_("Status"), queryset=LeadStatus.objects.all(), widget=forms.CheckboxSelectMultiple
+    )
+    phase = df.MultipleChoiceFilter(
+        label=_("Phase"),
+        field_name="status__phase",
+        choices=Phase.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    source = df.ModelChoiceFilter(label=_("Quelle"), queryset=LeadSource.objects.all())
+    type = df.ModelChoiceFilter(label=_("Typ"), queryset=LeadType.objects.all())
+    interest = df.ModelChoiceFilter(
+        label=_("Interesse"), field_name="interests", queryset=Interest.objects.all()
+    )
+    campaign = df.ModelChoiceFilter(label=_("Kampagne"), queryset=Campaign.objects.all())
+    appointment_with = df.ModelChoiceFilter(
+        label=_("Termin mit"), queryset=lambda request: staff_users(), method="filter_user"
+    )
+    follow_up_by = df.ChoiceFilter(
+        label=_("Nachbetreuung durch"), choices=(), method="filter_follow_up_by"
+    )
+    score_min = df.NumberFilter(
+        label=_("Score ab"),
+        field_name="score",
+        lookup_expr="gte",
+        widget=forms.NumberInput(attrs={"min": 0, "max": 100}),
+    )
+    score_max = df.NumberFilter(
+        label=_("Score bis"),
+        field_name="score",
+        lookup_expr="lte",
+        widget=forms.NumberInput(attrs={"min": 0, "max": 100}),
+    )
+    overdue = df.BooleanFilter(
+        label=_("Nachbetreuung überfällig"),
+        method="filter_overdue",
+        widget=forms.CheckboxInput,
+    )
+    created_from = df.DateFilter(
+        label=_("Angelegt ab"),
+        field_name="created_at",
+        lookup_expr="date__gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    created_to = df.DateFilter(
+        label=_("Angelegt bis"),
+        field_name="created_at",
+        lookup_expr="date__lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    updated_from = df.DateFilter(
+        label=_("Geändert ab"),
+        field_name="updated_at",
+        lookup_expr="date__gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    updated_to = df.DateFilter(
+        label=_("Geändert bis"),
+        field_name="updated_at",
+        lookup_expr="date__lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = Lead
+        fields: list[str] = []
+
+    def __init__(self, data=None, *args, user=None, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.user = user
+        users = list(staff_users())
+        self.filters["follow_up_by"].extra["choices"] = [
+            (ME, _("Ich")),
+            (NOBODY, _("Niemand")),
+        ] + [(str(u.pk), u.get_full_name() or u.username) for u in users]
+        form = self.form
+        form.fields["status"].queryset = LeadStatus.objects.all()
+        form.fields["appointment_with"].queryset = staff_users()
+        for name in ("score_min", "score_max"):
+            form.fields[name].min_value = 0
+            form.fields[name].max_value = 100
+            form.fields[name].validators += [MinValueValidator(0), MaxValueValidator(100)]
+        for field in form.fields.values():
+            widget = field.widget
+            if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple)):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select form-select-sm")
+            else:
+                widget.attrs.setdefault("class", "form-control form-control-sm")
+
+    def filter_text(self, queryset, name, value):
+        for word in value.split()[:8]:
+            queryset = queryset.filter(
+                Q(number__icontains=word)
+                | Q(company_name__icontains=word)
+                | Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(email__icontains=word)
+                | Q(city__icontains=word)
+            )
+        return queryset
+
+    def filter_user(self, queryset, name, value):
+        return queryset.filter(**{name: value})
+
+    def filter_follow_up_by(self, queryset, name, value):
+        if value == ME:
+            return queryset.filter(follow_up_by=self.user)
+        if value == NOBODY:
+            return queryset.filter(follow_up_by__isnull=True)
+        return queryset.filter(follow_up_by_id=int(value))
+
+    def filter_overdue(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(
+            follow_up_until__lt=timezone.localdate(), closed_at__isnull=True
+        )
+
+    @property
+    def active_count(self) -> int:
+        if not self.is_bound or not self.form.is_valid():
+            return 0
+        return sum(1 for v in self.form.cleaned_data.values() if v not in (None, "", [], False))

@@ -1,0 +1,341 @@
+"""Reads for the lead screens: the sorted, keyset-paged list, columns, mask and history."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext_lazy as _
+
+from leads.models import Lead, LeadContact, LeadStatusChange
+
+PAGE_SIZES = (25, 50, 100)
+COUNT_LIMIT = 1000  # "mehr als 1.000": never count the whole table
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: Any
+    sort_field: str | None = None  # model field for ORDER BY, None = not sortable
+    kind: str = "text"  # value type of the sort key: text, int, date, datetime
+
+
+COLUMNS = [
+    Column("number", _("Leadnummer"), "number"),
+    Column("company", _("Unternehmen"), "company_name"),
+    Column("contact", _("Kontakt"), "last_name"),
+    Column("status", _("Status"), "status__rank", "int"),
+    Column("score", _("Score"), "score", "int"),
+    Column("source", _("Quelle")),
+    Column("type", _("Typ")),
+    Column("campaign", _("Kampagne")),
+    Column("follow_up_by", _("Nachbetreuung durch")),
+    Column("follow_up_until", _("Nachbetreuung bis"), "follow_up_until", "date"),
+    Column("appointment_with", _("Termin mit")),
+    Column("customer", _("Geschäftspartner")),
+    Column("city", _("Ort")),
+    Column("email", _("E-Mail")),
+    Column("phone", _("Telefon")),
+    Column("created", _("Angelegt am"), "created_at", "datetime"),
+    Column("updated", _("Geändert am"), "updated_at", "datetime"),
+]
+COLUMNS_BY_KEY = {c.key: c for c in COLUMNS}
+DEFAULT_COLUMNS = [
+    "number",
+    "company",
+    "contact",
+    "status",
+    "score",
+    "follow_up_by",
+    "follow_up_until",
+    "created",
+]
+DEFAULT_SORT = "-created"
+LIST_KEY = "leads"
+
+
+def list_columns(user) -> list[Column]:
+    from accounts.models import ListPreference
+
+    pref = ListPreference.objects.filter(user=user, key=LIST_KEY).first()
+    keys = [k for k in (pref.columns if pref else []) if k in COLUMNS_BY_KEY] or DEFAULT_COLUMNS
+    if "number" not in keys:
+        keys = ["number", *keys]
+    return [COLUMNS_BY_KEY[k] for k in keys]
+
+
+def save_list_columns(*, user, columns: list[str]) -> None:
+    from accounts.models import ListPreference
+
+    keys = [k for k in columns if k in COLUMNS_BY_KEY] or DEFAULT_COLUMNS
+    ListPreference.objects.update_or_create(
+        user=user, key=LIST_KEY, defaults={"columns": keys}
+    )
+
+
+def parse_sort(value: str | None) -> tuple[Column, bool]:
+    """("-score") → (score column, descending). Unknown values fall back to the default."""
+    value = (value or "").strip()
+    desc = value.startswith("-")
+    column = COLUMNS_BY_KEY.get(value.lstrip("-"))
+    if column is None or column.sort_field is None:
+        return parse_sort(DEFAULT_SORT)
+    return column, desc
+
+
+def list_queryset(qs: QuerySet) -> QuerySet:
+    return qs.select_related(
+        "status", "source", "type", "campaign", "follow_up_by", "appointment_with", "customer"
+    )
+
+
+# --- keyset paging -----------------------------------------------------------------------
+
+
+def _encode_cursor(value, pk: int, direction: str) -> str:
+    if isinstance(value, (dt.date, dt.datetime)):
+        value = value.isoformat()
+    raw = json.dumps([value, pk, direction], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str, column: Column):
+    """(value, pk, direction) or None for a broken/tampered cursor (→ first page)."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        value, pk, direction = json.loads(raw)
+        pk = int(pk)
+        if direction not in ("after", "before"):
+            return None
+        if value is not None:
+            if column.kind == "int":
+                value = int(value)
+            elif column.kind == "date":
+                value = parse_date(value)
+                if value is None:
+                    return None
+            elif column.kind == "datetime":
+                value = parse_datetime(value)
+                if value is None:
+                    return None
+            else:
+                value = str(value)[:300]
+        return value, pk, direction
+    except (ValueError, TypeError, json.JSONDecodeError, UnicodeDecodeError):
+        return None
+
+
+def _order(field_name: str, desc: bool):
+    # NULLs always last in the list, whichever direction
+    expr = F(field_name)
+    return (
+        expr.desc(nulls_last=True) if desc else expr.asc(nulls_last=True),
+        "-id" if desc else "id",
+    )
+
+
+def _after(field_name: str, desc: bool, value, pk: int) -> Q:
+    """Rows strictly after (value, pk) in the order (field desc?, id desc?) nulls last."""
+    if value is None:
+        return Q(**{f"{field_name}__isnull": True}) & Q(**{"id__lt" if desc else "id__gt": pk})
+    beyond = f"{field_name}__lt" if desc else f"{field_name}__gt"
+    return (
+        Q(**{beyond: value})
+        | Q(**{field_name: value, ("id__lt" if desc else "id__gt"): pk})
+        | Q(**{f"{field_name}__isnull": True})
+    )
+
+
+def _before(field_name: str, desc: bool, value, pk: int) -> Q:
+    """Rows strictly before (value, pk) in that order."""
+    if value is None:
+        return Q(**{f"{field_name}__isnull": False}) | Q(
+            **{f"{field_name}__isnull": True, ("id__gt" if desc else "id__lt"): pk}
+        )
+    ahead = f"{field_name}__gt" if desc else f"{field_name}__lt"
+    return Q(**{ahead: value}) | Q(**{field_name: value, ("id__gt" if desc else "id__lt"): pk})
+
+
+@dataclass
+class Page:
+    items: list
+    next_cursor: str | None = None
+    prev_cursor: str | None = None
+    total_display: str = ""
+    total_exact: int | None = None
+    page_size: int = 25
+    extra: dict = field(default_factory=dict)
+
+
+def _sort_value(lead: Lead, column: Column):
+    obj: Any = lead
+    for part in column.sort_field.split("__"):
+        obj = getattr(obj, part) if obj is not None else None
+    return obj
+
+
+def paginate(qs: QuerySet, *, sort: str | None, cursor: str | None, page_size: int) -> Page:
+    """One page of `qs` in keyset order; two queries (rows + bounded count)."""
+    column, desc = parse_sort(sort)
+    page_size = page_size if page_size in PAGE_SIZES else PAGE_SIZES[0]
+    decoded = _decode_cursor(cursor, column) if cursor else None
+    direction = decoded[2] if decoded else "after"
+    if decoded and direction == "after":
+        qs_page = qs.filter(_after(column.sort_field, desc, decoded[0], decoded[1]))
+    elif decoded:
+        qs_page = qs.filter(_before(column.sort_field, desc, decoded[0], decoded[1]))
+    else:
+        qs_page = qs
+    if direction == "before":
+        rows = list(qs_page.order_by(*_order(column.sort_field, not desc))[: page_size + 1])
+        has_more_before = len(rows) > page_size
+        rows = list(reversed(rows[:page_size]))
+        has_prev, has_next = has_more_before, True
+    else:
+        rows = list(qs_page.order_by(*_order(column.sort_field, desc))[: page_size + 1])
+        has_next = len(rows) > page_size
+        rows = rows[:page_size]
+        has_prev = decoded is not None
+    page = Page(items=rows, page_size=page_size)
+    if rows and has_next:
+        last = rows[-1]
+        page.next_cursor = _encode_cursor(_sort_value(last, column), last.pk, "after")
+    if rows and has_prev:
+        first = rows[0]
+        page.prev_cursor = _encode_cursor(_sort_value(first, column), first.pk, "before")
+    # bounded count: COUNT over at most COUNT_LIMIT+1 ids, never the whole table
+    bounded = qs.order_by().values("id")[: COUNT_LIMIT + 1].count()
+    if bounded > COUNT_LIMIT:
+        page.total_display = str(_("mehr als %(n)s") % {"n": f"{COUNT_LIMIT:,}".replace(",", ".")})
+    else:
+        page.total_exact = bounded
+        page.total_display = str(bounded)
+    return page
+
+
+def lead_list(*, filterset, sort: str | None, cursor: str | None, page_size: int) -> Page:
+    return paginate(
+        list_queryset(filterset.qs), sort=sort, cursor=cursor, page_size=page_size
+    )
+
+
+def sorted_for_export(qs: QuerySet, sort: str | None) -> QuerySet:
+    column, desc = parse_sort(sort)
+    return list_queryset(qs).order_by(*_order(column.sort_field, desc))
+
+
+# --- mask ------------------------------------------------------------------------------
+
+
+def lead_for_mask(pk: int) -> Lead | None:
+    """The lead with everything the mask renders, in a constant number of queries."""
+    from activities.models import Activity
+
+    return (
+        Lead.objects.select_related(
+            "status",
+            "source",
+            "type",
+            "campaign",
+            "follow_up_by",
+            "appointment_with",
+            "customer",
+            "created_by",
+            "updated_by",
+            "appointment",
+        )
+        .prefetch_related(
+            "interests",
+            "ratings",
+            Prefetch(
+                "lead_contacts",
+                queryset=LeadContact.objects.select_related("person__company").order_by(
+                    "-is_main", "person__last_name", "id"
+                ),
+            ),
+            Prefetch(
+                "activities",
+                queryset=Activity.objects.select_related("person").order_by("-start", "-id"),
+            ),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def main_contact(lead: Lead):
+    for link in lead.lead_contacts.all():
+        if link.is_main:
+            return link.person
+    return None
+
+
+# --- history -----------------------------------------------------------------------------
+
+
+def status_durations(lead: Lead) -> list[dict]:
+    """Each status the lead went through with the time spent in it (current one: till now)."""
+    changes = list(
+        LeadStatusChange.objects.filter(lead=lead)
+        .select_related("from_status", "to_status", "changed_by")
+        .order_by("changed_at", "id")
+    )
+    now = timezone.now()
+    rows = []
+    for index, change in enumerate(changes):
+        end = changes[index + 1].changed_at if index + 1 < len(changes) else None
+        rows.append(
+            {
+                "change": change,
+                "duration": (end or now) - change.changed_at,
+                "current": end is None,
+            }
+        )
+    rows.reverse()
+    return rows
+
+
+def lead_history(lead: Lead, limit: int = 100) -> list[dict]:
+    """Field changes newest first: [{record, user, date, type, changes: [(name, old, new)]}]."""
+    from leads.services import history_changes
+
+    records = list(
+        Lead.history.filter(id=lead.pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[: limit + 1]
+    )
+    entries = []
+    for index, record in enumerate(records[:limit]):
+        previous = records[index + 1] if index + 1 < len(records) else None
+        changes = history_changes(record, previous) if previous else []
+        if previous is not None and not changes:
+            continue
+        entries.append(
+            {
+                "record": record,
+                "user": record.history_user,
+                "date": record.history_date,
+                "type": record.history_type,
+                "changes": changes,
+            }
+        )
+    return entries
+
+
+def format_duration(delta: dt.timedelta) -> str:
+    seconds = int(delta.total_seconds())
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    if days:
+        return str(_("%(d)s T. %(h)s Std.") % {"d": days, "h": hours})
+    if hours:
+        return str(_("%(h)s Std. %(m)s Min.") % {"h": hours, "m": minutes})
+    return str(_("%(m)s Min.") % {"m": minutes})

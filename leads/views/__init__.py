@@ -1,0 +1,1 @@
+"""Lead screens: list (lists.py), mask (mask.py), protected files (files.py), export."""

@@ -1,0 +1,86 @@
+"""The lead list: filters, sorting, keyset paging, column chooser."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import role_required
+from leads import selectors
+from leads.filters import LeadFilter
+from leads.forms import ColumnsForm
+from leads.permissions import can_create_lead, visible_leads
+
+
+def _page_size(request: HttpRequest) -> int:
+    try:
+        value = int(request.GET.get("per", selectors.PAGE_SIZES[0]))
+    except (TypeError, ValueError):
+        return selectors.PAGE_SIZES[0]
+    return value if value in selectors.PAGE_SIZES else selectors.PAGE_SIZES[0]
+
+
+@role_required()
+def lead_list(request: HttpRequest) -> HttpResponse:
+    filterset = LeadFilter(
+        request.GET or None, queryset=visible_leads(request.user), user=request.user
+    )
+    filterset.form.is_valid()  # errors are shown above the list; invalid filters are ignored
+    sort = request.GET.get("sort") or selectors.DEFAULT_SORT
+    column, desc = selectors.parse_sort(sort)
+    page = selectors.lead_list(
+        filterset=filterset,
+        sort=sort,
+        cursor=request.GET.get("cursor"),
+        page_size=_page_size(request),
+    )
+    columns = selectors.list_columns(request.user)
+    headers = []
+    for col in columns:
+        state = ("desc" if desc else "asc") if col.key == column.key else ""
+        if not col.sort_field:
+            next_sort = None
+        elif state == "asc":
+            next_sort = f"-{col.key}"
+        elif state == "desc":
+            next_sort = col.key
+        else:  # numbers and dates: biggest/newest first
+            next_sort = f"-{col.key}" if col.kind in ("int", "datetime") else col.key
+        headers.append({"col": col, "next_sort": next_sort, "state": state})
+    context = {
+        "filter": filterset,
+        "headers": headers,
+        "page": page,
+        "columns": columns,
+        "column_keys": [c.key for c in columns],
+        "all_columns": selectors.COLUMNS,
+        "sort_key": column.key,
+        "sort_param": f"-{column.key}" if desc else column.key,
+        "today": timezone.localdate(),
+        "sort_desc": desc,
+        "page_sizes": selectors.PAGE_SIZES,
+        "can_create": can_create_lead(request.user),
+    }
+    template = "leads/lead_list.html"
+    if request.htmx and not request.htmx.boosted and request.htmx.target == "lead-results":
+        template += "#results"
+    return render(request, template, context)
+
+
+@require_POST
+@role_required()
+def lead_columns(request: HttpRequest) -> HttpResponse:
+    keys = [c.key for c in selectors.COLUMNS]
+    form = ColumnsForm(request.POST, column_choices=[(k, k) for k in keys])
+    target = "leads:list"
+    if form.is_valid():
+        selectors.save_list_columns(user=request.user, columns=form.cleaned_data["columns"])
+        nxt = form.cleaned_data.get("next") or ""
+        if nxt and url_has_allowed_host_and_scheme(
+            nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return redirect(nxt)
+    return redirect(target)

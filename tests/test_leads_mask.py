@@ -1,0 +1,293 @@
+"""Lead mask views: create, edit, locking conflict, permissions, bad input, queries."""
+
+import pytest
+from django.urls import reverse
+
+from contacts.models import Person
+from leads.models import Lead, LeadContact, ScoringCriterion
+from leads.services import lead_create, lead_update
+from tests import factories as f
+
+
+def _form_data(lead=None, **overrides):
+    """A complete, valid POST for the mask."""
+    data = {
+        "company_name": "Windpark Nord GmbH",
+        "salutation": "Frau",
+        "first_name": "Eva",
+        "last_name": "Sommer",
+        "status": str(f.default_status().pk),
+        "source": str(f.source("Messe").pk),
+        "type": "",
+        "campaign": "",
+        "appointment_with": "",
+        "follow_up_by": "",
+        "follow_up_until": "",
+        "planned_start": "",
+        "planned_end": "",
+        "function": "Geschäftsführerin",
+        "street": "Hafenstraße 1",
+        "postal_code": "24103",
+        "city": "Kiel",
+        "country": "DE",
+        "phone": "",
+        "email": "eva.sommer@windpark-nord.de",
+        "website": "",
+        "next_appointment": "",
+        "notes": "",
+        "customer": "",
+        "main_contact": "",
+    }
+    if lead is not None:
+        data["version"] = str(lead.version)
+        data["status"] = str(lead.status_id)
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def _criterion(name):
+    return ScoringCriterion.objects.get(name=name)
+
+
+@pytest.mark.smoke
+@pytest.mark.django_db
+def test_rep_creates_lead_with_ratings_and_interests(rep, rep_client):
+    influence = _criterion("Einfluss")
+    option = influence.options.get(points=100)
+    data = _form_data(
+        **{f"rating_{influence.pk}": str(option.pk)},
+        interests=[str(f.interest("Windkraft").pk), str(f.interest("Photovoltaik").pk)],
+        send_info_material="on",
+    )
+    response = rep_client.post(reverse("leads:create"), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    lead = Lead.objects.get(company_name="Windpark Nord GmbH")
+    assert response["Location"] == reverse("leads:detail", args=[lead.pk])
+    assert lead.created_by == rep
+    assert lead.send_info_material is True
+    assert lead.score == round((100 * 3 + 80 * 1) / 14)
+    assert set(lead.interests.values_list("name", flat=True)) == {"Windkraft", "Photovoltaik"}
+    page = rep_client.get(response["Location"])
+    assert page.status_code == 200
+    assert lead.number in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_create_form_renders_sections(rep_client):
+    response = rep_client.get(reverse("leads:create"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    for section in (
+        "Allgemeine Informationen",
+        "Organisation und Zuständigkeiten",
+        "Detailinformationen",
+        "Bewertung des Leadpotenzials",
+        "Interessensschwerpunkte",
+        "Folgeaktionen und Sonstiges",
+    ):
+        assert section in html
+    assert "Einfluss" in html and "Volumen" in html
+    assert f'name="rating_{_criterion("Quelle").pk}"' not in html  # source criterion = Quelle
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"email": "keine-mail"}, "email", "gültige E-Mail"),
+        ({"company_name": "x" * 500}, "company_name", "höchstens 200 Zeichen"),
+        ({"status": "999999"}, "status", "Auswahl"),
+        ({"source": "abc"}, "source", "Auswahl"),
+        ({"customer": "424242"}, "customer", "Auswahl"),
+        ({"follow_up_until": "31.02.2026"}, "follow_up_until", "Datum"),
+        ({"planned_start": "2026-05-02T10:00", "planned_end": "2026-05-01T10:00"}, "planned_end", "Termin bis"),
+        ({"interests": ["77777"]}, "interests", "Auswahl"),
+        ({"phone": "123"}, "phone", "Telefonnummer"),
+    ],
+)
+@pytest.mark.django_db
+def test_bad_input_gives_german_form_error_not_500(rep_client, overrides, field, message):
+    response = rep_client.post(reverse("leads:create"), _form_data(**overrides))
+    assert response.status_code == 200
+    form = response.context["form"]
+    errors = form.errors.get(field or "__all__", []) if field else [
+        e for errs in form.errors.values() for e in errs
+    ]
+    assert any(message in str(e) for e in errors), form.errors
+    assert not Lead.objects.exists()
+
+
+@pytest.mark.django_db
+def test_tampered_rating_option_is_refused(rep_client):
+    influence = _criterion("Einfluss")
+    other = _criterion("Volumen").options.first()
+    response = rep_client.post(
+        reverse("leads:create"), _form_data(**{f"rating_{influence.pk}": str(other.pk)})
+    )
+    assert response.status_code == 200
+    assert f"rating_{influence.pk}" in response.context["form"].errors
+
+
+@pytest.mark.django_db
+def test_converted_status_cannot_be_chosen_in_mask(rep_client):
+    response = rep_client.post(
+        reverse("leads:create"), _form_data(status=str(f.status("Konvertiert").pk))
+    )
+    assert response.status_code == 200
+    assert "status" in response.context["form"].errors
+
+
+@pytest.mark.smoke
+@pytest.mark.django_db
+def test_conflict_keeps_input_and_names_other_user(rep, teammate, rep_client):
+    lead = lead_create(data={"company_name": "Alt GmbH"}, user=rep).lead
+    opened_version = lead.version
+    lead_update(
+        lead=lead, data={"company_name": "Teammate GmbH"}, user=teammate,
+        expected_version=opened_version,
+    )
+    data = _form_data(lead, notes="Meine wichtige Notiz", city="Lübeck")
+    data["version"] = str(opened_version)
+    response = rep_client.post(reverse("leads:detail", args=[lead.pk]), data)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "Jonas Keller" in html
+    assert "Unternehmen" in html
+    assert "Meine wichtige Notiz" in html and "Lübeck" in html
+    # the hidden version now allows a deliberate second save
+    assert f'name="version" value="{opened_version + 1}"' in html
+    lead.refresh_from_db()
+    assert lead.company_name == "Teammate GmbH" and lead.notes == ""
+    data["version"] = str(opened_version + 1)
+    response = rep_client.post(reverse("leads:detail", args=[lead.pk]), data)
+    assert response.status_code == 302
+    lead.refresh_from_db()
+    assert lead.notes == "Meine wichtige Notiz"
+
+
+@pytest.mark.django_db
+def test_edit_sets_main_contact_and_customer(rep, rep_client):
+    lead = lead_create(data={}, user=rep).lead
+    person = f.PersonFactory()
+    company = person.company or f.CompanyFactory()
+    response = rep_client.post(
+        reverse("leads:detail", args=[lead.pk]),
+        _form_data(lead, main_contact=str(person.pk), customer=str(company.pk)),
+    )
+    assert response.status_code == 302
+    lead.refresh_from_db()
+    assert lead.customer == company
+    assert LeadContact.objects.get(lead=lead, is_main=True).person == person
+    html = rep_client.get(reverse("leads:detail", args=[lead.pk])).content.decode()
+    assert person.last_name in html
+
+
+@pytest.mark.django_db
+def test_rep_cannot_edit_teammates_lead(rep, teammate, rep_client):
+    lead = lead_create(data={"follow_up_by": teammate}, user=teammate).lead
+    response = rep_client.get(reverse("leads:detail", args=[lead.pk]))
+    assert response.status_code == 200
+    assert "nicht bearbeiten" in response.content.decode()
+    response = rep_client.post(reverse("leads:detail", args=[lead.pk]), _form_data(lead))
+    assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_marketing_cannot_change_status_of_others_lead(rep, marketing, marketing_client):
+    lead = lead_create(data={}, user=rep).lead  # unassigned, created by the rep
+    data = _form_data(lead, status=str(f.status("Qualifiziert").pk))
+    response = marketing_client.post(reverse("leads:detail", args=[lead.pk]), data)
+    assert response.status_code == 302
+    lead.refresh_from_db()
+    assert lead.status.is_default
+
+
+@pytest.mark.django_db
+def test_outsider_refused_on_every_view(rep, outsider_client):
+    lead = lead_create(data={}, user=rep).lead
+    urls = [
+        ("get", reverse("leads:list")),
+        ("get", reverse("leads:create")),
+        ("post", reverse("leads:create")),
+        ("get", reverse("leads:detail", args=[lead.pk])),
+        ("post", reverse("leads:detail", args=[lead.pk])),
+        ("get", reverse("leads:history", args=[lead.pk])),
+        ("get", reverse("leads:business_card", args=[lead.pk])),
+        ("post", reverse("leads:score_preview")),
+        ("get", reverse("leads:company_search") + "?q=a"),
+        ("get", reverse("leads:person_search") + "?q=a"),
+        ("get", reverse("leads:export")),
+        ("post", reverse("leads:columns")),
+    ]
+    for method, url in urls:
+        response = getattr(outsider_client, method)(url)
+        assert response.status_code == 403, url
+
+
+@pytest.mark.django_db
+def test_anonymous_is_sent_to_login(client, rep):
+    lead = lead_create(data={}, user=rep).lead
+    response = client.get(reverse("leads:detail", args=[lead.pk]))
+    assert response.status_code == 302 and "/anmelden/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_unknown_lead_is_404(rep_client):
+    assert rep_client.get(reverse("leads:detail", args=[999999])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_score_preview_returns_fragment_with_breakdown(rep_client):
+    influence = _criterion("Einfluss")
+    option = influence.options.get(points=100)
+    response = rep_client.post(
+        reverse("leads:score_preview"),
+        {f"rating_{influence.pk}": option.pk, "source": f.source("Empfehlung").pk},
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html
+    assert 'id="score-value">29<' in html  # (300 + 100) / 14
+    assert "Entscheidungsträger" in html
+    garbage = rep_client.post(reverse("leads:score_preview"), {"source": "x", "rating_1": "y"})
+    assert garbage.status_code == 200
+
+
+@pytest.mark.django_db
+def test_company_and_person_search(rep_client):
+    company = f.CompanyFactory(name="Solarwerk Kiel AG")
+    person = f.PersonFactory(company=company, last_name="Brandt")
+    response = rep_client.get(reverse("leads:company_search"), {"company_q": "Solarwerk"})
+    assert f'value="{company.pk}"' in response.content.decode()
+    response = rep_client.get(reverse("leads:person_search"), {"person_q": "Brandt"})
+    assert f'value="{person.pk}"' in response.content.decode()
+    response = rep_client.get(reverse("leads:person_search"), {"customer": company.pk})
+    assert f'value="{person.pk}"' in response.content.decode()
+    response = rep_client.get(reverse("leads:company_search"), {"customer": "x", "q": "y" * 500})
+    assert response.status_code == 200
+
+
+def _mask_queries(client, lead, django_assert_num_queries, expected):
+    with django_assert_num_queries(expected):
+        response = client.get(reverse("leads:detail", args=[lead.pk]))
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_mask_query_count_is_constant(rep, rep_client, django_assert_max_num_queries):
+    small = lead_create(data={}, user=rep).lead
+    big = lead_create(data={}, user=rep, interests=[f.interest("Windkraft")]).lead
+    for _ in range(6):
+        LeadContact.objects.create(lead=big, person=f.PersonFactory())
+        big.activities.add(f.ActivityFactory())
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small_q:
+        assert rep_client.get(reverse("leads:detail", args=[small.pk])).status_code == 200
+    with CaptureQueriesContext(connection) as big_q:
+        assert rep_client.get(reverse("leads:detail", args=[big.pk])).status_code == 200
+    assert len(big_q) == len(small_q), [q["sql"] for q in big_q][len(small_q) :]
+    with django_assert_max_num_queries(len(small_q)):
+        rep_client.get(reverse("leads:detail", args=[big.pk]))
+    assert Person.objects.count() >= 6
