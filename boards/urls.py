@@ -1,6 +1,7 @@
 from django.urls import path
 
 from boards.views import board, dashboard
+from boards.views import selections as selection_views
 
 app_name = "boards"
 
@@ -21,6 +22,21 @@ urlpatterns += [
         "selektionen/<int:pk>/board/person/<int:person_pk>/verschieben/",
         board.selection_person_move,
         name="selection_person_move",
+    ),
+]
+
+# Selections (contacts engineer)
+urlpatterns += [
+    path("selektionen/", selection_views.selection_list, name="selection_list"),
+    path("selektionen/neu/", selection_views.selection_create, name="selection_create"),
+    path("selektionen/<int:pk>/", selection_views.selection_detail, name="selection_detail"),
+    path(
+        "selektionen/<int:pk>/umbenennen/",
+        selection_views.selection_rename,
+        name="selection_rename",
+    ),
+    path(
+        "selektionen/<int:pk>/loeschen/", selection_views.selection_delete, name="selection_delete"
     ),
 ]
 

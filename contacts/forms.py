@@ -28,6 +28,13 @@ class BootstrapMixin:
 
 class CompanyForm(BootstrapMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    website = forms.URLField(
+        label=_("Webseite"),
+        required=False,
+        max_length=300,
+        assume_scheme="https",
+        error_messages={"invalid": _("Bitte eine gültige Webadresse eingeben (https://…).")},
+    )
     phone = PhoneNumberField(
         label=_("Telefon"),
         required=False,

@@ -315,3 +315,15 @@ def describe(criteria: list[dict]) -> list[str]:
             shown = crit["values"][0]
         lines.append(f"{field.group} › {field.label} {OPS[crit['op']]} {shown}")
     return lines
+
+
+def selection_queryset(selection) -> QuerySet:
+    """Members of a person/company selection: dynamic criteria re-evaluated, static frozen.
+
+    The board (boards.selection_members) and the selection list both call this.
+    """
+    model = Person if selection.target == "person" else Company
+    if selection.kind == "static":
+        members = selection.persons if selection.target == "person" else selection.companies
+        return model.objects.for_list().filter(pk__in=members.values("pk"))
+    return apply_criteria(selection.target, selection.criteria or [])

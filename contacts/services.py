@@ -96,7 +96,7 @@ def _refuse_lead_status(person: Person, category: Category | None) -> ContactErr
 @transaction.atomic
 def company_create(*, data: dict[str, Any], user) -> Company:
     company = Company(**{k: v for k, v in data.items() if k in COMPANY_FIELDS})
-    if "owner" not in data:
+    if data.get("owner") is None:  # the creator is responsible unless told otherwise
         company.owner = user
     company.full_clean()
     company._history_user = user
@@ -165,7 +165,7 @@ def person_create(*, data: dict[str, Any], user) -> Person:
             _("Personen erben die Kategorie ihrer Firma; ändern Sie sie auf der Firmenkarte.")
         )
     person = Person(**{k: v for k, v in data.items() if k in PERSON_FIELDS})
-    if "owner" not in data:
+    if data.get("owner") is None:  # the creator is responsible unless told otherwise
         person.owner = user
     category = _category_of(person.company)
     requested = data.get("lead_status")

@@ -1,0 +1,1 @@
+"""Views of the contacts screens, one module per screen."""

@@ -1,0 +1,113 @@
+"""Company list, company card with section tabs, create and edit."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from accounts.permissions import role_required
+from contacts import selectors, services
+from contacts.errors import ConflictError, ContactError
+from contacts.forms import CompanyForm
+from contacts.models import Company
+from contacts.views.common import int_param, table_context
+
+TABS = ("persons", "activities", "leads", "history")
+
+
+@role_required()
+def company_list(request):
+    q = request.GET.get("q", "").strip()[:100]
+    category_id = int_param(request.GET.get("category"))
+    qs = selectors.company_list(q=q, category_id=category_id)
+    context = {
+        "q": q,
+        "category_id": category_id,
+        "category_choices": selectors.category_choices(),
+        "pager": selectors.page_of(qs, page=int_param(request.GET.get("page"), 1)),
+        **table_context(request, key="company_list"),
+    }
+    template = "contacts/company_list.html"
+    if request.htmx and request.htmx.target == "results":
+        template += "#results"
+    return render(request, template, context)
+
+
+def _get_company(pk: int) -> Company:
+    try:
+        return selectors.company_detail(pk=pk)
+    except Company.DoesNotExist:
+        raise Http404(_("Diese Firma gibt es nicht (mehr).")) from None
+
+
+@role_required()
+def company_detail(request, pk: int):
+    company = _get_company(pk)
+    tab = request.GET.get("tab", "persons")
+    if tab not in TABS:
+        tab = "persons"
+    context = {"company": company, "tab": tab}
+    if tab == "persons":
+        lead_status = request.GET.get("ls", "")[:10]
+        group_by = "lead_status" if request.GET.get("group") == "lead_status" else ""
+        persons = list(
+            selectors.company_persons(company=company, lead_status=lead_status, group_by=group_by)
+        )
+        context.update(
+            persons=persons,
+            ls=lead_status,
+            group_by=group_by,
+            lead_statuses=selectors.lead_statuses(),
+            lead_status_applies=company.category is not None and company.category.uses_lead_status,
+            **table_context(request, key="company_persons"),
+        )
+    elif tab == "activities":
+        context["activities"] = selectors.company_activities(company=company)
+    elif tab == "leads":
+        context["leads"] = selectors.company_leads(company=company)
+    else:
+        context["history"] = selectors.company_history(company=company)
+    template = "contacts/company_detail.html"
+    if request.htmx and request.htmx.target == "company-tabs":
+        template += "#tabs"
+    return render(request, template, context)
+
+
+@role_required()
+def company_create(request):
+    form = CompanyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            company = services.company_create(data=data, user=request.user)
+        except ContactError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Die Firma „%s“ wurde angelegt.") % company)
+            return redirect("contacts:company_detail", pk=company.pk)
+    return render(request, "contacts/company_form.html", {"form": form})
+
+
+@role_required()
+def company_edit(request, pk: int):
+    company = _get_company(pk)
+    form = CompanyForm(request.POST or None, instance=company)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.company_update(
+                company=company,
+                data=data,
+                user=request.user,
+                expected_version=form.cleaned_data.get("version"),
+            )
+        except ConflictError as exc:
+            form.add_error(None, str(exc))
+        except ContactError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Die Firma wurde gespeichert."))
+            return redirect("contacts:company_detail", pk=pk)
+    return render(request, "contacts/company_form.html", {"form": form, "company": company})

@@ -1,0 +1,97 @@
+"""Person list, person card (lead status under Kategorie), create and edit."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from accounts.permissions import role_required
+from contacts import selectors, services
+from contacts.errors import ContactError
+from contacts.forms import PersonForm
+from contacts.models import Company, Person
+from contacts.views.common import int_param, table_context
+
+
+@role_required()
+def person_list(request):
+    q = request.GET.get("q", "").strip()[:100]
+    lead_status_id = int_param(request.GET.get("ls"))
+    qs = selectors.person_list(q=q, lead_status_id=lead_status_id)
+    context = {
+        "q": q,
+        "ls": lead_status_id,
+        "lead_statuses": selectors.lead_statuses(),
+        "pager": selectors.page_of(qs, page=int_param(request.GET.get("page"), 1)),
+        **table_context(request, key="person_list"),
+    }
+    template = "contacts/person_list.html"
+    if request.htmx and request.htmx.target == "results":
+        template += "#results"
+    return render(request, template, context)
+
+
+def _get_person(pk: int) -> Person:
+    try:
+        return selectors.person_detail(pk=pk)
+    except Person.DoesNotExist:
+        raise Http404(_("Diese Person gibt es nicht (mehr).")) from None
+
+
+@role_required()
+def person_detail(request, pk: int):
+    person = _get_person(pk)
+    context = {
+        "person": person,
+        "leads": selectors.person_leads(person=person),
+        "activities": selectors.person_activities(person=person),
+    }
+    return render(request, "contacts/person_detail.html", context)
+
+
+def _save_person(request, form, person: Person | None):
+    data = form.service_data()
+    if person is None:
+        return services.person_create(data=data, user=request.user)
+    return services.person_update(
+        person=person,
+        data=data,
+        user=request.user,
+        expected_version=form.cleaned_data.get("version"),
+    )
+
+
+@role_required()
+def person_create(request):
+    initial = {}
+    company_id = int_param(request.GET.get("company"))
+    if company_id and Company.objects.filter(pk=company_id).exists():
+        initial["company"] = company_id
+    form = PersonForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = _save_person(request, form, None)
+        except ContactError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Die Person „%s“ wurde angelegt.") % person)
+            return redirect("contacts:person_detail", pk=person.pk)
+    return render(request, "contacts/person_form.html", {"form": form})
+
+
+@role_required()
+def person_edit(request, pk: int):
+    person = _get_person(pk)
+    # the form works on its own copy: a rejected POST must not change the card shown beside it
+    form = PersonForm(request.POST or None, instance=_get_person(pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            _save_person(request, form, person)
+        except ContactError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Die Person wurde gespeichert."))
+            return redirect("contacts:person_detail", pk=pk)
+    return render(request, "contacts/person_form.html", {"form": form, "person": person})
