@@ -1,0 +1,234 @@
+"""Selections [Selektionen]: save from Find, open, rename, delete, visibility, query counts."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from boards import selections as svc
+from boards.models import Selection
+from tests.factories import CompanyFactory, PersonFactory, category, status
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def persons():
+    company = CompanyFactory(category=category("Lead"))
+    return {
+        "adler": PersonFactory(company=company, last_name="Adler", lead_status=status("Offen")),
+        "berger": PersonFactory(
+            company=company, last_name="Berger", lead_status=status("Qualifiziert")
+        ),
+    }
+
+
+def _save(client, name, kind="dynamic", shared=False, status_name="Qualifiziert"):
+    data = {
+        "name": name,
+        "kind": kind,
+        "target": "person",
+        "c0_field": "person.lead_status",
+        "c0_op": "in",
+        "c0_val": [status(status_name).pk],
+    }
+    if shared:
+        data["shared"] = "1"
+    return client.post(reverse("boards:selection_create"), data)
+
+
+def test_dynamic_selection_reevaluates_on_open(rep_client, rep, persons):
+    response = _save(rep_client, "Qualifizierte")
+    selection = Selection.objects.get(name="Qualifizierte")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("boards:selection_detail", args=[selection.pk])
+    assert selection.owner == rep and selection.kind == "dynamic"
+    assert selection.criteria == [
+        {"field": "person.lead_status", "op": "in", "values": [str(status("Qualifiziert").pk)]}
+    ]
+    url = reverse("boards:selection_detail", args=[selection.pk])
+    body = rep_client.get(url).content.decode()
+    assert "Berger" in body and "Adler" not in body
+    persons["adler"].lead_status = status("Qualifiziert")
+    persons["adler"].save()
+    body = rep_client.get(url).content.decode()
+    assert "Berger" in body and "Adler" in body
+    assert reverse("boards:selection_board", args=[selection.pk]) in body
+
+
+def test_static_selection_freezes_members(rep_client, persons):
+    _save(rep_client, "Stand heute", kind="static")
+    selection = Selection.objects.get(name="Stand heute")
+    assert list(selection.persons.values_list("last_name", flat=True)) == ["Berger"]
+    persons["adler"].lead_status = status("Qualifiziert")
+    persons["adler"].save()
+    body = rep_client.get(reverse("boards:selection_detail", args=[selection.pk])).content.decode()
+    assert "Berger" in body and "Adler" not in body
+
+
+def test_company_selection(rep_client, persons):
+    rep_client.post(
+        reverse("boards:selection_create"),
+        {
+            "name": "Interessenten",
+            "kind": "dynamic",
+            "target": "company",
+            "c0_field": "company.category",
+            "c0_op": "in",
+            "c0_val": [category("Lead").pk],
+        },
+    )
+    selection = Selection.objects.get(name="Interessenten")
+    body = rep_client.get(reverse("boards:selection_detail", args=[selection.pk])).content.decode()
+    assert persons["adler"].company.name in body
+
+
+@pytest.mark.parametrize(("shared", "teammate_sees"), [(False, False), (True, True)])
+def test_private_and_shared_visibility(rep_client, teammate_client, persons, shared, teammate_sees):
+    _save(rep_client, "Meine", shared=shared)
+    selection = Selection.objects.get(name="Meine")
+    detail = teammate_client.get(reverse("boards:selection_detail", args=[selection.pk]))
+    assert (detail.status_code == 200) is teammate_sees
+    assert detail.status_code in (200, 404)
+    listed = teammate_client.get(reverse("boards:selection_list")).content.decode()
+    assert ("Meine" in listed) is teammate_sees
+
+
+def test_only_owner_renames_and_deletes(rep_client, teammate_client, persons):
+    _save(rep_client, "Geteilt", shared=True)
+    selection = Selection.objects.get(name="Geteilt")
+    teammate_client.post(
+        reverse("boards:selection_rename", args=[selection.pk]), {"name": "Gekapert"}
+    )
+    teammate_client.post(reverse("boards:selection_delete", args=[selection.pk]))
+    selection.refresh_from_db()
+    assert selection.name == "Geteilt"
+    response = rep_client.post(
+        reverse("boards:selection_rename", args=[selection.pk]),
+        {"name": "Umbenannt", "shared": "1"},
+    )
+    assert response.status_code == 302
+    selection.refresh_from_db()
+    assert selection.name == "Umbenannt"
+    rep_client.post(reverse("boards:selection_delete", args=[selection.pk]))
+    assert not Selection.objects.filter(pk=selection.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"name": ""}, "Bitte einen Namen"),
+        ({"name": "x" * 200}, "höchstens 120 Zeichen"),
+        ({"kind": "forever"}, "Ungültige Art"),
+        ({"c0_val": ["999999"]}, "Ungültige Auswahl"),
+        ({"c0_field": "person.secret"}, "Unbekanntes Suchfeld"),
+    ],
+)
+def test_bad_input_on_save_gives_german_message(rep_client, persons, data, message):
+    post = {
+        "name": "Gut",
+        "kind": "dynamic",
+        "target": "person",
+        "c0_field": "person.lead_status",
+        "c0_op": "in",
+        "c0_val": [status("Offen").pk],
+    }
+    post.update(data)
+    response = rep_client.post(reverse("boards:selection_create"), post, follow=True)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Selection.objects.exists()
+
+
+def test_duplicate_name_is_refused(rep_client, persons):
+    _save(rep_client, "Doppelt")
+    response = _save(rep_client, "Doppelt")
+    assert Selection.objects.filter(name="Doppelt").count() == 1
+    assert response.status_code == 302
+
+
+def test_rename_bad_input(rep_client, persons):
+    _save(rep_client, "A")
+    selection = Selection.objects.get(name="A")
+    response = rep_client.post(
+        reverse("boards:selection_rename", args=[selection.pk]), {"name": "y" * 300}
+    )
+    assert response.status_code == 200
+    assert "höchstens 120 Zeichen" in response.content.decode()
+
+
+def test_unknown_selection_is_404(rep_client):
+    assert rep_client.get(reverse("boards:selection_detail", args=[999999])).status_code == 404
+
+
+def test_outsider_refused(outsider_client, rep, persons):
+    selection = svc.selection_create(
+        user=rep, name="X", target="person", kind="dynamic", criteria=[], shared=True
+    )
+    for url in (
+        reverse("boards:selection_list"),
+        reverse("boards:selection_detail", args=[selection.pk]),
+        reverse("boards:selection_rename", args=[selection.pk]),
+    ):
+        assert outsider_client.get(url).status_code == 403
+    assert outsider_client.post(reverse("boards:selection_create")).status_code == 403
+    assert (
+        outsider_client.post(reverse("boards:selection_delete", args=[selection.pk])).status_code
+        == 403
+    )
+
+
+def test_board_uses_the_same_members(rep, persons):
+    from boards.selection_members import selection_persons
+
+    selection = svc.selection_create(
+        user=rep,
+        name="Board",
+        target="person",
+        kind="dynamic",
+        criteria=[
+            {"field": "person.lead_status", "op": "in", "values": [str(status("Qualifiziert").pk)]}
+        ],
+        shared=False,
+    )
+    assert [p.last_name for p in selection_persons(selection)] == ["Berger"]
+
+
+@pytest.mark.parametrize("screen", ["list", "detail"])
+def test_query_count_does_not_grow(rep_client, rep, django_assert_max_num_queries, screen):
+    company = CompanyFactory(category=category("Lead"))
+    selection = svc.selection_create(
+        user=rep,
+        name="Alle Offenen",
+        target="person",
+        kind="dynamic",
+        criteria=[{"field": "person.lead_status", "op": "in", "values": [str(status("Offen").pk)]}],
+        shared=True,
+    )
+
+    def grow(n):
+        for i in range(n):
+            PersonFactory(
+                company=CompanyFactory(category=category("Lead")), lead_status=status("Offen")
+            )
+            PersonFactory(company=company, lead_status=status("Offen"))
+            svc.selection_create(
+                user=rep,
+                name=f"S{Selection.objects.count()}-{i}",
+                target="company",
+                kind="static",
+                criteria=[],
+                shared=bool(i % 2),
+            )
+
+    url = (
+        reverse("boards:selection_list")
+        if screen == "list"
+        else reverse("boards:selection_detail", args=[selection.pk])
+    )
+    grow(2)
+    with CaptureQueriesContext(connection) as small:
+        assert rep_client.get(url).status_code == 200
+    grow(8)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert rep_client.get(url).status_code == 200
