@@ -141,9 +141,7 @@ class LeadFilter(df.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(
-            follow_up_until__lt=timezone.localdate(), closed_at__isnull=True
-        )
+        return queryset.filter(follow_up_until__lt=timezone.localdate(), closed_at__isnull=True)
 
     @property
     def active_count(self) -> int:

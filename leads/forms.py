@@ -277,14 +277,5 @@ class ScorePreviewForm(forms.Form):
         }
 
 
-class ColumnsForm(forms.Form):
-    columns = forms.MultipleChoiceField(choices=(), required=False)
-    next = forms.CharField(required=False, max_length=2000)
-
-    def __init__(self, *args, column_choices=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["columns"].choices = column_choices
-
-
 def criteria_for_mask() -> list[ScoringCriterion]:
     return list(ScoringCriterion.objects.active().prefetch_related("options"))

@@ -75,9 +75,7 @@ def save_list_columns(*, user, columns: list[str]) -> None:
     from accounts.models import ListPreference
 
     keys = [k for k in columns if k in COLUMNS_BY_KEY] or DEFAULT_COLUMNS
-    ListPreference.objects.update_or_create(
-        user=user, key=LIST_KEY, defaults={"columns": keys}
-    )
+    ListPreference.objects.update_or_create(user=user, key=LIST_KEY, defaults={"columns": keys})
 
 
 def parse_sort(value: str | None) -> tuple[Column, bool]:
@@ -132,9 +130,14 @@ def _decode_cursor(cursor: str, column: Column):
         return None
 
 
-def _order(field_name: str, desc: bool):
-    # NULLs always last in the list, whichever direction
+def _order(field_name: str, desc: bool, reverse: bool = False):
+    """ORDER BY of the list (NULLs last in either direction); `reverse` walks it backwards."""
     expr = F(field_name)
+    if reverse:
+        return (
+            expr.asc(nulls_first=True) if desc else expr.desc(nulls_first=True),
+            "id" if desc else "-id",
+        )
     return (
         expr.desc(nulls_last=True) if desc else expr.asc(nulls_last=True),
         "-id" if desc else "id",
@@ -194,7 +197,9 @@ def paginate(qs: QuerySet, *, sort: str | None, cursor: str | None, page_size: i
     else:
         qs_page = qs
     if direction == "before":
-        rows = list(qs_page.order_by(*_order(column.sort_field, not desc))[: page_size + 1])
+        rows = list(
+            qs_page.order_by(*_order(column.sort_field, desc, reverse=True))[: page_size + 1]
+        )
         has_more_before = len(rows) > page_size
         rows = list(reversed(rows[:page_size]))
         has_prev, has_next = has_more_before, True
@@ -221,9 +226,7 @@ def paginate(qs: QuerySet, *, sort: str | None, cursor: str | None, page_size: i
 
 
 def lead_list(*, filterset, sort: str | None, cursor: str | None, page_size: int) -> Page:
-    return paginate(
-        list_queryset(filterset.qs), sort=sort, cursor=cursor, page_size=page_size
-    )
+    return paginate(list_queryset(filterset.qs), sort=sort, cursor=cursor, page_size=page_size)
 
 
 def sorted_for_export(qs: QuerySet, sort: str | None) -> QuerySet:

@@ -99,7 +99,11 @@ def test_create_form_renders_sections(rep_client):
         ({"source": "abc"}, "source", "Auswahl"),
         ({"customer": "424242"}, "customer", "Auswahl"),
         ({"follow_up_until": "31.02.2026"}, "follow_up_until", "Datum"),
-        ({"planned_start": "2026-05-02T10:00", "planned_end": "2026-05-01T10:00"}, "planned_end", "Termin bis"),
+        (
+            {"planned_start": "2026-05-02T10:00", "planned_end": "2026-05-01T10:00"},
+            "planned_end",
+            "Termin bis",
+        ),
         ({"interests": ["77777"]}, "interests", "Auswahl"),
         ({"phone": "123"}, "phone", "Telefonnummer"),
     ],
@@ -109,9 +113,11 @@ def test_bad_input_gives_german_form_error_not_500(rep_client, overrides, field,
     response = rep_client.post(reverse("leads:create"), _form_data(**overrides))
     assert response.status_code == 200
     form = response.context["form"]
-    errors = form.errors.get(field or "__all__", []) if field else [
-        e for errs in form.errors.values() for e in errs
-    ]
+    errors = (
+        form.errors.get(field or "__all__", [])
+        if field
+        else [e for errs in form.errors.values() for e in errs]
+    )
     assert any(message in str(e) for e in errors), form.errors
     assert not Lead.objects.exists()
 
@@ -142,7 +148,9 @@ def test_conflict_keeps_input_and_names_other_user(rep, teammate, rep_client):
     lead = lead_create(data={"company_name": "Alt GmbH"}, user=rep).lead
     opened_version = lead.version
     lead_update(
-        lead=lead, data={"company_name": "Teammate GmbH"}, user=teammate,
+        lead=lead,
+        data={"company_name": "Teammate GmbH"},
+        user=teammate,
         expected_version=opened_version,
     )
     data = _form_data(lead, notes="Meine wichtige Notiz", city="Lübeck")

@@ -79,7 +79,9 @@ def test_tampered_rating_of_other_criterion_is_dropped(rep):
 def test_stale_version_raises_conflict_naming_user_and_fields(rep, teammate):
     lead = lead_create(data={"company_name": "Alt GmbH"}, user=rep).lead
     lead_update(
-        lead=lead, data={"company_name": "Neu GmbH", "city": "Kiel"}, user=teammate,
+        lead=lead,
+        data={"company_name": "Neu GmbH", "city": "Kiel"},
+        user=teammate,
         expected_version=1,
     )
     with pytest.raises(ConflictError) as info:
@@ -158,4 +160,6 @@ def test_rescore_all_async_updates_scores_and_job(rep):
     job.refresh_from_db()
     assert job.state in ("done",)
     assert job.done == 3
-    assert set(Lead.objects.filter(pk__in=[x.pk for x in leads]).values_list("score", flat=True)) == {0}
+    assert set(
+        Lead.objects.filter(pk__in=[x.pk for x in leads]).values_list("score", flat=True)
+    ) == {0}

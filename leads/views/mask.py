@@ -44,9 +44,7 @@ def _apply_errors(form: LeadForm, exc: LeadError) -> None:
 
 def _mask_context(request, form, lead, criteria, *, conflict=None) -> dict:
     if form.is_bound and form.is_valid():
-        ratings = {
-            cid: oid for cid, oid in (form.ratings() or {}).items() if oid is not None
-        }
+        ratings = {cid: oid for cid, oid in (form.ratings() or {}).items() if oid is not None}
         source = form.cleaned_data.get("source")
         score, breakdown = scoring.compute_score(
             source_id=source.pk if source else None, ratings=ratings, criteria=criteria
