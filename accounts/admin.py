@@ -13,6 +13,8 @@ from accounts.models import ListPreference, User
 admin.site.site_header = _("LeadCRM Verwaltung")
 admin.site.site_title = _("LeadCRM Verwaltung")
 admin.site.index_title = _("Listen, Benutzer und Stammdaten")
+# the lists are wide tables; the breadcrumbs and the index are enough navigation
+admin.site.enable_nav_sidebar = False
 
 
 @admin.register(User)
@@ -33,8 +35,7 @@ class UserAdmin(DjangoUserAdmin):
     )
     list_display = (
         "username",
-        "first_name",
-        "last_name",
+        "full_name",
         "email",
         "role_names",
         "is_staff",
@@ -47,6 +48,10 @@ class UserAdmin(DjangoUserAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description=_("Name"), ordering="last_name")
+    def full_name(self, obj: User) -> str:
+        return obj.get_full_name()
 
     @admin.display(description=_("Rollen"))
     def role_names(self, obj: User) -> str:

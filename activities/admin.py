@@ -89,7 +89,10 @@ class MailTemplateForm(forms.ModelForm):
     class Meta:
         model = MailTemplate
         fields = ("name", "purpose", "subject", "body", "documents", "rank", "active")
-        widgets = {"body": forms.Textarea(attrs={"rows": 18, "cols": 100})}
+        widgets = {
+            "subject": forms.TextInput(attrs={"class": "vLargeTextField"}),
+            "body": forms.Textarea(attrs={"rows": 18, "cols": 100}),
+        }
 
     unknown_names: list[str] = []
 
@@ -168,6 +171,7 @@ class ActivityAdmin(admin.ModelAdmin):
     search_fields = ("subject", "=esp_message_id", "=mail_to")
     ordering = ("-start", "-created_at", "-id")
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER  # facet counts scan the whole table
     autocomplete_fields = ("person", "company", "delegated_by", "delegated_to")
     raw_id_fields = ("recipients", "template")
     filter_horizontal = ("documents",)

@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -16,6 +17,9 @@ from contacts.models import (
     LeadStatus,
     Person,
 )
+
+# tabular inline without the per-row object caption (the columns say it all)
+COMPACT_TABULAR = "admin/edit_inline/tabular_compact.html"
 
 
 def colour_swatch(colour: str) -> str:
@@ -54,6 +58,7 @@ class CategoryGroupForm(forms.ModelForm):
 
 class CategoryInline(admin.TabularInline):
     model = Category
+    template = COMPACT_TABULAR
     fields = ("name", "lead_status_enabled", "rank", "active")
     extra = 0
     show_change_link = True
@@ -127,7 +132,7 @@ class LeadStatusForm(forms.ModelForm):
 @admin.register(LeadStatus)
 class LeadStatusAdmin(admin.ModelAdmin):
     form = LeadStatusForm
-    list_display = ("name", "phase", "swatch", "is_default", "rank", "active", "description")
+    list_display = ("name", "phase", "swatch", "is_default", "rank", "active", "short_description")
     list_display_links = ("name",)
     list_editable = ("rank", "active")
     list_filter = ("phase", "active")
@@ -138,6 +143,10 @@ class LeadStatusAdmin(admin.ModelAdmin):
     @admin.display(description=_("Farbe"), ordering="colour")
     def swatch(self, obj: LeadStatus) -> str:
         return colour_swatch(obj.colour)
+
+    @admin.display(description=_("Beschreibung"))
+    def short_description(self, obj: LeadStatus) -> str:
+        return Truncator(obj.description).chars(60)
 
     def get_changelist_form(self, request, **kwargs):
         kwargs.setdefault("form", LeadStatusForm)
@@ -178,6 +187,7 @@ class LeadStatusAdmin(admin.ModelAdmin):
 
 class PersonInline(admin.TabularInline):
     model = Person
+    template = COMPACT_TABULAR
     fields = ("salutation", "first_name", "last_name", "function", "email", "phone")
     extra = 0
     show_change_link = True
@@ -192,6 +202,7 @@ class CompanyAdmin(SimpleHistoryAdmin):
     ordering = ("name", "id")
     autocomplete_fields = ("owner",)
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER  # facet counts scan the whole table
     readonly_fields = ("created_at", "updated_at")
     fieldsets = (
         (None, {"fields": ("name", "category", "industry", "owner")}),
@@ -212,6 +223,7 @@ class PersonAdmin(SimpleHistoryAdmin):
     ordering = ("last_name", "first_name", "id")
     autocomplete_fields = ("company", "owner")
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER  # facet counts scan the whole table
     readonly_fields = ("lead_status_changed_at", "created_at", "updated_at")
     fieldsets = (
         (None, {"fields": ("company", ("salutation", "title"), ("first_name", "last_name"))}),

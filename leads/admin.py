@@ -5,15 +5,18 @@ The Lead changelist must stay usable at a million rows: no full COUNT, only filt
 small lists, related rows joined up front, autocomplete/raw-id widgets for big tables.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.paginator import Paginator
 from django.db import connections, transaction
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from contacts.admin import COMPACT_TABULAR
 from leads.models import (
     AssignmentMember,
     AssignmentRule,
@@ -90,9 +93,19 @@ class InterestAdmin(RankedListAdmin):
 
 class ScoringOptionInline(admin.TabularInline):
     model = ScoringOption
+    template = COMPACT_TABULAR
     fields = ("label", "points", "source", "rank")
     extra = 1
     ordering = ("rank", "id")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "source" and formfield is not None:
+            # sources are kept in their own list; no add/edit pop-ups inside the table
+            widget = formfield.widget
+            widget.can_add_related = widget.can_change_related = False
+            widget.can_view_related = widget.can_delete_related = False
+        return formfield
 
 
 @admin.register(ScoringCriterion)
@@ -180,6 +193,7 @@ class CampaignAdmin(admin.ModelAdmin):
 
 class AssignmentMemberInline(admin.TabularInline):
     model = AssignmentMember
+    template = COMPACT_TABULAR
     fields = ("user", "weight", "assigned_count")
     readonly_fields = ("assigned_count",)
     autocomplete_fields = ("user",)
@@ -220,6 +234,7 @@ class AssignmentRuleAdmin(admin.ModelAdmin):
 
 class LeadContactInline(admin.TabularInline):
     model = LeadContact
+    template = COMPACT_TABULAR
     fields = ("person", "is_main")
     autocomplete_fields = ("person",)
     extra = 0
@@ -228,8 +243,27 @@ class LeadContactInline(admin.TabularInline):
         return super().get_queryset(request).select_related("person")
 
 
+class LeadRatingForm(forms.ModelForm):
+    class Meta:
+        model = LeadRating
+        fields = ("criterion", "option")
+        labels = {"criterion": _("Kriterium"), "option": _("Bewertung")}
+
+    def clean(self):
+        cleaned = super().clean()
+        criterion, option = cleaned.get("criterion"), cleaned.get("option")
+        if criterion and option and option.criterion_id != criterion.pk:
+            self.add_error(
+                "option",
+                _("Diese Option gehört nicht zum Kriterium „%(name)s“.") % {"name": criterion},
+            )
+        return cleaned
+
+
 class LeadRatingInline(admin.TabularInline):
     model = LeadRating
+    template = COMPACT_TABULAR
+    form = LeadRatingForm
     fields = ("criterion", "option")
     extra = 0
 
@@ -237,9 +271,26 @@ class LeadRatingInline(admin.TabularInline):
         return super().get_queryset(request).select_related("criterion", "option")
 
 
-class LeadStatusChangeInline(admin.TabularInline):
+class StatusChangeColumns:
+    """German column titles for LeadStatusChange (its FKs carry no verbose names)."""
+
+    @admin.display(description=_("Von Status"))
+    def from_status_name(self, obj: LeadStatusChange) -> str:
+        return str(obj.from_status or "–")
+
+    @admin.display(description=_("Nach Status"))
+    def to_status_name(self, obj: LeadStatusChange) -> str:
+        return str(obj.to_status)
+
+    @admin.display(description=_("Geändert von"))
+    def changed_by_name(self, obj: LeadStatusChange) -> str:
+        return str(obj.changed_by or "–")
+
+
+class LeadStatusChangeInline(StatusChangeColumns, admin.TabularInline):
     model = LeadStatusChange
-    fields = ("changed_at", "from_status", "to_status", "changed_by")
+    template = COMPACT_TABULAR
+    fields = ("changed_at", "from_status_name", "to_status_name", "changed_by_name")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -262,18 +313,18 @@ class LeadAdmin(SimpleHistoryAdmin):
         "contact_name",
         "status",
         "source",
-        "type",
         "score",
         "follow_up_by",
-        "follow_up_until",
-        "created_at",
+        "follow_up_date",
+        "created_date",
     )
-    list_select_related = ("status", "source", "type", "follow_up_by")
+    list_select_related = ("status", "source", "follow_up_by")
     # Filters only on small lists: each renders its choices from that list, never from leads.
     list_filter = ("status", "source", "type", "campaign", "capture_channel", "is_stale")
     search_fields = ("=number", "^company_name", "^last_name", "=email")
     ordering = ("-created_at", "-id")
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER  # facet counts scan the whole table
     paginator = EstimatedCountPaginator
     list_per_page = 50
     autocomplete_fields = ("customer", "appointment_with", "follow_up_by", "converted_by")
@@ -396,6 +447,14 @@ class LeadAdmin(SimpleHistoryAdmin):
                 score=lead.score, score_breakdown=lead.score_breakdown
             )
 
+    @admin.display(description=_("Nachbetreuung bis"), ordering="follow_up_until")
+    def follow_up_date(self, obj: Lead) -> str:
+        return date_format(obj.follow_up_until, "SHORT_DATE_FORMAT") if obj.follow_up_until else "–"
+
+    @admin.display(description=_("Angelegt am"), ordering="created_at")
+    def created_date(self, obj: Lead) -> str:
+        return date_format(timezone.localtime(obj.created_at), "SHORT_DATE_FORMAT")
+
     @admin.display(description=_("Ansprechpartner"), ordering="last_name")
     def contact_name(self, obj: Lead) -> str:
         return obj.contact_name
@@ -433,14 +492,15 @@ class LeadAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(LeadStatusChange)
-class LeadStatusChangeAdmin(admin.ModelAdmin):
-    list_display = ("lead", "from_status", "to_status", "changed_at", "changed_by")
+class LeadStatusChangeAdmin(StatusChangeColumns, admin.ModelAdmin):
+    list_display = ("lead", "from_status_name", "to_status_name", "changed_at", "changed_by_name")
     list_select_related = ("lead", "from_status", "to_status", "changed_by")
     list_filter = ("to_status",)
     raw_id_fields = ("lead",)
     search_fields = ("=lead__number",)
     ordering = ("-changed_at", "-id")
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER  # facet counts scan the whole table
     paginator = EstimatedCountPaginator
 
     def has_add_permission(self, request):
@@ -460,6 +520,7 @@ class OpportunityAdmin(admin.ModelAdmin):
     autocomplete_fields = ("company", "person", "owner")
     raw_id_fields = ("lead", "activities")
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER  # facet counts scan the whole table
 
 
 @admin.register(ConsentRecord)
@@ -472,6 +533,7 @@ class ConsentRecordAdmin(admin.ModelAdmin):
     search_fields = ("=email", "=lead__number")
     ordering = ("-created_at", "-id")
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER  # facet counts scan the whole table
 
     def has_add_permission(self, request):
         return False
