@@ -64,8 +64,9 @@ def appointment_notify_created(*, activity: Activity, actor) -> None:
         return
     notify(
         recipient=activity.delegated_to,
-        title=_("Neuer Termin: %(subject)s") % {"subject": activity.subject},
-        text=_("Am %(when)s, angelegt von %(user)s.") % {"when": _when(activity), "user": actor},
+        title=_("Neuer Termin am %(when)s") % {"when": _when(activity)},
+        text=_("%(subject)s – angelegt von %(user)s.")
+        % {"subject": activity.subject, "user": actor},
         kind=Kind.ENTITY,
         priority=Priority.A,
         entity=activity,
@@ -79,8 +80,9 @@ def appointment_notify_changed(*, activity: Activity, actor) -> None:
         return
     notify(
         recipient=activity.delegated_to,
-        title=_("Termin geändert: %(subject)s") % {"subject": activity.subject},
-        text=_("Neu: %(when)s, geändert von %(user)s.") % {"when": _when(activity), "user": actor},
+        title=_("Termin geändert: jetzt am %(when)s") % {"when": _when(activity)},
+        text=_("%(subject)s – geändert von %(user)s.")
+        % {"subject": activity.subject, "user": actor},
         kind=Kind.ENTITY,
         priority=Priority.A,
         entity=activity,
