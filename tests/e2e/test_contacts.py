@@ -82,7 +82,7 @@ def test_rep_updates_lead_status_finds_and_saves_dynamic_selection(login_page, r
     page.locator("#c0_field").select_option("person.lead_status")
     page.locator("#c0_val").wait_for()
     page.locator("#c0_op").select_option(label="ist einer von")
-    page.locator("#c0_val").select_option(label="Qualifiziert")
+    page.locator("#c0_val").get_by_label("Qualifiziert", exact=True).check()
     page.get_by_test_id("find-submit").click()
     page.get_by_test_id("save-selection-toggle").wait_for()
     results = page.get_by_test_id("person-table")
