@@ -151,3 +151,19 @@ def test_subarea_selectors_newest_first():
     Activity.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=3))
     assert list(activities_for_company(company)) == [new, old]
     assert list(activities_for_person(person)) == [recipient_of, old]
+
+
+def test_unsent_mail_card_links_back_to_mail_dialog(rep_client, rep):
+    from activities.models import MailState, MailTemplate
+    from leads.processes import lead_create_mail_activity
+
+    lead = lead_with_appointment(appointment_with=rep)
+    activity = lead_create_mail_activity(
+        lead=lead, template=MailTemplate.objects.get(name="Meeting"), user=rep
+    )
+    Activity.objects.filter(pk=activity.pk).update(
+        mail_state=MailState.FAILED, mail_error="Versand fehlgeschlagen: ESP down"
+    )
+    html = rep_client.get(f"/aktivitaeten/{activity.pk}/").content.decode()
+    assert "Versand fehlgeschlagen: ESP down" in html
+    assert f"/leads/{lead.pk}/prozesse/mail/{activity.pk}/" in html
