@@ -56,8 +56,14 @@ def lead_url_template() -> str | None:
     return url.replace(str(_URL_SENTINEL), "{id}")
 
 
-def lead_url(lead_id: int, template: str | None = None) -> str:
-    template = template if template is not None else lead_url_template()
+_UNSET = object()
+
+
+def lead_url(lead_id: int, template=_UNSET) -> str:
+    """The lead's detail URL ("" while that page does not exist); pass a `template`
+    from `lead_url_template()` when building many."""
+    if template is _UNSET:
+        template = lead_url_template()
     return template.format(id=lead_id) if template else ""
 
 
@@ -91,16 +97,18 @@ def overdue_candidates(*, today: dt.date):
     )
 
 
-def _notification(row: dict, *, content_type_id: int, url_template: str | None) -> Notification:
+def _notification(
+    row: dict, *, content_type_id: int, url_template: str | None, texts: tuple[str, str]
+) -> Notification:
     name = row["customer__name"] or row["company_name"] or row["number"]
     due = row["follow_up_until"]
+    title, text = texts
     return Notification(
         recipient_id=row["follow_up_by_id"],
         kind=Kind.FOLLOW_UP_OVERDUE,
         priority=Priority.A,
-        title=_("Nachbetreuung überfällig: %(name)s") % {"name": name},
-        text=_("Die Nachbetreuung von Lead %(number)s (%(name)s) war bis %(due)s fällig.")
-        % {"number": row["number"], "name": name, "due": due.strftime("%d.%m.%Y")},
+        title=(title % {"name": name})[:200],
+        text=text % {"number": row["number"], "name": name, "due": due.strftime("%d.%m.%Y")},
         content_type_id=content_type_id,
         object_id=row["pk"],
         url=lead_url(row["pk"], url_template),
@@ -120,6 +128,10 @@ def overdue_follow_ups_notify(
     result = OverdueResult(today=today.isoformat())
     content_type_id = ContentType.objects.get_for_model(Lead).pk
     url_template = lead_url_template()
+    texts = (
+        _("Nachbetreuung überfällig: %(name)s"),
+        _("Die Nachbetreuung von Lead %(number)s (%(name)s) war bis %(due)s fällig."),
+    )
     started = timezone.now()
     base = overdue_candidates(today=today).values(
         "pk", "number", "company_name", "customer__name", "follow_up_by_id", "follow_up_until"
@@ -132,7 +144,9 @@ def overdue_follow_ups_notify(
         last_id = rows[-1]["pk"]
         Notification.objects.bulk_create(
             [
-                _notification(row, content_type_id=content_type_id, url_template=url_template)
+                _notification(
+                    row, content_type_id=content_type_id, url_template=url_template, texts=texts
+                )
                 for row in rows
             ],
             ignore_conflicts=True,
