@@ -282,3 +282,23 @@ def test_concurrent_creates_never_pick_from_the_same_counter():
     owners = Counter(Lead.objects.values_list("follow_up_by_id", flat=True))
     assert owners == {a.pk: 20, b.pk: 20}
     assert sorted(AssignmentMember.objects.values_list("assigned_count", flat=True)) == [20, 20]
+
+
+@pytest.mark.django_db
+def test_lead_create_without_owner_is_distributed(rep):
+    from leads.services import lead_create
+
+    owner = UserFactory()
+    rule = make_rule("Nur Wind", rank=0, members=[owner])
+    rule.interests.set([interest("Windkraft")])
+
+    result = lead_create(
+        data={"company_name": "Windpark Nord GmbH"}, user=rep, interests=[interest("Windkraft")]
+    )
+    owned = lead_create(data={"company_name": "Ohne Wind AG", "follow_up_by": rep}, user=rep)
+
+    lead = Lead.objects.get(pk=result.lead.pk)
+    assert lead.follow_up_by == owner
+    assert "Nur Wind" in lead.history.latest().history_change_reason
+    assert Notification.objects.filter(recipient=owner, kind=Kind.LEAD_ASSIGNED).count() == 1
+    assert Lead.objects.get(pk=owned.lead.pk).follow_up_by == rep
