@@ -108,6 +108,14 @@ class LeadFilter(df.FilterSet):
             form.fields[name].max_value = 100
             form.fields[name].validators += [MinValueValidator(0), MaxValueValidator(100)]
         for field in form.fields.values():
+            if isinstance(field, forms.ModelChoiceField) and not isinstance(
+                field, forms.ModelMultipleChoiceField
+            ):
+                field.empty_label = _("Alle")
+            if isinstance(field, forms.ChoiceField) and not isinstance(
+                field, (forms.ModelChoiceField, forms.MultipleChoiceField)
+            ):
+                field.choices = [("", _("Alle")), *[c for c in field.choices if c[0] != ""]]
             widget = field.widget
             if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple)):
                 widget.attrs.setdefault("class", "form-check-input")

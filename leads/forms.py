@@ -162,6 +162,8 @@ class LeadForm(forms.ModelForm):
                 if f"rating_{criterion.pk}" in self.fields:
                     self.fields[f"rating_{criterion.pk}"].disabled = True
         for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField) and field.empty_label is not None:
+                field.empty_label = "—"
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 widget.attrs.setdefault("class", "form-check-input")
