@@ -663,6 +663,15 @@ class ConsentRecord(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("Zeitpunkt"), auto_now_add=True)
+    # capture: the confirmation of a double opt-in request; one-to-one so a link confirms once
+    confirms = models.OneToOneField(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="confirmation",
+        verbose_name=_("Bestätigt die Anfrage"),
+    )
 
     class Meta:
         verbose_name = _("Einwilligung")
@@ -677,3 +686,145 @@ class ConsentRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.created_at:%d.%m.%Y}"
+
+
+# --- capture, import and GDPR (capture engineer) ----------------------------------------
+
+
+class DataAccessAction(models.TextChoices):
+    VIEWED = "viewed", _("Angesehen")
+    EXPORTED = "exported", _("Exportiert")
+    ERASED = "erased", _("Gelöscht/anonymisiert")
+
+
+class PersonalDataAccess(models.Model):
+    """Who viewed, exported or erased the personal data of a lead or person, and when."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Benutzer"),
+    )
+    action = models.CharField(_("Aktion"), max_length=12, choices=DataAccessAction.choices)
+    lead = models.ForeignKey(
+        Lead,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="data_accesses",
+        verbose_name=_("Lead"),
+    )
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="data_accesses",
+        verbose_name=_("Person"),
+    )
+    subject = models.CharField(_("Betroffener Datensatz"), max_length=120)
+    reason = models.CharField(_("Anlass"), max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP-Adresse"), null=True, blank=True)
+    created_at = models.DateTimeField(_("Zeitpunkt"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("Zugriff auf personenbezogene Daten")
+        verbose_name_plural = _("Zugriffe auf personenbezogene Daten")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.subject}"
+
+
+class DuplicateMode(models.TextChoices):
+    SKIP = "skip", _("Dubletten überspringen")
+    UPDATE = "update", _("Bestehenden Lead aktualisieren")
+    CREATE = "create", _("Trotzdem neu anlegen")
+
+
+class LeadImport(models.Model):
+    """One uploaded list (trade fair, purchased) and how far its import got.
+
+    `last_row` is the last data row whose batch committed: a crashed or retried task
+    resumes after it, so no row is imported twice and none is half-imported.
+    """
+
+    job = models.OneToOneField(
+        "notifications.Job",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="lead_import",
+        verbose_name=_("Auftrag"),
+    )
+    file = models.FileField(_("Datei"), upload_to="imports/", max_length=200)
+    original_name = models.CharField(_("Dateiname"), max_length=200)
+    file_format = models.CharField(_("Format"), max_length=4)  # csv | xlsx
+    encoding = models.CharField(_("Zeichensatz"), max_length=20, blank=True)
+    delimiter = models.CharField(_("Trennzeichen"), max_length=1, blank=True)
+    headers = models.JSONField(_("Spalten"), default=list, blank=True)
+    mapping = models.JSONField(_("Zuordnung"), default=dict, blank=True)
+    duplicate_mode = models.CharField(
+        _("Dubletten"), max_length=10, choices=DuplicateMode.choices, default=DuplicateMode.SKIP
+    )
+    campaign = models.ForeignKey(
+        Campaign,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Kampagne"),
+    )
+    source = models.ForeignKey(
+        LeadSource,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Quelle"),
+    )
+    total_rows = models.PositiveIntegerField(_("Zeilen"), default=0)
+    last_row = models.PositiveIntegerField(_("Zuletzt übernommene Zeile"), default=0)
+    created_count = models.PositiveIntegerField(_("Angelegt"), default=0)
+    updated_count = models.PositiveIntegerField(_("Aktualisiert"), default=0)
+    skipped_count = models.PositiveIntegerField(_("Übersprungen"), default=0)
+    failed_count = models.PositiveIntegerField(_("Fehlerhaft"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Hochgeladen von"),
+    )
+    created_at = models.DateTimeField(_("Hochgeladen am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Lead-Import")
+        verbose_name_plural = _("Lead-Importe")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class LeadImportIssue(models.Model):
+    """A row the import refused or skipped, with German reasons (for the error report)."""
+
+    lead_import = models.ForeignKey(LeadImport, on_delete=models.CASCADE, related_name="issues")
+    row_number = models.PositiveIntegerField(_("Zeile"))
+    kind = models.CharField(_("Art"), max_length=10, default="error")  # error | duplicate
+    message = models.TextField(_("Meldung"), max_length=2000)
+    values = models.JSONField(_("Werte"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("Importmeldung")
+        verbose_name_plural = _("Importmeldungen")
+        ordering = ["row_number", "id"]
+        indexes = [models.Index(fields=["lead_import", "row_number"], name="importissue_row_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.row_number}: {self.message[:60]}"
