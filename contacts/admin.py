@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,7 @@ from contacts.models import (
     LeadStatus,
     Person,
 )
+from contacts.rules import lead_status_applies
 
 # tabular inline without the per-row object caption (the columns say it all)
 COMPACT_TABULAR = "admin/edit_inline/tabular_compact.html"
@@ -212,6 +214,72 @@ class CompanyAdmin(SimpleHistoryAdmin):
     )
     inlines = [PersonInline]
 
+    def save_model(self, request, obj, form, change):
+        # The category rules of seed 000 live in the service: entering a prospect
+        # category with lead status puts every person of the company on "Offen".
+        from contacts.services import company_set_category
+
+        new_category = obj.category
+        category_changed = change and "category" in form.changed_data
+        if category_changed:
+            obj.category_id = Company.objects.values_list("category_id", flat=True).get(pk=obj.pk)
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+        if category_changed:
+            company_set_category(company=obj, category=new_category, user=request.user)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        company = form.instance
+        category = Category.objects.select_related("group").filter(pk=company.category_id).first()
+        if lead_status_applies(category):
+            # persons added in the inline start with the default status, like everywhere
+            company.persons.filter(lead_status__isnull=True).update(
+                lead_status=LeadStatus.objects.default(), lead_status_changed_at=timezone.now()
+            )
+
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = (
+            "company",
+            "salutation",
+            "title",
+            "first_name",
+            "last_name",
+            "function",
+            "email",
+            "phone",
+            "mobile",
+            "owner",
+            "lead_status",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        company = cleaned.get("company")
+        category = (
+            Category.objects.select_related("group").filter(pk=company.category_id).first()
+            if company and company.category_id
+            else None
+        )
+        self.lead_status_applies = lead_status_applies(category)
+        if "lead_status" in self.changed_data and cleaned.get("lead_status"):
+            if not self.lead_status_applies:
+                self.add_error(
+                    "lead_status",
+                    _(
+                        "Der Lead-Status gilt nur für Personen, deren Firmenkategorie zur Gruppe "
+                        "„Potenzieller Kunde“ gehört und den Lead-Status aktiviert hat."
+                    ),
+                )
+        elif self.lead_status_applies and not cleaned.get("lead_status"):
+            if "lead_status" in self.changed_data:
+                self.add_error("lead_status", _("Bitte wählen Sie einen Lead-Status."))
+        return cleaned
+
 
 @admin.register(Person)
 class PersonAdmin(SimpleHistoryAdmin):
@@ -221,6 +289,7 @@ class PersonAdmin(SimpleHistoryAdmin):
     list_filter = ("lead_status", "company__category", "salutation")
     search_fields = ("last_name", "first_name", "email", "company__name")
     ordering = ("last_name", "first_name", "id")
+    form = PersonForm
     autocomplete_fields = ("company", "owner")
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER  # facet counts scan the whole table
@@ -231,3 +300,14 @@ class PersonAdmin(SimpleHistoryAdmin):
         (_("Lead-Status"), {"fields": ("lead_status", "lead_status_changed_at")}),
         (_("Verlauf"), {"fields": ("created_at", "updated_at")}),
     )
+
+    def save_model(self, request, obj, form, change):
+        if getattr(form, "lead_status_applies", False) and obj.lead_status_id is None:
+            obj.lead_status = LeadStatus.objects.default()  # entering a prospect company
+        if "lead_status" in form.changed_data or (
+            obj.lead_status_id and obj.lead_status_changed_at is None
+        ):
+            obj.lead_status_changed_at = timezone.now()
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
