@@ -67,12 +67,13 @@ class Chart:
     columns: list[str] = field(default_factory=list)
     rows: list[list[Any]] = field(default_factory=list)
     note: str = ""
+    display_labels: list[str] = field(default_factory=list)  # for the chart only
 
     def as_json(self) -> dict[str, Any]:
         return {
             "kind": self.kind,
             "title": str(self.title),
-            "labels": [str(label) for label in self.labels],
+            "labels": [str(label) for label in (self.display_labels or self.labels)],
             "series": [{**s, "label": str(s["label"])} for s in self.series],
         }
 
@@ -112,9 +113,7 @@ def tile_counts(leads: QuerySet[Lead], *, now: dt.datetime | None = None) -> dic
     today = timezone.localdate(now)
     conf = settings.LEADCRM
     return leads.aggregate(
-        overdue=Count(
-            "pk", filter=OPEN & Q(closed_at__isnull=True, follow_up_until__lt=today)
-        ),
+        overdue=Count("pk", filter=OPEN & Q(closed_at__isnull=True, follow_up_until__lt=today)),
         high_score=Count("pk", filter=OPEN & Q(score__gte=conf["HIGH_SCORE_THRESHOLD"])),
         unassigned=Count("pk", filter=OPEN & Q(follow_up_by__isnull=True)),
         stale=Count("pk", filter=OPEN & Q(is_stale=True)),
@@ -310,6 +309,8 @@ def sales_funnel(leads: QuerySet[Lead]) -> Chart:
     for i, (label, value) in enumerate(zip(chart.labels, values, strict=True)):
         step_rate = _pct(value, values[i - 1]) if i else None
         chart.rows.append([label, value, step_rate, _pct(value, values[0])])
+        shown = f"{label} ({step_rate:.1f} %)".replace(".", ",") if step_rate is not None else label
+        chart.display_labels.append(shown)
     return chart
 
 

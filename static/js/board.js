@@ -4,6 +4,12 @@
 (function () {
   "use strict";
 
+  // htmx "settles" attributes of swapped elements with the same id by copying them with
+  // setAttribute; for "style" (left on cards by Sortable's animation) the CSP refuses that.
+  if (window.htmx) {
+    window.htmx.config.attributesToSettle = ["class", "width", "height"];
+  }
+
   // Status colours come from the admin; CSSOM properties are allowed by the CSP.
   function applyColours(root) {
     root.querySelectorAll("[data-colour]").forEach(function (el) {
@@ -24,6 +30,7 @@
 
   function postMove(card, toStatus) {
     var root = board();
+    card.removeAttribute("style");
     htmx.ajax("POST", card.getAttribute("data-move-url"), {
       source: card,
       target: card,

@@ -19,7 +19,7 @@
       } else if (data.kind === "line") {
         set.borderColor = colour(i);
         set.backgroundColor = colour(i);
-        set.tension = 0.25;
+        set.cubicInterpolationMode = "monotone";
         set.borderWidth = i === 0 ? 3 : 2;
       } else {
         set.backgroundColor = data.series.length > 1 ? colour(i) : colour(0);
@@ -41,6 +41,8 @@
     } else if (data.kind === "funnel") {
       options.indexAxis = "y";
       options.scales = { x: { beginAtZero: true, ticks: { precision: 0 } } };
+    } else if (data.kind === "line") {
+      options.scales = { y: { beginAtZero: true, ticks: { precision: 0 } } };
     } else if (data.kind !== "pie") {
       options.scales = { y: { beginAtZero: true } };
     }
