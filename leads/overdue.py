@@ -5,9 +5,9 @@ notification naming the Geschäftspartner (or else the Unternehmen). Leads in a 
 phase (Geschlossen, Konvertiert, Disqualifiziert), merged and anonymised leads are left out.
 
 The job is set-based so that a million leads with tens of thousands overdue take seconds:
-the candidates are read in id-ordered pages of plain values (no model instances, no query
-per lead), leads already notified for this due date are skipped in SQL (NOT EXISTS on the
-dedupe key), and the rest go in with one bulk INSERT … ON CONFLICT DO NOTHING per page. The
+the candidate ids are read in id-ordered pages of 5,000 (leads already notified for this
+due date are skipped in SQL by NOT EXISTS on the dedupe key) and each page becomes one
+INSERT … SELECT … ON CONFLICT DO NOTHING that builds the notifications in the database. The
 partial unique index (recipient, dedupe_key) is the real guarantee of "exactly one per lead
 and due date": a rerun, a retry or two workers running at once cannot create a second one.
 """
@@ -15,16 +15,18 @@ and due date": a rerun, a retry or two workers running at once cannot create a s
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import asdict, dataclass
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import CharField, Exists, OuterRef, Value
 from django.db.models.functions import Cast, Concat
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from contacts.models import LeadStatus
+from contacts.models import Company, LeadStatus
 from leads.models import Lead
 from notifications.models import Kind, Notification, Priority
 
@@ -97,23 +99,77 @@ def overdue_candidates(*, today: dt.date):
     )
 
 
-def _notification(
-    row: dict, *, content_type_id: int, url_template: str | None, texts: tuple[str, str]
-) -> Notification:
-    name = row["customer__name"] or row["company_name"] or row["number"]
-    due = row["follow_up_until"]
-    title, text = texts
-    return Notification(
-        recipient_id=row["follow_up_by_id"],
-        kind=Kind.FOLLOW_UP_OVERDUE,
-        priority=Priority.A,
-        title=(title % {"name": name})[:200],
-        text=text % {"number": row["number"], "name": name, "due": due.strftime("%d.%m.%Y")},
-        content_type_id=content_type_id,
-        object_id=row["pk"],
-        url=lead_url(row["pk"], url_template),
-        dedupe_key=overdue_dedupe_key(row["pk"], due),
+def _sql_format(template: str, expressions: dict[str, str]) -> tuple[str, list]:
+    """A translated "%(name)s" format string as an SQL concatenation (text as params)."""
+    parts, params = [], []
+    for i, piece in enumerate(re.split(r"%\((\w+)\)s", template)):
+        if i % 2:
+            parts.append(expressions[piece])
+        elif piece:
+            parts.append("%s")
+            params.append(piece)
+    return (" || ".join(parts) or "''"), params
+
+
+def _insert_statement(*, url_template: str | None) -> tuple[str, list]:
+    """INSERT … SELECT building one notification per lead id in SQL (ids appended later).
+
+    Building the rows in the database instead of as model instances keeps Python out of
+    the per-row work: a page of 5,000 is one statement. ON CONFLICT DO NOTHING (PostgreSQL
+    and SQLite) turns a repeat of (recipient, dedupe_key) into a no-op.
+    """
+    if connection.vendor == "postgresql":
+        due_iso = "to_char(l.follow_up_until, 'YYYY-MM-DD')"
+        due_de = "to_char(l.follow_up_until, 'DD.MM.YYYY')"
+    else:
+        due_iso = "strftime('%%Y-%%m-%%d', l.follow_up_until)"
+        due_de = "strftime('%%d.%%m.%%Y', l.follow_up_until)"
+    name = "COALESCE(NULLIF(c.name, ''), NULLIF(l.company_name, ''), l.number)"
+    lead_id = "CAST(l.id AS TEXT)"
+    title_sql, title_params = _sql_format(_("Nachbetreuung überfällig: %(name)s"), {"name": name})
+    text_sql, text_params = _sql_format(
+        _("Die Nachbetreuung von Lead %(number)s (%(name)s) war bis %(due)s fällig."),
+        {"number": "l.number", "name": name, "due": due_de},
     )
+    if url_template:
+        url_sql, url_params = _sql_format(url_template.replace("{id}", "%(id)s"), {"id": lead_id})
+    else:
+        url_sql, url_params = "''", []
+    columns = [
+        Notification._meta.get_field(name).column
+        for name in (
+            "recipient",
+            "kind",
+            "priority",
+            "title",
+            "text",
+            "content_type",
+            "object_id",
+            "url",
+            "dedupe_key",
+            "created_at",
+        )
+    ]
+    # only table/column names and fixed SQL fragments are interpolated; all text is a param
+    sql = (
+        f"INSERT INTO {Notification._meta.db_table} ({', '.join(columns)}) "  # noqa: S608
+        f"SELECT l.follow_up_by_id, %s, %s, SUBSTR({title_sql}, 1, 200), {text_sql}, %s, l.id, "
+        f"{url_sql}, 'overdue:' || {lead_id} || ':' || {due_iso}, %s "
+        f"FROM {Lead._meta.db_table} l "
+        f"LEFT JOIN {Company._meta.db_table} c ON c.id = l.customer_id "
+        "WHERE l.id IN ({ids}) "
+        "ON CONFLICT DO NOTHING"
+    )
+    params = [
+        Kind.FOLLOW_UP_OVERDUE,
+        Priority.A,
+        *title_params,
+        *text_params,
+        ContentType.objects.get_for_model(Lead).pk,
+        *url_params,
+        connection.ops.adapt_datetimefield_value(timezone.now()),
+    ]
+    return sql, params
 
 
 def overdue_follow_ups_notify(
@@ -126,37 +182,17 @@ def overdue_follow_ups_notify(
     """
     today = today or timezone.localdate()
     result = OverdueResult(today=today.isoformat())
-    content_type_id = ContentType.objects.get_for_model(Lead).pk
-    url_template = lead_url_template()
-    texts = (
-        _("Nachbetreuung überfällig: %(name)s"),
-        _("Die Nachbetreuung von Lead %(number)s (%(name)s) war bis %(due)s fällig."),
-    )
-    started = timezone.now()
-    base = overdue_candidates(today=today).values(
-        "pk", "number", "company_name", "customer__name", "follow_up_by_id", "follow_up_until"
-    )
+    sql, params = _insert_statement(url_template=lead_url_template())
+    ids_query = overdue_candidates(today=today).values_list("pk", flat=True)
     last_id = 0
     while True:
-        rows = list(base.filter(pk__gt=last_id)[:batch_size])
-        if not rows:
+        ids = list(ids_query.filter(pk__gt=last_id)[:batch_size])
+        if not ids:
             break
-        last_id = rows[-1]["pk"]
-        Notification.objects.bulk_create(
-            [
-                _notification(
-                    row, content_type_id=content_type_id, url_template=url_template, texts=texts
-                )
-                for row in rows
-            ],
-            ignore_conflicts=True,
-            batch_size=batch_size,
-        )
-        result.candidates += len(rows)
+        last_id = ids[-1]
+        with connection.cursor() as cursor:
+            cursor.execute(sql.format(ids=", ".join(["%s"] * len(ids))), [*params, *ids])
+            result.created += max(cursor.rowcount, 0)
+        result.candidates += len(ids)
         result.batches += 1
-    if result.candidates:
-        # ignore_conflicts hides which rows were new; count what this run added.
-        result.created = Notification.objects.filter(
-            kind=Kind.FOLLOW_UP_OVERDUE, created_at__gte=started
-        ).count()
     return result
