@@ -142,6 +142,26 @@ class LeadStatusAdmin(admin.ModelAdmin):
     ordering = ("rank", "name")
     fields = ("name", "description", "phase", "colour", "rank", "active", "is_default")
 
+    actions = ["make_default"]
+
+    @admin.action(description=_("Als Standard-Status festlegen"))
+    def make_default(self, request, queryset):
+        if queryset.count() != 1:
+            messages.error(request, _("Bitte genau einen Status auswählen."))
+            return
+        status = queryset.get()
+        if not status.active:
+            messages.error(request, _("Der Standard-Status muss aktiv sein."))
+            return
+        with transaction.atomic():
+            LeadStatus.objects.filter(is_default=True).exclude(pk=status.pk).update(
+                is_default=False
+            )
+            LeadStatus.objects.filter(pk=status.pk).update(is_default=True)
+        messages.success(
+            request, _("„%(name)s“ ist jetzt der Standard-Status.") % {"name": status.name}
+        )
+
     @admin.display(description=_("Farbe"), ordering="colour")
     def swatch(self, obj: LeadStatus) -> str:
         return colour_swatch(obj.colour)

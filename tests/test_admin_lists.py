@@ -279,3 +279,43 @@ def test_lead_list_does_not_count_the_whole_table(admin_client_staff):
     counts = [q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"].upper()]
     # show_full_result_count=False: only the filtered list is counted, never the table
     assert len(counts) == 1 and "WHERE" in counts[0].upper()
+
+
+def _changelist_queries(client, label: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(_url(label, "changelist"))
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+BIG_LISTS = {
+    "contacts.company": "CompanyFactory",
+    "contacts.person": "PersonFactory",
+    "leads.opportunity": "OpportunityFactory",
+    "activities.activity": "ActivityFactory",
+    "notifications.notification": "NotificationFactory",
+    "notifications.job": "JobFactory",
+    "boards.selection": "SelectionFactory",
+}
+
+
+@pytest.mark.parametrize("label", sorted(BIG_LISTS))
+def test_changelist_query_count_does_not_grow(admin_client_staff, label):
+    import tests.factories as factories
+
+    make = getattr(factories, BIG_LISTS[label])
+    make.create_batch(2)
+    small = _changelist_queries(admin_client_staff, label)
+    make.create_batch(8)
+    assert _changelist_queries(admin_client_staff, label) == small
+
+
+def test_make_default_action_moves_the_default(admin_client_staff):
+    target = LeadStatus.objects.get(name="Qualifiziert")
+    response = admin_client_staff.post(
+        _url("contacts.leadstatus", "changelist"),
+        {"action": "make_default", "_selected_action": [target.pk]},
+        follow=True,
+    )
+    assert "ist jetzt der Standard-Status" in response.content.decode()
+    assert list(LeadStatus.objects.filter(is_default=True)) == [target]
