@@ -211,8 +211,13 @@ def parse_criteria(params) -> tuple[list[dict], list[str]]:
     return criteria, errors
 
 
-def clean_criterion(raw: dict) -> tuple[dict | None, str | None]:
-    """Validate one criterion; returns (criterion or None, German error or None)."""
+def clean_criterion(raw: dict, *, check_options: bool = True) -> tuple[dict | None, str | None]:
+    """Validate one criterion; returns (criterion or None, German error or None).
+
+    `check_options=False` (evaluating stored criteria) only checks that choice values are
+    ids: an id deleted since the selection was saved then simply matches nothing, instead of
+    the criterion being dropped and the selection suddenly growing.
+    """
     field = FIELDS_BY_KEY.get(str(raw.get("field", "")))
     if field is None:
         return None, str(_("Unbekanntes Suchfeld „%s“ wurde ignoriert.") % raw.get("field"))[:200]
@@ -228,8 +233,11 @@ def clean_criterion(raw: dict) -> tuple[dict | None, str | None]:
         # an incomplete row is kept in the form, but does not filter yet
         return partial, None
     if field.kind == "choice":
-        allowed = {v for v, _label in choice_options(field.key)}
-        unknown = [v for v in values if v not in allowed]
+        if check_options:
+            allowed = {v for v, _label in choice_options(field.key)}
+            unknown = [v for v in values if v not in allowed]
+        else:
+            unknown = [v for v in values if not (v.isdigit() and len(v) < 10)]
         if unknown:
             return partial, str(
                 _("Ungültige Auswahl für „%(field)s“ wurde ignoriert.") % {"field": field.label}
@@ -292,7 +300,7 @@ def apply_criteria(target: str, criteria: list[dict]) -> QuerySet:
     model = Person if target == "person" else Company
     inner = model.objects.all()
     for raw in criteria:
-        crit, error = clean_criterion(raw)
+        crit, error = clean_criterion(raw, check_options=False)
         if error or not crit or not crit["values"]:
             continue
         field = FIELDS_BY_KEY[crit["field"]]

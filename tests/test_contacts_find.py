@@ -276,3 +276,10 @@ def test_find_query_count_does_not_grow(rep_client, rep, django_assert_max_num_q
         response = rep_client.get(reverse("contacts:find"), params)
     model = Person if target == "person" else Company
     assert model.objects.count() >= 12 and response.status_code == 200
+
+
+def test_stored_criterion_with_deleted_id_matches_nothing_instead_of_everything(world):
+    rows = search.apply_criteria(
+        "person", [{"field": "person.lead_status", "op": "in", "values": ["999999"]}]
+    )
+    assert list(rows) == []

@@ -288,6 +288,10 @@ def _make(n):
         "company_leads",
         "company_history",
         "person_detail",
+        "person_edit",
+        "company_edit",
+        "person_create",
+        "company_create",
     ],
 )
 def test_query_count_does_not_grow(rep_client, rep, django_assert_max_num_queries, view):
@@ -304,10 +308,12 @@ def test_query_count_does_not_grow(rep_client, rep, django_assert_max_num_querie
     company = CompanyFactory(category=category("Lead"), owner=rep)
 
     def url():
-        if view in ("company_list", "person_list"):
+        if view in ("company_list", "person_list", "person_create", "company_create"):
             return reverse(f"contacts:{view}")
-        if view == "person_detail":
-            return reverse("contacts:person_detail", args=[company.persons.first().pk])
+        if view in ("person_detail", "person_edit"):
+            return reverse(f"contacts:{view}", args=[company.persons.first().pk])
+        if view == "company_edit":
+            return reverse("contacts:company_edit", args=[company.pk])
         tab = view.split("_", 1)[1]
         return reverse("contacts:company_detail", args=[company.pk]) + f"?tab={tab}"
 

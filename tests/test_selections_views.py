@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def persons():
-    company = CompanyFactory(category=category("Lead"))
+    company = CompanyFactory(name="Sonnenkraft GmbH", category=category("Lead"))
     return {
         "adler": PersonFactory(company=company, last_name="Adler", lead_status=status("Offen")),
         "berger": PersonFactory(

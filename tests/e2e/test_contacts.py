@@ -32,16 +32,33 @@ def test_rep_updates_lead_status_finds_and_saves_dynamic_selection(login_page, r
         name="Sonnenkraft GmbH", category=category("Lead"), owner=rep, city="Freiburg"
     )
     adler = PersonFactory(
-        company=company, first_name="Anna", last_name="Adler", function="Geschäftsführerin",
-        lead_status=status("Offen"), owner=rep, mobile="", phone="+49 761 123456",
+        company=company,
+        first_name="Anna",
+        last_name="Adler",
+        function="Geschäftsführerin",
+        lead_status=status("Offen"),
+        owner=rep,
+        mobile="",
+        phone="+49 761 123456",
     )
     berger = PersonFactory(
-        company=company, first_name="Bernd", last_name="Berger", function="Einkaufsleitung",
-        lead_status=status("Kontaktaufnahme"), owner=rep, mobile="", phone="",
+        company=company,
+        first_name="Bernd",
+        last_name="Berger",
+        function="Einkaufsleitung",
+        lead_status=status("Kontaktaufnahme"),
+        owner=rep,
+        mobile="",
+        phone="",
     )
     PersonFactory(
-        company=company, first_name="Clara", last_name="Conrad", function="Technische Leitung",
-        lead_status=status("Offen"), mobile="", phone="",
+        company=company,
+        first_name="Clara",
+        last_name="Conrad",
+        function="Technische Leitung",
+        lead_status=status("Offen"),
+        mobile="",
+        phone="",
     )
 
     page = login_page(rep, path=f"/kontakte/firmen/{company.pk}/")
@@ -71,6 +88,7 @@ def test_rep_updates_lead_status_finds_and_saves_dynamic_selection(login_page, r
     page.get_by_test_id("person-edit").click()
     page.wait_for_load_state()
     page.get_by_label("Lead-Status").select_option(label="Qualifiziert")
+    _shot(page, "person_edit")
     page.get_by_role("button", name="Speichern").click()
     page.wait_for_load_state()
     assert "Qualifiziert" in page.get_by_test_id("person-lead-status").inner_text()
@@ -108,4 +126,28 @@ def test_rep_updates_lead_status_finds_and_saves_dynamic_selection(login_page, r
     assert page.url == selection_url
     members = page.get_by_test_id("person-table").inner_text()
     assert "Anna Adler" in members and "Bernd Berger" in members
+    assert page.csp_violations == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rep_bulk_updates_find_results_and_sees_summary(login_page, rep):
+    prospect = CompanyFactory(name="Windpark Nord AG", category=category("Verkaufschance"))
+    customer = CompanyFactory(name="Altkunde KG", category=category("Kunde"))
+    PersonFactory(company=prospect, last_name="Nord", lead_status=status("Offen"), mobile="")
+    PersonFactory(company=customer, last_name="Alt", lead_status=status("Offen"), mobile="")
+
+    page = login_page(rep, path="/kontakte/suchen/?target=person&run=1")
+    page.get_by_role("link", name="In großer Menge aktualisieren").click()
+    page.wait_for_load_state()
+    page.get_by_label("Aktion").select_option("lead_status")
+    page.get_by_label("Lead-Status").select_option(label="Disqualifiziert")
+    _shot(page, "bulk_form")
+    page.get_by_role("button", name="Ausführen").click()
+    summary = page.get_by_test_id("bulk-summary")
+    summary.wait_for()
+    assert "Aktualisiert: 1, übersprungen: 1" in summary.inner_text()
+    assert "Lead-Status gilt nicht für die Firmenkategorie: 1" in summary.inner_text()
+    _shot(page, "bulk_summary")
+    assert Person.objects.get(last_name="Nord").lead_status.name == "Disqualifiziert"
+    assert Person.objects.get(last_name="Alt").lead_status.name == "Offen"
     assert page.csp_violations == []
