@@ -123,12 +123,16 @@ def store_ratings(lead: Lead, wanted: Mapping[int, int], criteria: Iterable[Scor
 
 
 def rescore_leads(lead_ids: Iterable[int]) -> int:
-    """Recompute the stored score of the given leads (one batch); returns rows changed.
+    """Recompute the stored score of the given leads (one batch); returns rows processed.
 
     Loads the batch's ratings in one query and writes changed scores with bulk_update.
     """
     criteria = active_criteria()
-    leads = list(Lead.objects.filter(pk__in=list(lead_ids)).only("id", "source_id", "score"))
+    leads = list(
+        Lead.objects.filter(pk__in=list(lead_ids)).only(
+            "id", "source_id", "score", "score_breakdown"
+        )
+    )
     ratings: dict[int, dict[int, int]] = {}
     for lead_id, criterion_id, option_id in LeadRating.objects.filter(
         lead_id__in=[lead.pk for lead in leads]
@@ -139,10 +143,12 @@ def rescore_leads(lead_ids: Iterable[int]) -> int:
         score, breakdown = compute_score(
             source_id=lead.source_id, ratings=ratings.get(lead.pk, {}), criteria=criteria
         )
-        lead.score, lead.score_breakdown = score, breakdown
-        changed.append(lead)
-    Lead.objects.bulk_update(changed, ["score", "score_breakdown"], batch_size=500)
-    return len(changed)
+        if lead.score != score or lead.score_breakdown != breakdown:
+            lead.score, lead.score_breakdown = score, breakdown
+            changed.append(lead)
+    if changed:
+        Lead.objects.bulk_update(changed, ["score", "score_breakdown"], batch_size=500)
+    return len(leads)
 
 
 def rescore_all_async(user):
@@ -154,7 +160,6 @@ def rescore_all_async(user):
         kind="lead_rescore",
         title=str(_("Lead-Scores neu berechnen")),
         created_by=user,
-        total=Lead.objects.count(),
-    )
+    )  # the task counts the leads (total) when it starts
     transaction.on_commit(lambda: tasks.rescore_all_leads.delay(job.pk))
     return job

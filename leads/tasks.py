@@ -25,6 +25,8 @@ def rescore_all_leads(job_id: int) -> None:
     if job is None or job.is_finished:
         return
     last_id = int((job.result or {}).get("last_id", 0))
+    if not job.total:
+        Job.objects.filter(pk=job_id).update(total=Lead.objects.count())
     Job.objects.filter(pk=job_id).update(state=JobState.RUNNING)
     try:
         while True:
