@@ -74,7 +74,37 @@ class RankedListAdmin(admin.ModelAdmin):
 
 @admin.register(LeadSource)
 class LeadSourceAdmin(RankedListAdmin):
-    pass
+    list_display = ("name", "source_points", "rank", "active")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("scoring_option")
+
+    @admin.display(description=_("Punkte (Bewertung)"))
+    def source_points(self, obj: LeadSource):
+        option = getattr(obj, "scoring_option", None)
+        return option.points if option else "–"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        criterion = ScoringCriterion.objects.filter(uses_source=True).first()
+        if change or criterion is None or ScoringOption.objects.filter(source=obj).exists():
+            return
+        # The source is also a scoring criterion (one input): give it its option at once.
+        ScoringOption.objects.create(
+            criterion=criterion,
+            label=obj.name[:80],
+            points=0,
+            source=obj,
+            rank=obj.rank,
+        )
+        messages.warning(
+            request,
+            _(
+                "Für die neue Quelle wurde eine Bewertungsoption mit 0 Punkten angelegt. "
+                "Legen Sie die Punkte beim Bewertungskriterium „%(criterion)s“ fest."
+            )
+            % {"criterion": criterion.name},
+        )
 
 
 @admin.register(LeadType)

@@ -319,3 +319,36 @@ def test_make_default_action_moves_the_default(admin_client_staff):
     )
     assert "ist jetzt der Standard-Status" in response.content.decode()
     assert list(LeadStatus.objects.filter(is_default=True)) == [target]
+
+
+@pytest.mark.postgres
+def test_lead_paginator_uses_the_planner_estimate_on_postgres(monkeypatch):
+    from leads.admin import EstimatedCountPaginator
+    from leads.models import Lead
+
+    LeadFactory.create_batch(4)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE leads_lead")
+    monkeypatch.setattr(EstimatedCountPaginator, "ESTIMATE_ABOVE", 0)
+    with CaptureQueriesContext(connection) as ctx:
+        count = EstimatedCountPaginator(Lead.objects.all(), 50).count
+    assert count == 4
+    assert "reltuples" in ctx.captured_queries[0]["sql"]
+    filtered = EstimatedCountPaginator(Lead.objects.filter(score__gte=0), 50)
+    with CaptureQueriesContext(connection) as ctx:
+        assert filtered.count == 4
+    assert "COUNT" in ctx.captured_queries[0]["sql"].upper()
+
+
+def test_new_source_gets_its_scoring_option(admin_client_staff):
+    from leads.models import LeadSource, ScoringOption
+
+    response = admin_client_staff.post(
+        _url("leads.leadsource", "add"),
+        {"name": "Partnerportal", "rank": 80, "active": "on"},
+        follow=True,
+    )
+    source = LeadSource.objects.get(name="Partnerportal")
+    option = ScoringOption.objects.get(source=source)
+    assert option.criterion.uses_source and option.points == 0
+    assert "Bewertungsoption mit 0 Punkten" in response.content.decode()
