@@ -80,6 +80,13 @@ def action_box_entries(lead: Lead, user) -> list[dict]:
             has_address,
             _("Benötigt einen Ansprechpartner oder eine E-Mail-Adresse am Lead."),
         ),
+        # Konvertierung (capture engineer): leads.conversion / leads:convert
+        entry(
+            "convert",
+            _("Ansprechpartner anlegen (Konvertierung)"),
+            "leads:convert",
+            *_conversion_state(lead, has_contact),
+        ),
     ]
 
 
@@ -244,3 +251,16 @@ def lead_add_employees(*, lead: Lead, users, user) -> list[Activity]:
         created.append(activity)
     lead.activities.add(*created)
     return created
+
+
+# --- Konvertierung (capture engineer) ---------------------------------------------------
+
+
+def _conversion_state(lead: Lead, has_contact: bool) -> tuple[bool, str]:
+    """Seed 002: only while no Geschäftspartner or Ansprechpartner is linked and the lead
+    is not converted."""
+    if lead.converted_at is not None:
+        return False, _("Der Lead ist bereits konvertiert.")
+    if lead.customer_id or has_contact:
+        return False, _("Am Lead ist bereits ein Geschäftspartner oder Ansprechpartner verknüpft.")
+    return True, ""

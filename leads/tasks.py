@@ -59,3 +59,4 @@ def rescore_all_leads(job_id: int) -> None:
 
 
 from leads import jobs_tasks  # noqa: E402, F401  (registers the scheduled jobs)
+from leads import import_tasks  # noqa: F401,E402

@@ -47,3 +47,54 @@ urlpatterns += [
         name="process_mail",
     ),
 ]
+
+# --- capture, import, duplicates (capture engineer), append-only ---
+from leads.views import capture as capture_views  # noqa: E402
+from leads.views import imports as import_views  # noqa: E402
+
+urlpatterns += [
+    path("formular/<slug:slug>/", capture_views.web_form, name="web_form"),
+    path("formular/<slug:slug>/danke/", capture_views.web_form_thanks, name="web_form_thanks"),
+    path("einwilligung/bestaetigen/<str:token>/", capture_views.doi_confirm, name="doi_confirm"),
+    path(
+        "einwilligung/widerrufen/<str:token>/",
+        capture_views.consent_withdraw,
+        name="consent_withdraw",
+    ),
+    path("dubletten/pruefen/", capture_views.duplicate_check, name="duplicate_check"),
+    path("import/", import_views.import_upload, name="import_upload"),
+    path("import/<int:pk>/zuordnung/", import_views.import_mapping, name="import_mapping"),
+    path("import/<int:pk>/", import_views.import_detail, name="import_detail"),
+    path("import/<int:pk>/abbrechen/", import_views.import_cancel, name="import_cancel"),
+    path("import/<int:pk>/fortsetzen/", import_views.import_resume, name="import_resume"),
+    path("import/<int:pk>/fehlerbericht.csv", import_views.import_errors, name="import_errors"),
+]
+
+# --- conversion, merge, GDPR (capture engineer), append-only ---
+from leads.views import conversion as conversion_views  # noqa: E402
+from leads.views import gdpr as gdpr_views  # noqa: E402
+from leads.views import merge as merge_views  # noqa: E402
+
+urlpatterns += [
+    path("<int:pk>/prozesse/konvertieren/", conversion_views.convert, name="convert"),
+    path("<int:pk>/zusammenfuehren/", merge_views.lead_merge_view, name="merge"),
+    path("<int:pk>/datenschutz/", gdpr_views.lead_gdpr, name="gdpr_lead"),
+    path("<int:pk>/datenschutz/export.json", gdpr_views.lead_gdpr_export, name="gdpr_lead_export"),
+    path("<int:pk>/datenschutz/loeschen/", gdpr_views.lead_gdpr_erase, name="gdpr_lead_erase"),
+    path(
+        "<int:pk>/datenschutz/widerruf/",
+        gdpr_views.lead_consent_withdraw,
+        name="lead_consent_withdraw",
+    ),
+    path("personen/<int:pk>/datenschutz/", gdpr_views.person_gdpr, name="gdpr_person"),
+    path(
+        "personen/<int:pk>/datenschutz/export.json",
+        gdpr_views.person_gdpr_export,
+        name="gdpr_person_export",
+    ),
+    path(
+        "personen/<int:pk>/datenschutz/loeschen/",
+        gdpr_views.person_gdpr_erase,
+        name="gdpr_person_erase",
+    ),
+]

@@ -1,0 +1,51 @@
+"""Celery tasks of capture and import (registered through leads/tasks.py).
+
+Thin and idempotent: they take ids, reload rows and call the services. The import resumes
+after the last committed row when run again for the same job (worker crash, retry).
+"""
+
+from celery import shared_task
+from django.db import OperationalError
+from django.utils import timezone
+
+
+@shared_task(
+    name="leads.tasks.run_import",
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def run_import(job_id: int) -> str:
+    from leads.imports import import_run
+    from leads.models import LeadImport
+    from notifications.models import Job, JobState
+
+    job = Job.objects.filter(pk=job_id).first()
+    if job is None or job.state in (JobState.DONE, JobState.CANCELLED):
+        return "skipped"
+    lead_import = LeadImport.objects.filter(job_id=job_id).first()
+    if lead_import is None:
+        return "skipped"
+    try:
+        return import_run(lead_import=lead_import)
+    except OperationalError:
+        raise
+    except Exception as exc:
+        Job.objects.filter(pk=job_id).update(
+            state=JobState.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        )
+        raise
+
+
+@shared_task(
+    name="leads.tasks.send_doi_mail",
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def send_doi_mail(record_id: int, base_url: str) -> bool:
+    from leads import doi
+
+    return doi.send_doi_mail(record_id=record_id, base_url=base_url)
