@@ -53,8 +53,8 @@ def _lead_filterset(request: HttpRequest):
     )
     filterset.form.is_valid()  # invalid filters are shown on the form and ignored
     owner = filterset.form.fields.get("follow_up_by")
-    if owner is not None and getattr(owner, "choices", None):
-        owner.choices = [("", _("Alle")), *[c for c in owner.choices if c[0] != ""]]
+    if owner is not None and hasattr(owner, "empty_label"):
+        owner.empty_label = _("Alle")
     for field in filterset.form.fields.values():
         widget = field.widget
         if getattr(widget, "input_type", "") == "checkbox":

@@ -25,7 +25,7 @@ def _shot(page, name: str) -> None:
 
 
 def _column(page, name: str):
-    return page.locator(".board-column", has=page.locator("h2", has_text=name))
+    return page.locator(f".board-column[data-status-id='{status(name).pk}']")
 
 
 def _drag(page, source, target) -> None:
@@ -132,4 +132,57 @@ def test_board_and_dashboard_with_demo_data(login_page, rep):
         assert box["width"] > 100 and box["height"] > 100
     page.wait_for_timeout(500)  # let the short chart animation finish for the picture
     _shot(page, "dashboard")
+    assert page.csp_violations == []
+
+
+def test_scrolling_a_column_loads_more_cards(login_page, rep):
+    LeadFactory.create_batch(45, follow_up_by=rep)
+    offen = status("Offen")
+    page = login_page(rep, path="/boards/board/")
+    cards = page.locator(f"#cards-lead-{offen.pk} .board-card")
+    assert cards.count() == 20
+    body = page.locator(".board-column", has=page.locator(f"#cards-lead-{offen.pk}")).locator(
+        ".board-column-body"
+    )
+    for expected in (40, 45):
+        body.evaluate("el => el.scrollTo(0, el.scrollHeight)")
+        page.wait_for_function(
+            "([sel, n]) => document.querySelectorAll(sel).length >= n",
+            arg=[f"#cards-lead-{offen.pk} .board-card", expected],
+        )
+    assert cards.count() == 45
+    assert page.locator(f"#count-lead-{offen.pk}").inner_text() == "45"
+    assert page.csp_violations == []
+
+
+def test_person_board(login_page, rep):
+    from boards.models import SelectionTarget
+    from tests.factories import CompanyFactory, PersonFactory, SelectionFactory, category
+
+    selection = SelectionFactory(owner=rep, target=SelectionTarget.PERSON, name="Interessenten Süd")
+    names = ["Adler", "Berger", "Conrad", "Dietrich", "Ernst", "Fuchs", "Graf", "Hahn"]
+    statuses = ["Offen", "Kontaktaufnahme", "Qualifiziert", "Erneut bearbeiten"]
+    for i, name in enumerate(names):
+        company = CompanyFactory(name=f"{name} Energie GmbH", category=category("Lead"))
+        PersonFactory(
+            company=company, last_name=name, owner=rep, lead_status=status(statuses[i % 4])
+        )
+    person = PersonFactory(
+        company=CompanyFactory(category=category("Lead")),
+        last_name="Zieher",
+        lead_status=status("Offen"),
+    )
+    page = login_page(rep, path=f"/boards/selektionen/{selection.pk}/board/")
+    card = page.locator(f"#card-person-{person.pk}")
+    target = _column(page, "Qualifiziert").locator(".board-cards")
+    with page.expect_response(lambda r: "/verschieben/" in r.url and r.status == 200):
+        _drag(page, card, target)
+    page.wait_for_function(
+        "id => document.querySelector('#card-person-' + id)"
+        "?.closest('.board-column')?.querySelector('h2')?.textContent.includes('Qualifiziert')",
+        arg=person.pk,
+    )
+    person.refresh_from_db()
+    assert person.lead_status.name == "Qualifiziert"
+    _shot(page, "person_board")
     assert page.csp_violations == []
