@@ -122,6 +122,18 @@ class PersonForm(BootstrapMixin, forms.ModelForm):
         company = self.fields["company"]
         company.queryset = Company.objects.only("id", "name")
         company.error_messages["invalid_choice"] = _("Bitte eine gültige Firma auswählen.")
+        # Only the chosen company is rendered; others are found through the company search
+        # next to the select (contacts:company_options), so the page does not grow with the
+        # number of companies.
+        chosen = (
+            self.data.get("company")
+            if self.is_bound
+            else (self.initial.get("company") or self.instance.company_id)
+        )
+        chosen_id = int(chosen) if str(chosen or "").isdigit() and len(str(chosen)) < 10 else None
+        company.choices = [("", "—")] + [
+            (c.pk, c.name) for c in Company.objects.filter(pk=chosen_id).only("id", "name")
+        ]
         owner = self.fields["owner"]
         owner.queryset = selectors.assignable_users()
         owner.error_messages["invalid_choice"] = _("Bitte einen gültigen Benutzer auswählen.")

@@ -9,6 +9,7 @@ urlpatterns = [
     path("firmen/neu/", companies.company_create, name="company_create"),
     path("firmen/<int:pk>/", companies.company_detail, name="company_detail"),
     path("firmen/<int:pk>/bearbeiten/", companies.company_edit, name="company_edit"),
+    path("firmen/auswahl/", companies.company_options, name="company_options"),
     path("personen/", persons.person_list, name="person_list"),
     path("personen/neu/", persons.person_create, name="person_create"),
     path("personen/<int:pk>/", persons.person_detail, name="person_detail"),

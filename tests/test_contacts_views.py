@@ -333,3 +333,25 @@ def test_query_count_does_not_grow(rep_client, rep, django_assert_max_num_querie
     grow(8)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert rep_client.get(url()).status_code == 200
+
+
+def test_company_options_search(rep_client, outsider_client, company):
+    url = reverse("contacts:company_options")
+    body = rep_client.get(url, {"company_q": "sonnen"}).content.decode()
+    assert f'<option value="{company.pk}">Sonnenkraft GmbH</option>' in body
+    assert "Keine passende Firma" in rep_client.get(url, {"company_q": "zzz"}).content.decode()
+    assert outsider_client.get(url).status_code == 403
+
+
+def test_person_form_renders_only_the_chosen_company(rep_client, company):
+    other = CompanyFactory(name="Andere Firma")
+    person = company.persons.first()
+    body = rep_client.get(reverse("contacts:person_edit", args=[person.pk])).content.decode()
+    assert "Sonnenkraft GmbH" in body and other.name not in body
+    # choosing another company found through the search still validates
+    response = rep_client.post(
+        reverse("contacts:person_edit", args=[person.pk]), _person_post(person, company=other.pk)
+    )
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.company == other

@@ -111,3 +111,11 @@ def company_edit(request, pk: int):
             messages.success(request, _("Die Firma wurde gespeichert."))
             return redirect("contacts:company_detail", pk=pk)
     return render(request, "contacts/company_form.html", {"form": form, "company": company})
+
+
+@role_required()
+def company_options(request):
+    """<option>s of companies whose name contains ?company_q= (company search in forms)."""
+    q = request.GET.get("company_q", "").strip()[:100]
+    companies = list(Company.objects.filter(name__icontains=q).only("id", "name")[:20]) if q else []
+    return render(request, "contacts/_company_options.html", {"companies": companies, "q": q})
