@@ -28,6 +28,25 @@
     });
   }
 
+  // Lead list: leave empty filter fields out of the request, so the pushed URL stays short.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var source = event.detail.elt;
+    if (!source || !source.closest || !source.closest("#lead-filter")) { return; }
+    if (event.detail.verb !== "get") { return; }
+    var params = event.detail.parameters;
+    var empty = [];
+    var keys = typeof params.keys === "function" ? Array.from(params.keys()) : Object.keys(params);
+    keys.forEach(function (key) {
+      var value = typeof params.getAll === "function" ? params.getAll(key) : [params[key]];
+      if (value.every(function (v) { return v === "" || v === null || v === undefined; })) {
+        empty.push(key);
+      }
+    });
+    empty.forEach(function (key) {
+      if (typeof params.delete === "function") { params.delete(key); } else { delete params[key]; }
+    });
+  });
+
   // Open a tab from the URL hash (#pane-history) so links to the sub-area work.
   document.addEventListener("DOMContentLoaded", function () {
     if (!window.bootstrap || !location.hash) { return; }
