@@ -92,7 +92,7 @@ class ActivityFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            field.widget.attrs["class"] = "form-select form-select-sm js-autosubmit"
+            field.widget.attrs["class"] = "form-select form-select-sm"
 
 
 class MailDialogForm(forms.Form):

@@ -65,4 +65,6 @@ def job_status(request: HttpRequest, job_id: int) -> HttpResponse:
     job = selectors.job_for_user(job_id=job_id, user=request.user)
     if job is None:
         raise Http404
-    return render(request, "notifications/_job_progress.html", {"job": job})
+    # HTMX polls get the partial; a plain visit (link, reload, no JS) gets a whole page
+    template = "notifications/_job_progress.html" if request.htmx else "notifications/job_page.html"
+    return render(request, template, {"job": job})

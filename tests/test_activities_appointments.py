@@ -13,6 +13,7 @@ from tests.factories_activities import lead_with_appointment, planned
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.smoke
 def test_creates_linked_appointment_for_colleague_and_notifies_them(rep, teammate):
     lead = lead_with_appointment(appointment_with=teammate, notes="Hallendach 800 m²")
 

@@ -77,6 +77,7 @@ def test_create_from_lead_links_activity(rep_client, rep):
         },
     )
     assert response.status_code == 302
+    assert response["Location"] == f"/leads/{lead.pk}/"  # back on the lead
     activity = Activity.objects.get(subject="Rückruf")
     assert lead.activities.filter(pk=activity.pk).exists()
     assert activity.created_by == rep and activity.delegated_by == rep

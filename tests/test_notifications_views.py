@@ -15,6 +15,7 @@ from tests.factories import JobFactory, NotificationFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.smoke
 def test_notify_with_dedupe_key_is_a_noop_the_second_time(rep):
     first = notify(recipient=rep, title="Erinnerung", dedupe_key="k:1")
     second = notify(recipient=rep, title="Erinnerung", dedupe_key="k:1")
@@ -139,7 +140,10 @@ def test_list_query_count_constant(rep_client, rep, size, django_assert_max_num_
 
 def test_job_progress_running_polls_itself(rep_client, rep):
     job = JobFactory(created_by=rep, state=JobState.RUNNING, total=200, done=50)
-    html = rep_client.get(f"/benachrichtigungen/auftraege/{job.pk}/").content.decode()
+    html = rep_client.get(
+        f"/benachrichtigungen/auftraege/{job.pk}/", headers={"HX-Request": "true"}
+    ).content.decode()
+    assert "<html" not in html
     assert 'hx-trigger="every 1s"' in html
     assert 'data-percent="25"' in html
     assert "50 von 200 erledigt" in html
@@ -148,6 +152,7 @@ def test_job_progress_running_polls_itself(rep_client, rep):
 def test_job_progress_finished_shows_summary_and_stops_polling(rep_client, rep):
     job = JobFactory(created_by=rep, state=JobState.DONE, total=10, done=10, result={"Geändert": 9})
     html = rep_client.get(f"/benachrichtigungen/auftraege/{job.pk}/").content.decode()
+    assert "<html" in html  # a plain visit gets a whole page
     assert "every 1s" not in html
     assert "Geändert" in html and "Fertig" in html
 

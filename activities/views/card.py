@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -66,9 +67,17 @@ def _prefill(request: HttpRequest) -> tuple[dict, object]:
     return initial, lead
 
 
+def _lead_mask_url(lead) -> str:
+    try:
+        return reverse("leads:detail", args=[lead.pk])
+    except NoReverseMatch:
+        return ""
+
+
 @role_required()
 def activity_create(request: HttpRequest) -> HttpResponse:
     initial, lead = _prefill(request)
+    back = _next(request, _lead_mask_url(lead) if lead is not None else "")
     form = ActivityForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -80,8 +89,8 @@ def activity_create(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("Aktivität angelegt."))
-            return redirect(_next(request, activity_detail_url(activity)))
-    context = {"form": form, "lead": lead, "activity": None, "next": _next(request, "")}
+            return redirect(back or activity_detail_url(activity))
+    context = {"form": form, "lead": lead, "activity": None, "next": back}
     return render(request, "activities/form.html", context)
 
 
