@@ -355,3 +355,31 @@ def test_person_form_renders_only_the_chosen_company(rep_client, company):
     assert response.status_code == 302
     person.refresh_from_db()
     assert person.company == other
+
+
+@pytest.mark.parametrize("name", ["company_list", "person_list"])
+def test_list_htmx_returns_only_results(rep_client, company, name):
+    response = rep_client.get(
+        reverse(f"contacts:{name}"),
+        {"q": "Sonnen" if name == "company_list" else "Adler"},
+        headers={"HX-Request": "true", "HX-Target": "results"},
+    )
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="results">') and "<html" not in body
+    assert ("Sonnenkraft GmbH" if name == "company_list" else "Adler") in body
+
+
+def test_person_edit_form_hides_lead_status_when_not_applicable(rep_client):
+    person = PersonFactory(
+        company=CompanyFactory(category=category("Kunde")), lead_status=status("Qualifiziert")
+    )
+    body = rep_client.get(reverse("contacts:person_edit", args=[person.pk])).content.decode()
+    assert 'name="lead_status"' not in body
+    # saving other fields keeps the hidden value
+    data = _person_post(person, function="Einkauf")
+    data.pop("lead_status")
+    assert (
+        rep_client.post(reverse("contacts:person_edit", args=[person.pk]), data).status_code == 302
+    )
+    person.refresh_from_db()
+    assert person.lead_status.name == "Qualifiziert" and person.function == "Einkauf"

@@ -126,6 +126,7 @@ def test_rep_updates_lead_status_finds_and_saves_dynamic_selection(login_page, r
     assert page.url == selection_url
     members = page.get_by_test_id("person-table").inner_text()
     assert "Anna Adler" in members and "Bernd Berger" in members
+    _shot(page, "selection")
     assert page.csp_violations == []
 
 
