@@ -648,7 +648,17 @@ class DemoBuilder:
                         object_id=lead.pk,
                         url=_lead_url(lead.pk),
                         dedupe_key=f"demo:overdue:{lead.number}",
+                        # older reminders have been seen already
+                        read_at=self.now if (self.today - lead.follow_up_until).days > 7 else None,
                     )
+                )
+                items[-1]._demo_created_at = min(
+                    self.now,
+                    timezone.make_aware(
+                        dt.datetime.combine(
+                            lead.follow_up_until + dt.timedelta(days=1), dt.time(7, 0)
+                        )
+                    ),
                 )
             elif lead.appointment_id and lead.planned_start and lead.planned_start > self.now:
                 items.append(
@@ -665,6 +675,7 @@ class DemoBuilder:
                         dedupe_key=f"demo:appointment:{lead.number}",
                     )
                 )
+                items[-1]._demo_created_at = plan["changes"][-1][2]
             elif plan["days_ago"] < 10 and lead.status.phase == Phase.OPEN:
                 items.append(
                     Notification(
@@ -680,7 +691,14 @@ class DemoBuilder:
                         read_at=self.now if plan["index"] % 2 else None,
                     )
                 )
+                items[-1]._demo_created_at = plan["created_at"]
         Notification.objects.bulk_create(items, ignore_conflicts=True)
+        # created_at is auto_now_add: date the rows back to when they would have been sent
+        when = {n.dedupe_key: n._demo_created_at for n in items}
+        stored = list(Notification.objects.filter(dedupe_key__in=when))
+        for notification in stored:
+            notification.created_at = when[notification.dedupe_key]
+        Notification.objects.bulk_update(stored, ["created_at"])
         self.stats.add("Benachrichtigungen", len(items))
 
     # -- selections ----------------------------------------------------------------------
