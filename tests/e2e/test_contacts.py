@@ -151,4 +151,10 @@ def test_rep_bulk_updates_find_results_and_sees_summary(login_page, rep):
     _shot(page, "bulk_summary")
     assert Person.objects.get(last_name="Nord").lead_status.name == "Disqualifiziert"
     assert Person.objects.get(last_name="Alt").lead_status.name == "Offen"
+    page.goto("/kontakte/firmen/")
+    assert "Windpark Nord AG" in page.get_by_test_id("company-table").inner_text()
+    _shot(page, "company_list")
+    page.goto("/kontakte/personen/")
+    assert "Nord" in page.get_by_test_id("person-table").inner_text()
+    _shot(page, "person_list")
     assert page.csp_violations == []
