@@ -77,7 +77,7 @@ def normalize_phone(value: Any, region: str = "DE") -> str:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
         return ""
-    if not phonenumbers.is_possible_number(number):
+    if not phonenumbers.is_possible_number(number) or len(str(number.national_number)) < 5:
         return ""
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
@@ -191,7 +191,7 @@ def find_lead_duplicates(
         if email and normalize_email(lead.email) == email:
             reasons.append(_("gleiche E-Mail-Adresse"))
             score = max(score, 1.0)
-        if phone and str(lead.phone or "") == phone:
+        if phone and normalize_phone(lead.phone) == phone:
             reasons.append(_("gleiche Telefonnummer"))
             score = max(score, 0.95)
         similarity = _score_name(wanted, lead.company_name) if wanted else 0.0
@@ -251,7 +251,7 @@ def find_company_duplicates(
         elif email and email.rpartition("@")[2] and not _is_freemail(email.rpartition("@")[2]):
             reasons.append(_("gleiche E-Mail-Domain"))
             score = max(score, 0.7)
-        if phone and str(company.phone or "") == phone:
+        if phone and normalize_phone(company.phone) == phone:
             reasons.append(_("gleiche Telefonnummer"))
             score = max(score, 0.95)
         if reasons:
@@ -286,7 +286,7 @@ def find_person_duplicates(
         if email and normalize_email(person.email) == email:
             reasons.append(_("gleiche E-Mail-Adresse"))
             score = 1.0
-        if phone and phone in (str(person.phone or ""), str(person.mobile or "")):
+        if phone and phone in (normalize_phone(person.phone), normalize_phone(person.mobile)):
             reasons.append(_("gleiche Telefonnummer"))
             score = max(score, 0.95)
         if company is not None and person.company_id == company.pk and last:
@@ -355,7 +355,7 @@ class LeadIndex:
                 for pk, phone in (
                     base.filter(phone__in=chunk).order_by("pk").values_list("pk", "phone")
                 ):
-                    self.by_phone.setdefault(str(phone), pk)
+                    self.by_phone.setdefault(normalize_phone(phone), pk)
 
     def match(self, email: str, phone: str) -> int | None:
         return self.by_email.get(email) or self.by_phone.get(phone)

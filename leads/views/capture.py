@@ -137,7 +137,12 @@ class WebLeadForm(forms.Form):
             ) from exc
         if payload.get("c") != self.campaign.pk:
             raise ValidationError(_("Das Formular ist ungültig. Bitte laden Sie die Seite neu."))
-        if time.time() - float(payload.get("t", 0)) < min_fill_seconds():
+        age = time.time() - float(payload.get("t", 0))
+        if age > MAX_FORM_AGE:
+            raise ValidationError(
+                _("Das Formular war zu lange geöffnet. Bitte senden Sie es erneut.")
+            )
+        if age < min_fill_seconds():
             raise ValidationError(
                 _(
                     "Das Formular wurde zu schnell abgeschickt. Bitte prüfen Sie Ihre Angaben "

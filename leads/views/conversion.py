@@ -56,7 +56,9 @@ class CompanyStepForm(forms.Form):
     city = forms.CharField(label=_lazy("Ort"), max_length=100, required=False)
     phone = forms.CharField(label=_lazy("Telefon"), max_length=40, required=False)
     email = forms.EmailField(label=_lazy("E-Mail"), required=False)
-    website = forms.URLField(label=_lazy("Webseite"), max_length=300, required=False)
+    website = forms.URLField(
+        label=_lazy("Webseite"), max_length=300, required=False, assume_scheme="https"
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
