@@ -352,3 +352,14 @@ def test_new_source_gets_its_scoring_option(admin_client_staff):
     option = ScoringOption.objects.get(source=source)
     assert option.criterion.uses_source and option.points == 0
     assert "Bewertungsoption mit 0 Punkten" in response.content.decode()
+
+
+@pytest.mark.parametrize("label", ["leads.lead", "contacts.company", "contacts.person"])
+def test_history_pages_open(admin_client_staff, label):
+    from tests.factories import CompanyFactory, PersonFactory
+
+    make = {"leads.lead": LeadFactory, "contacts.company": CompanyFactory}.get(label, PersonFactory)
+    obj = make()
+    response = admin_client_staff.get(_url(label, "history", obj.pk))
+    assert response.status_code == 200
+    assert "simple_history/object_history.html" in [t.name for t in response.templates]
