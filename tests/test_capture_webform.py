@@ -229,11 +229,11 @@ def test_thanks_page_is_public(client, campaign):
 
 
 def test_form_query_count_does_not_grow(client, campaign, django_assert_max_num_queries):
-    for i in range(3):
+    for _i in range(3):
         LeadFactory()
     with django_assert_max_num_queries(6):
         client.get(url(campaign))
-    for i in range(30):
+    for _i in range(30):
         LeadFactory()
     with django_assert_max_num_queries(6):
         client.get(url(campaign))
