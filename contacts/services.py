@@ -17,6 +17,7 @@ from django.db import OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
 from contacts.errors import ConflictError, ContactError
 from contacts.models import Category, Company, LeadStatus, Person
@@ -140,12 +141,19 @@ def company_set_category(*, company: Company, category: Category | None, user) -
     if lead_status_applies(category) and not was_applicable:
         now = timezone.now()
         default = _default_status()
-        for person in company.persons.select_for_update():
+        persons = list(company.persons.select_for_update())
+        for person in persons:
             person.lead_status = default
             person.lead_status_changed_at = now
-            person.version = F("version") + 1
-            person._history_user = user
-            person.save(update_fields=["lead_status", "lead_status_changed_at", "version"])
+            person.version += 1
+        # one UPDATE per 500 persons plus their history rows, not one save per person
+        bulk_update_with_history(
+            persons,
+            Person,
+            ["lead_status", "lead_status_changed_at", "version"],
+            batch_size=500,
+            default_user=user,
+        )
     return company
 
 
@@ -295,8 +303,6 @@ def bulk_update_start(*, user, target: str, ids: list[int], action: str, value_i
 
 
 def _bulk_batch(*, target: str, ids: list[int], action: str, value, user, result: dict) -> None:
-    from simple_history.utils import bulk_update_with_history
-
     model = Person if target == "person" else Company
     reasons = result.setdefault("reasons", {})
 

@@ -239,3 +239,13 @@ def test_person_changes_company(user, from_category, to_category, old_status, ex
     )
     assert (updated.lead_status.name if updated.lead_status else None) == expected_status
     assert updated.company == target
+
+
+def test_category_change_records_person_history(user):
+    company = CompanyFactory(category=category("Kunde"))
+    person = PersonFactory(company=company)
+    before = person.history.count()
+    services.company_set_category(company=company, category=category("Lead"), user=user)
+    latest = person.history.order_by("-history_id").first()
+    assert person.history.count() == before + 1
+    assert latest.lead_status.name == "Offen" and latest.history_user == user
