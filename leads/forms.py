@@ -134,6 +134,8 @@ class LeadForm(forms.ModelForm):
             self.initial["main_contact"] = main_contact.pk
         if lead.pk:
             self.initial.setdefault("version", lead.version)
+            # not a Meta field (the service sets it), so the ModelForm does not fill it in
+            self.initial.setdefault("interests", [i.pk for i in lead.interests.all()])
         # one select per active criterion; the source criterion is the Quelle field itself
         self.criteria = list(criteria if criteria is not None else [])
         ratings = ratings or {}

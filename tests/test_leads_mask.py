@@ -173,6 +173,22 @@ def test_conflict_keeps_input_and_names_other_user(rep, teammate, rep_client):
 
 
 @pytest.mark.django_db
+def test_mask_shows_stored_interests_and_ratings_so_a_save_keeps_them(rep, rep_client):
+    influence = _criterion("Einfluss")
+    option = influence.options.get(points=60)
+    windkraft = f.interest("Windkraft")
+    lead = lead_create(
+        data={}, user=rep, interests=[windkraft], ratings={influence.pk: option.pk}
+    ).lead
+    response = rep_client.get(reverse("leads:detail", args=[lead.pk]))
+    form = response.context["form"]
+    assert list(form["interests"].value()) == [windkraft.pk]
+    assert form[f"rating_{influence.pk}"].value() == option.pk
+    html = response.content.decode()
+    assert f'value="{windkraft.pk}"' in html and "checked" in html
+
+
+@pytest.mark.django_db
 def test_edit_sets_main_contact_and_customer(rep, rep_client):
     lead = lead_create(data={}, user=rep).lead
     person = f.PersonFactory()

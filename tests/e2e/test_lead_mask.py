@@ -107,6 +107,8 @@ def test_rep_creates_finds_and_conflicts(login_page, rep, manager):
     assert "Ort" in errors
     assert other.input_value("#id_notes") == "Rückruf am Montag vereinbart"
     _shot(other, "04-conflict")
+    assert "Interessensschwerpunkte" not in errors  # the rep's save kept them
     lead.refresh_from_db()
     assert lead.city == "Husum" and lead.notes == ""
+    assert list(lead.interests.values_list("name", flat=True)) == ["Windkraft"]
     assert not page.csp_violations and not other.csp_violations
