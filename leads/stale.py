@@ -77,7 +77,8 @@ def stale_digests_send(*, today: dt.date | None = None) -> dict:
     today = today or timezone.localdate()
     key = stale_digest_key(today)
     try:
-        url = reverse("leads:list") + "?stale=1"
+        # the owner's own leads; `stale` narrows further once the list has that filter
+        url = reverse("leads:list") + "?follow_up_by=me&stale=on"
     except NoReverseMatch:
         url = ""
     per_owner = (
