@@ -15,6 +15,7 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from email.utils import parseaddr
 
 from anymail.exceptions import AnymailError
 from anymail.message import AnymailMessage
@@ -201,12 +202,14 @@ def ics_event_for(activity: Activity) -> IcsEvent | None:
     end = lead.planned_end or lead.planned_start
     anchor = lead.appointment_id or activity.pk
     sender = activity.delegated_by
+    # calendar clients ignore a REQUEST without an organizer; fall back to our sender address
+    organizer = (sender.email if sender else "") or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
     return IcsEvent(
         uid=f"activity-{anchor}@leadcrm",
         start=lead.planned_start,
         end=end,
         summary=activity.subject,
-        organizer_email=(sender.email if sender else "") or "",
+        organizer_email=organizer,
         organizer_name=str(sender) if sender else "",
         attendees=tuple(parse_addresses(activity.mail_to)),
         sequence=activity.mail_attempts,

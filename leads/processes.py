@@ -231,8 +231,16 @@ def lead_add_employees(*, lead: Lead, users, user) -> list[Activity]:
     """Process 3: one appointment per picked employee, delegated to them, each notified."""
     _require(lead, user, "add_employees")
     contact = lead_main_contact(lead)
+    # a double submit must not give anyone a second appointment for the same slot
+    already = set(
+        lead.activities.filter(kind=ActivityKind.APPOINTMENT, start=lead.planned_start).values_list(
+            "delegated_to_id", flat=True
+        )
+    )
     created = []
     for employee in users:
+        if employee.pk in already:
+            continue
         activity = Activity.objects.create(
             kind=ActivityKind.APPOINTMENT,
             subject=appointment_subject(lead),
