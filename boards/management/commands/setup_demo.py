@@ -77,6 +77,11 @@ class Command(BaseCommand):
                     "email": f"{username}@leadcrm.example",
                     "is_staff": role is None,
                     "is_superuser": role is None,
+                    "signature": (
+                        f"{first} {last}\n{role or 'Administration'}\n"
+                        "LeadCRM Demo GmbH · Solarweg 1 · 80331 München"
+                    ),
+                    "daily_digest": role == "Vertriebsleitung",
                 },
             )
             if created:
