@@ -15,6 +15,7 @@ urlpatterns: list = [
     path("suche/personen/", mask.person_search, name="person_search"),
     path("<int:pk>/", mask.lead_detail, name="detail"),
     path("<int:pk>/verlauf/", mask.lead_history_view, name="history"),
+    path("<int:pk>/loeschen/", mask.lead_delete_view, name="delete"),
     path("<int:pk>/visitenkarte/", files.business_card, name="business_card"),
 ]
 

@@ -241,6 +241,8 @@ def test_outsider_refused_on_every_view(rep, outsider_client):
         ("get", reverse("leads:person_search") + "?q=a"),
         ("get", reverse("leads:export")),
         ("post", reverse("leads:columns")),
+        ("get", reverse("leads:delete", args=[lead.pk])),
+        ("post", reverse("leads:delete", args=[lead.pk])),
     ]
     for method, url in urls:
         response = getattr(outsider_client, method)(url)
@@ -315,3 +317,15 @@ def test_mask_query_count_is_constant(rep, rep_client, django_assert_max_num_que
     with django_assert_max_num_queries(len(small_q)):
         rep_client.get(reverse("leads:detail", args=[big.pk]))
     assert Person.objects.count() >= 6
+
+
+@pytest.mark.django_db
+def test_only_managers_delete(rep, rep_client, manager_client):
+    lead = lead_create(data={}, user=rep).lead
+    url = reverse("leads:delete", args=[lead.pk])
+    assert rep_client.get(url).status_code == 403
+    assert rep_client.post(url).status_code == 403
+    assert manager_client.get(url).status_code == 200
+    response = manager_client.post(url)
+    assert response.status_code == 302
+    assert not Lead.objects.filter(pk=lead.pk).exists()

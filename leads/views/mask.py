@@ -18,8 +18,8 @@ from leads import scoring, selectors
 from leads.errors import ConflictError, LeadError
 from leads.forms import LeadForm, ScorePreviewForm, criteria_for_mask
 from leads.models import Lead
-from leads.permissions import can_create_lead, can_edit_lead, can_view_lead
-from leads.services import lead_create, lead_update
+from leads.permissions import can_create_lead, can_delete_lead, can_edit_lead, can_view_lead
+from leads.services import lead_create, lead_delete, lead_update
 
 SEARCH_LIMIT = 15
 
@@ -59,6 +59,7 @@ def _mask_context(request, form, lead, criteria, *, conflict=None) -> dict:
         "criteria": criteria,
         "conflict": conflict,
         "can_edit": lead is None or not lead.pk or can_edit_lead(request.user, lead),
+        "can_delete": lead is not None and lead.pk and can_delete_lead(request.user, lead),
         **_score_context(score, breakdown),
     }
     if lead is not None and lead.pk:
@@ -141,6 +142,11 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 data = request.POST.copy()
                 data["version"] = str(exc.current_version or lead.version)
                 form.data = data
+                if request.FILES.get("business_card"):
+                    form.add_error(
+                        "business_card",
+                        _("Bitte wählen Sie die Visitenkarte erneut aus."),
+                    )
             except LeadError as exc:
                 _apply_errors(form, exc)
             else:
@@ -268,3 +274,23 @@ def lead_history_view(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx:
         template += "#history"
     return render(request, template, context)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required()
+def lead_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Managers only: confirm page (GET), then delete (POST)."""
+    lead = Lead.objects.select_related("status").filter(pk=pk).first()
+    if lead is None:
+        raise Http404
+    if not can_delete_lead(request.user, lead):
+        raise PermissionDenied
+    if request.method == "POST":
+        try:
+            lead_delete(lead=lead, user=request.user)
+        except LeadError as exc:
+            messages.error(request, exc.message)
+            return redirect("leads:detail", pk=pk)
+        messages.success(request, _("Lead %(number)s wurde gelöscht.") % {"number": lead.number})
+        return redirect("leads:list")
+    return render(request, "leads/lead_confirm_delete.html", {"lead": lead})
