@@ -161,3 +161,14 @@ def test_job_progress_only_for_owner_or_staff(teammate_client, admin_client_staf
     job = JobFactory(created_by=rep)
     assert teammate_client.get(f"/benachrichtigungen/auftraege/{job.pk}/").status_code == 404
     assert admin_client_staff.get(f"/benachrichtigungen/auftraege/{job.pk}/").status_code == 200
+
+
+def test_bell_placeholder_polls_only_for_users_with_a_role(outsider, rep):
+    from django.template.loader import render_to_string
+
+    assert "/benachrichtigungen/glocke/" in render_to_string(
+        "notifications/_bell.html", {"user": rep}
+    )
+    assert "/benachrichtigungen/glocke/" not in render_to_string(
+        "notifications/_bell.html", {"user": outsider}
+    )
