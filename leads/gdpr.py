@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.models import Role
 from contacts.models import Person
@@ -111,6 +112,64 @@ def _accesses(qs) -> list[dict]:
         }
         for a in qs.select_related("user").order_by("-created_at")[:200]
     ]
+
+
+LABELS = {
+    "leadnummer": _lazy("Leadnummer"),
+    "unternehmen": _lazy("Unternehmen"),
+    "anrede": _lazy("Anrede"),
+    "titel": _lazy("Titel"),
+    "vorname": _lazy("Vorname"),
+    "nachname": _lazy("Nachname"),
+    "funktion": _lazy("Funktion"),
+    "strasse": _lazy("Straße"),
+    "plz": _lazy("PLZ"),
+    "ort": _lazy("Ort"),
+    "land": _lazy("Land"),
+    "telefon": _lazy("Telefon"),
+    "mobil": _lazy("Mobil"),
+    "e_mail": _lazy("E-Mail"),
+    "webseite": _lazy("Webseite"),
+    "notizen": _lazy("Notizen"),
+    "status": _lazy("Status"),
+    "lead_status": _lazy("Lead-Status"),
+    "quelle": _lazy("Quelle"),
+    "typ": _lazy("Typ"),
+    "kampagne": _lazy("Kampagne"),
+    "erfassungskanal": _lazy("Erfassungskanal"),
+    "utm": "UTM",
+    "landingpage": _lazy("Landingpage"),
+    "verweis": _lazy("Verweis"),
+    "interessensschwerpunkte": _lazy("Interessensschwerpunkte"),
+    "lead_score": _lazy("Lead-Score"),
+    "nachbetreuung_durch": _lazy("Nachbetreuung durch"),
+    "zustaendig": _lazy("Zuständig"),
+    "geschaeftspartner": _lazy("Geschäftspartner"),
+    "firma": _lazy("Firma"),
+    "angelegt_am": _lazy("Angelegt am"),
+    "geaendert_am": _lazy("Geändert am"),
+    "konvertiert_am": _lazy("Konvertiert am"),
+    "anonymisiert_am": _lazy("Anonymisiert am"),
+    "visitenkarte": _lazy("Visitenkarte"),
+}
+
+
+def display_rows(main: dict) -> list[tuple[str, str]]:
+    """(German label, readable value) for the non-empty entries of an export section."""
+    rows = []
+    for key, value in main.items():
+        if value in (None, "", [], False) or (isinstance(value, dict) and not any(value.values())):
+            continue
+        if isinstance(value, dict):
+            value = " / ".join(f"{k}: {v}" for k, v in value.items() if v)
+        elif isinstance(value, list):
+            value = ", ".join(str(v) for v in value)
+        elif value is True:
+            value = _("ja")
+        elif key.endswith("_am"):
+            value = str(value)[:16].replace("T", " ")
+        rows.append((str(LABELS.get(key, key)), str(value)))
+    return rows
 
 
 def lead_personal_data(lead: Lead) -> dict[str, Any]:

@@ -43,7 +43,8 @@ def lead_gdpr(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "subject_kind": "lead",
         "lead": lead,
-        "data": gdpr.lead_personal_data(lead),
+        "data": (data := gdpr.lead_personal_data(lead)),
+        "rows": gdpr.display_rows(data["lead"]),
         "consents": ConsentRecord.objects.filter(lead=lead).select_related("recorded_by"),
         "can_erase": gdpr.can_erase(request.user),
         "can_edit": can_edit_lead(request.user, lead),
@@ -101,7 +102,8 @@ def person_gdpr(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "subject_kind": "person",
         "person": person,
-        "data": gdpr.person_personal_data(person),
+        "data": (data := gdpr.person_personal_data(person)),
+        "rows": gdpr.display_rows(data["person"]),
         "consents": ConsentRecord.objects.filter(person=person).select_related("recorded_by"),
         "can_erase": gdpr.can_erase(request.user),
     }
