@@ -106,6 +106,15 @@ def test_delivered_then_opened_updates_activity(client, sent_mail, webhook_secre
     assert sent_mail.delivery_status == DeliveryStatus.OPENED
 
 
+def test_webhook_needs_no_csrf_token_and_no_login(sent_mail, webhook_secret):
+    from django.test import Client
+
+    esp = Client(enforce_csrf_checks=True)
+    assert _post(esp, DELIVERY, webhook_secret).status_code == 200
+    sent_mail.refresh_from_db()
+    assert sent_mail.delivery_status == DeliveryStatus.DELIVERED
+
+
 def test_late_delivery_event_does_not_hide_open(client, sent_mail, webhook_secret):
     _post(client, OPEN, webhook_secret)
     _post(client, DELIVERY, webhook_secret)
