@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from activities.views import card, lists
+from activities.views import card, lists, subarea
 from activities.webhooks import anymail_webhook_patterns
 
 app_name = "activities"
@@ -8,6 +8,7 @@ app_name = "activities"
 urlpatterns = [
     path("", lists.activity_list_view, name="list"),
     path("neu/", card.activity_create, name="create"),
+    path("unterbereich/", subarea.activity_subarea, name="subarea"),
     path("<int:pk>/", card.activity_detail, name="detail"),
     path("<int:pk>/bearbeiten/", card.activity_edit, name="edit"),
     path("<int:pk>/erledigt/", card.activity_done, name="done"),

@@ -168,3 +168,29 @@ def test_unsent_mail_card_links_back_to_mail_dialog(rep_client, rep):
     html = rep_client.get(f"/aktivitaeten/{activity.pk}/").content.decode()
     assert "Versand fehlgeschlagen: ESP down" in html
     assert f"/leads/{lead.pk}/prozesse/mail/{activity.pk}/" in html
+
+
+@pytest.mark.parametrize("target", ["person", "company", "lead"])
+@pytest.mark.parametrize("size", [2, 15])
+def test_subarea_fragment_newest_first_constant_queries(
+    rep_client, rep, target, size, django_assert_max_num_queries
+):
+    lead = lead_with_appointment(appointment_with=rep)
+    person = lead.lead_contacts.get(is_main=True).person
+    rows = ActivityFactory.create_batch(size, person=person, delegated_to=rep)
+    lead.activities.add(*rows)
+    Activity.objects.filter(pk=rows[0].pk).update(created_at=timezone.now() + dt.timedelta(1))
+    pk = {"person": person.pk, "company": person.company_id, "lead": lead.pk}[target]
+    with django_assert_max_num_queries(7):
+        response = rep_client.get(
+            f"/aktivitaeten/unterbereich/?{target}={pk}", headers={"HX-Request": "true"}
+        )
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" not in html
+    assert html.index(rows[0].subject) < html.index(rows[1].subject)
+    assert f"/aktivitaeten/neu/?{target}={pk}" in html
+
+
+def test_subarea_needs_a_target_and_refuses_outsider(rep_client, outsider_client):
+    assert rep_client.get("/aktivitaeten/unterbereich/").status_code == 400
+    assert outsider_client.get("/aktivitaeten/unterbereich/?person=1").status_code == 403
