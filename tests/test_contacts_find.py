@@ -283,3 +283,12 @@ def test_stored_criterion_with_deleted_id_matches_nothing_instead_of_everything(
         "person", [{"field": "person.lead_status", "op": "in", "values": ["999999"]}]
     )
     assert list(rows) == []
+
+
+def test_find_htmx_shows_warnings_in_the_fragment(rep_client, world):
+    response = rep_client.get(
+        reverse("contacts:find"),
+        {"c0_field": "person.lead_status", "c0_op": "in", "c0_val": "999999"},
+        headers={"HX-Request": "true", "HX-Target": "find-page"},
+    )
+    assert "Ungültige Auswahl für „Lead-Status“" in response.content.decode()
