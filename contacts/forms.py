@@ -67,7 +67,12 @@ class CompanyForm(BootstrapMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         cat = self.fields["category"]
         cat.queryset = Category.objects.select_related("group")
-        cat.choices = [("", "—")] + selectors.category_choices()
+        choices = selectors.category_choices()
+        current = self.instance.category if self.instance.category_id else None
+        if current is not None and not current.active:
+            # an inactive category stays selectable on companies that still have it
+            choices.append((str(_("Inaktiv")), [(current.pk, current.name)]))
+        cat.choices = [("", "—")] + choices
         cat.error_messages["invalid_choice"] = _("Bitte eine gültige Kategorie auswählen.")
         owner = self.fields["owner"]
         owner.queryset = selectors.assignable_users()

@@ -383,3 +383,14 @@ def test_person_edit_form_hides_lead_status_when_not_applicable(rep_client):
     )
     person.refresh_from_db()
     assert person.lead_status.name == "Qualifiziert" and person.function == "Einkauf"
+
+
+def test_company_edit_keeps_an_inactive_category_selectable(rep_client):
+    from contacts.models import Category, CategoryGroup
+
+    old = Category.objects.create(
+        name="Altkategorie", group=CategoryGroup.objects.get(name="Kunde"), active=False
+    )
+    company = CompanyFactory(category=old)
+    body = rep_client.get(reverse("contacts:company_edit", args=[company.pk])).content.decode()
+    assert f'<option value="{old.pk}" selected>Altkategorie</option>' in body
