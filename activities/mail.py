@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.template import Context, Engine, TemplateSyntaxError
+from django.template.defaultfilters import linebreaks
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -228,6 +229,7 @@ def build_message(activity: Activity) -> AnymailMessage:
         metadata={"activity_id": str(activity.pk)},
         tags=["leadcrm"],
     )
+    message.attach_alternative(linebreaks(activity.body, autoescape=True), "text/html")
     event = ics_event_for(activity)
     if event is not None:
         message.attach("einladung.ics", build_ics(event), "text/calendar; method=REQUEST")
@@ -261,8 +263,16 @@ def activity_queue_mail(
         activity.version += 1
         activity.save()
         activity_id = activity.pk
-        transaction.on_commit(lambda: tasks.send_activity_mail.delay(activity_id))
+        transaction.on_commit(lambda: _enqueue(tasks.send_activity_mail, activity_id))
     return activity
+
+
+def _enqueue(task, activity_id: int) -> None:
+    """Hand the id to the broker; if it is down the row stays `queued` for the beat job."""
+    try:
+        task.delay(activity_id)
+    except Exception:  # broker unreachable: never fail the user's request after commit
+        log.exception("Could not queue mail of activity %s; the beat job will retry", activity_id)
 
 
 def activity_send_mail(*, activity_id: int) -> Activity | None:

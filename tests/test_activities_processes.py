@@ -169,6 +169,8 @@ def test_appointment_confirmation_end_to_end(rep_client, rep, django_capture_on_
     assert message.subject.startswith("Terminbestätigung: Unser Gespräch am")
     assert "PS: Parkplätze" in message.body and "Vertrieb Süd" in message.body
     assert message.reply_to == ["anna.vogt@leadcrm.example"]
+    ((html, mimetype_html),) = message.alternatives
+    assert mimetype_html == "text/html" and "<br>" in html
     ((name, content, mimetype),) = message.attachments
     assert name == "einladung.ics" and mimetype.startswith("text/calendar")
     assert "METHOD:REQUEST" in content
@@ -308,6 +310,30 @@ def test_send_is_idempotent(rep):
     mail_module.activity_send_mail(activity_id=activity.pk)
     mail_module.activity_send_mail(activity_id=activity.pk)
     assert len(mail.outbox) == 1
+
+
+def test_broker_down_keeps_mail_queued_and_request_succeeds(
+    rep_client, rep, monkeypatch, django_capture_on_commit_callbacks
+):
+    from activities import tasks
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionRefusedError("broker down")
+
+    monkeypatch.setattr(tasks.send_activity_mail, "delay", broker_down)
+    lead = lead_with_appointment(appointment_with=rep)
+    rep_client.post(
+        f"/leads/{lead.pk}/prozesse/terminbestaetigung/", {"template": _confirmation_template().pk}
+    )
+    activity = Activity.objects.get(kind=ActivityKind.EMAIL_OUT)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = rep_client.post(
+            f"/leads/{lead.pk}/prozesse/mail/{activity.pk}/",
+            {"mail_to": "a@kunde.de", "subject": "s", "body": "b", "version": activity.version},
+        )
+    assert response.status_code == 302
+    assert Activity.objects.get(pk=activity.pk).mail_state == MailState.QUEUED
+    assert not mail.outbox
 
 
 def test_requeue_pending_mails_sends_stuck_ones(rep):
