@@ -11,18 +11,21 @@ caller's transaction before the choice and the chosen member's counter is increm
 it, so two leads created at the same moment queue behind each other and the second sees
 the first one's pick. Weighted round robin is the smooth deterministic variant: the member
 with the smallest (assigned_count + 1) / weight wins, ties by member id, which gives each
-member its exact weight share over any run of leads.
+member its exact weight share over any run of leads. `assigned_count` is the member's
+position in the rotation; a member coming back from an absence (or newly added) re-enters
+at most one round behind instead of getting every lead until they have caught up.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -78,8 +81,22 @@ def matching_rule(lead: Lead) -> AssignmentRule | None:
     return None
 
 
-def _pick_round_robin(members: list[AssignmentMember]) -> AssignmentMember:
-    return min(members, key=lambda m: (Fraction(m.assigned_count + 1, m.weight), m.pk))
+def _rotation_positions(members: list[AssignmentMember]) -> dict[int, int]:
+    """Each member's counter, but none more than one round behind the leader.
+
+    In steady rotation no member is ever more than one round behind, so this changes
+    nothing; it only stops a member who was absent, inactive or newly added (counter far
+    behind) from receiving every new lead until they have caught up.
+    """
+    leader = max(Fraction(m.assigned_count, m.weight) for m in members)
+    return {m.pk: max(m.assigned_count, math.floor(m.weight * (leader - 1))) for m in members}
+
+
+def _pick_round_robin(members: list[AssignmentMember]) -> tuple[AssignmentMember, int]:
+    """Smooth weighted round robin: smallest (position + 1) / weight, ties by member id."""
+    positions = _rotation_positions(members)
+    member = min(members, key=lambda m: (Fraction(positions[m.pk] + 1, m.weight), m.pk))
+    return member, positions[member.pk]
 
 
 def _pick_fewest_open(members: list[AssignmentMember]) -> tuple[AssignmentMember, int]:
@@ -117,14 +134,16 @@ def choose_owner(rule: AssignmentRule, *, today: dt.date) -> AssignmentResult | 
         )
     if rule.strategy == AssignmentStrategy.FEWEST_OPEN:
         member, open_count = _pick_fewest_open(available)
+        position = member.assigned_count
         why = _("wenigste offene Leads (%(n)d)") % {"n": open_count}
     else:
-        member = _pick_round_robin(available)
-        why = _("reihum, Gewicht %(weight)d, bisher %(count)d zugewiesen") % {
+        member, position = _pick_round_robin(available)
+        why = _("reihum, Gewicht %(weight)d, Position %(count)d") % {
             "weight": member.weight,
-            "count": member.assigned_count,
+            "count": position,
         }
-    AssignmentMember.objects.filter(pk=member.pk).update(assigned_count=F("assigned_count") + 1)
+    # the row is locked, so writing the new position cannot lose a concurrent increment
+    AssignmentMember.objects.filter(pk=member.pk).update(assigned_count=position + 1)
     user = User.objects.get(pk=member.user_id)
     return AssignmentResult(
         rule=rule,

@@ -302,3 +302,15 @@ def test_lead_create_without_owner_is_distributed(rep):
     assert "Nur Wind" in lead.history.latest().history_change_reason
     assert Notification.objects.filter(recipient=owner, kind=Kind.LEAD_ASSIGNED).count() == 1
     assert Lead.objects.get(pk=owned.lead.pk).follow_up_by == rep
+
+
+@pytest.mark.django_db
+def test_a_returning_or_new_member_does_not_get_every_lead():
+    a, b, newcomer = UserFactory(), UserFactory(), UserFactory()
+    rule = make_rule(members=[a, b])
+    AssignmentMember.objects.filter(rule=rule).update(assigned_count=300)
+    AssignmentMember.objects.create(rule=rule, user=newcomer, weight=1)
+
+    picks = assign_all(bulk_leads(30))
+
+    assert picks == {a.pk: 10, b.pk: 10, newcomer.pk: 10}
