@@ -1,7 +1,7 @@
 """Retention (GDPR): anonymise leads that never converted and lay untouched too long.
 
 A lead qualifies when it was never converted (`converted_at` is empty), is not anonymised
-yet and was not changed for `LEADCRM["RETENTION_DAYS"]` days. Anonymising clears what
+yet and was neither changed nor worked on (activity) for `LEADCRM["RETENTION_DAYS"]` days. Anonymising clears what
 identifies a person (names, function, address, phone, e-mail, website, notes, business
 card, the personal parts of the capture data) on the lead, in its history and in its
 consent log, and keeps what the statistics need (status, source, type, campaign, score,
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from leads.models import ConsentRecord, Lead
@@ -62,9 +62,14 @@ def retention_cutoff(now: dt.datetime | None = None) -> dt.datetime:
 
 
 def retention_candidates(*, cutoff: dt.datetime):
-    return Lead.objects.filter(
-        converted_at__isnull=True, anonymised_at__isnull=True, updated_at__lt=cutoff
-    ).order_by("pk")
+    """Never converted, not anonymised, neither changed nor worked on since `cutoff`."""
+    return (
+        Lead.objects.filter(
+            converted_at__isnull=True, anonymised_at__isnull=True, updated_at__lt=cutoff
+        )
+        .filter(Q(last_activity_at__isnull=True) | Q(last_activity_at__lt=cutoff))
+        .order_by("pk")
+    )
 
 
 def _delete_files(names: list[str]) -> int:

@@ -111,9 +111,11 @@ def retention_setup(settings):
     )
     converted = LeadFactory(first_name="Karl", converted_at=NOW - dt.timedelta(days=900))
     recent = LeadFactory(first_name="Rita")
+    worked_on = LeadFactory(first_name="Wilma")
     age(due, updated_days=731)
     age(converted, updated_days=1000)
     age(recent, updated_days=700)
+    age(worked_on, updated_days=800, activity_days=100)
     return due, converted, recent
 
 
@@ -165,6 +167,7 @@ def test_retention_real_run_anonymises_and_keeps_statistics(settings):
     converted.refresh_from_db()
     recent.refresh_from_db()
     assert converted.first_name == "Karl" and recent.first_name == "Rita"
+    assert Lead.objects.filter(first_name="Wilma", anonymised_at__isnull=True).exists()
     # a rerun has nothing left to do
     assert retention_apply().count == 0
 
