@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/gelesen/", views.notification_read, name="read"),
     path("alle-gelesen/", views.notification_read_all, name="read_all"),
     path("auftraege/<int:job_id>/", views.job_status, name="job_status"),
+    path("auftraege/<int:job_id>/abbrechen/", views.job_cancel, name="job_cancel"),
 ]

@@ -68,3 +68,15 @@ def job_status(request: HttpRequest, job_id: int) -> HttpResponse:
     # HTMX polls get the partial; a plain visit (link, reload, no JS) gets a whole page
     template = "notifications/_job_progress.html" if request.htmx else "notifications/job_page.html"
     return render(request, template, {"job": job})
+
+
+@require_POST
+@role_required()
+def job_cancel(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = selectors.job_for_user(job_id=job_id, user=request.user)
+    if job is None:
+        raise Http404
+    services.job_request_cancel(job=job, user=request.user)
+    if request.htmx:
+        return render(request, "notifications/_job_progress.html", {"job": job})
+    return redirect("notifications:job_status", job_id=job.pk)

@@ -172,3 +172,24 @@ def test_bell_placeholder_polls_only_for_users_with_a_role(outsider, rep):
     assert "/benachrichtigungen/glocke/" not in render_to_string(
         "notifications/_bell.html", {"user": outsider}
     )
+
+
+def test_job_cancel_by_owner_only(rep_client, teammate_client, rep):
+    job = JobFactory(created_by=rep, state=JobState.RUNNING, total=10, done=1)
+    assert (
+        teammate_client.post(f"/benachrichtigungen/auftraege/{job.pk}/abbrechen/").status_code
+        == 404
+    )
+    html = rep_client.post(
+        f"/benachrichtigungen/auftraege/{job.pk}/abbrechen/", headers={"HX-Request": "true"}
+    ).content.decode()
+    job.refresh_from_db()
+    assert job.cancel_requested
+    assert "Abbruch angefordert" in html
+
+
+def test_finished_job_is_not_cancelled(rep_client, rep):
+    job = JobFactory(created_by=rep, state=JobState.DONE)
+    rep_client.post(f"/benachrichtigungen/auftraege/{job.pk}/abbrechen/")
+    job.refresh_from_db()
+    assert not job.cancel_requested
