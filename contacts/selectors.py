@@ -31,6 +31,7 @@ PERSON_COLUMNS = [
     Column("lead_status", _("Lead-Status")),
     Column("lead_status_changed_at", _("Lead-Status geändert")),
     Column("owner", _("Zuständig")),
+    Column("lead_source", _("Quelle")),
 ]
 COMPANY_COLUMNS = [
     Column("name", _("Name")),
@@ -197,3 +198,18 @@ def page_of(qs, *, page: int, per_page: int = 50):
         "has_next": len(rows) > per_page,
         "has_previous": page > 1,
     }
+
+
+def attach_lead_sources(persons: list[Person]) -> list[Person]:
+    """Set `p.lead_sources` (sources / UTM sources of the person's leads) with one query."""
+    from leads.models import LeadContact
+
+    by_person: dict[int, set[str]] = {p.pk: set() for p in persons}
+    rows = LeadContact.objects.filter(person_id__in=list(by_person)).values_list(
+        "person_id", "lead__source__name", "lead__utm_source"
+    )
+    for person_id, source, utm_source in rows:
+        by_person[person_id].update(v for v in (source, utm_source) if v)
+    for person in persons:
+        person.lead_sources = sorted(by_person[person.pk])
+    return persons

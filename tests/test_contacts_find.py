@@ -253,7 +253,15 @@ def test_find_query_count_does_not_grow(rep_client, rep, django_assert_max_num_q
     ListPreference.objects.create(
         user=rep,
         key=key,
-        columns=["name", "company", "category", "category_group", "lead_status", "owner"],
+        columns=[
+            "name",
+            "company",
+            "category",
+            "category_group",
+            "lead_status",
+            "owner",
+            "lead_source",
+        ],
     )
 
     def grow(n):
@@ -292,3 +300,12 @@ def test_find_htmx_shows_warnings_in_the_fragment(rep_client, world):
         headers={"HX-Request": "true", "HX-Target": "find-page"},
     )
     assert "Ungültige Auswahl für „Lead-Status“" in response.content.decode()
+
+
+def test_results_show_lead_source_column(rep_client, rep, world):
+    from accounts.models import ListPreference
+
+    ListPreference.objects.create(user=rep, key="find_persons", columns=["name", "lead_source"])
+    params = _query(criteria=[("person.name", "contains", ["Adler"])])
+    body = rep_client.get(reverse("contacts:find"), params).content.decode()
+    assert '<th scope="col">Quelle</th>' in body and "linkedin" in body

@@ -302,7 +302,16 @@ def test_query_count_does_not_grow(rep_client, rep, django_assert_max_num_querie
         user=rep,
         key="company_persons",
         columns=[
-            c for c in ["name", "company", "category", "category_group", "lead_status", "owner"]
+            c
+            for c in [
+                "name",
+                "company",
+                "category",
+                "category_group",
+                "lead_status",
+                "owner",
+                "lead_source",
+            ]
         ],
     )
     company = CompanyFactory(category=category("Lead"), owner=rep)

@@ -15,7 +15,7 @@ from accounts.permissions import role_required
 from boards import selections as svc
 from boards.models import SelectionKind
 from contacts import search, selectors
-from contacts.views.common import int_param, table_context
+from contacts.views.common import decorate_persons, int_param, table_context
 
 
 def _get(request, pk: int):
@@ -59,6 +59,8 @@ def selection_detail(request, pk: int):
         "is_owner": selection.owner_id == request.user.pk,
         **table_context(request, key=key),
     }
+    if selection.target == "person":
+        decorate_persons(context["pager"]["rows"], context["columns"])
     return render(request, "boards/selection_detail.html", context)
 
 

@@ -43,3 +43,10 @@ def query_without_page(request) -> str:
     params = request.GET.copy()
     params.pop("page", None)
     return params.urlencode()
+
+
+def decorate_persons(persons: list, columns) -> list:
+    """Load what the chosen columns need beyond the row itself (one query per column)."""
+    if any(c.key == "lead_source" for c in columns):
+        selectors.attach_lead_sources(persons)
+    return persons

@@ -12,7 +12,7 @@ from contacts import selectors, services
 from contacts.errors import ConflictError, ContactError
 from contacts.forms import CompanyForm
 from contacts.models import Company
-from contacts.views.common import int_param, table_context
+from contacts.views.common import decorate_persons, int_param, table_context
 
 TABS = ("persons", "activities", "leads", "history")
 
@@ -63,6 +63,7 @@ def company_detail(request, pk: int):
             lead_status_applies=company.category is not None and company.category.uses_lead_status,
             **table_context(request, key="company_persons"),
         )
+        decorate_persons(persons, context["columns"])
     elif tab == "activities":
         context["activities"] = selectors.company_activities(company=company)
     elif tab == "leads":

@@ -9,7 +9,7 @@ from django.shortcuts import render
 
 from accounts.permissions import role_required
 from contacts import search, selectors
-from contacts.views.common import int_param, table_context
+from contacts.views.common import decorate_persons, int_param, table_context
 
 
 def criteria_rows(criteria: list[dict], extra: int = 1) -> list[dict]:
@@ -54,6 +54,8 @@ def find(request):
     if context["searched"]:
         qs = search.apply_criteria(target, active)
         context["pager"] = selectors.page_of(qs, page=int_param(request.GET.get("page"), 1))
+        if target == "person":
+            decorate_persons(context["pager"]["rows"], context["columns"])
     template = "contacts/find.html"
     if request.htmx and request.htmx.target == "find-page":
         template += "#page"

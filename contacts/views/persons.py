@@ -12,7 +12,7 @@ from contacts import selectors, services
 from contacts.errors import ContactError
 from contacts.forms import PersonForm
 from contacts.models import Company, Person
-from contacts.views.common import int_param, table_context
+from contacts.views.common import decorate_persons, int_param, table_context
 
 
 @role_required()
@@ -27,6 +27,7 @@ def person_list(request):
         "pager": selectors.page_of(qs, page=int_param(request.GET.get("page"), 1)),
         **table_context(request, key="person_list"),
     }
+    decorate_persons(context["pager"]["rows"], context["columns"])
     template = "contacts/person_list.html"
     if request.htmx and request.htmx.target == "results":
         template += "#results"
