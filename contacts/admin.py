@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
@@ -22,6 +23,14 @@ from contacts.rules import lead_status_applies
 
 # tabular inline without the per-row object caption (the columns say it all)
 COMPACT_TABULAR = "admin/edit_inline/tabular_compact.html"
+
+
+def site_url(url_name: str, obj) -> str | None:
+    """The object's page in the app, for the admin's "Auf der Website anzeigen" link."""
+    try:
+        return reverse(url_name, args=[obj.pk])
+    except NoReverseMatch:  # a screen not installed in this build
+        return None
 
 
 def colour_swatch(colour: str) -> str:
@@ -234,6 +243,9 @@ class CompanyAdmin(SimpleHistoryAdmin):
     )
     inlines = [PersonInline]
 
+    def view_on_site(self, obj):
+        return site_url("contacts:company_detail", obj)
+
     def save_model(self, request, obj, form, change):
         # The category rules of seed 000 live in the service: entering a prospect
         # category with lead status puts every person of the company on "Offen".
@@ -310,6 +322,10 @@ class PersonAdmin(SimpleHistoryAdmin):
     search_fields = ("last_name", "first_name", "email", "company__name")
     ordering = ("last_name", "first_name", "id")
     form = PersonForm
+
+    def view_on_site(self, obj):
+        return site_url("contacts:person_detail", obj)
+
     autocomplete_fields = ("company", "owner")
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER  # facet counts scan the whole table

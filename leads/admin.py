@@ -16,7 +16,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from contacts.admin import COMPACT_TABULAR
+from contacts.admin import COMPACT_TABULAR, site_url
 from leads.models import (
     AssignmentMember,
     AssignmentRule,
@@ -461,6 +461,9 @@ class LeadAdmin(SimpleHistoryAdmin):
         ),
     )
     inlines = [LeadContactInline, LeadRatingInline, LeadStatusChangeInline]
+
+    def view_on_site(self, obj):
+        return site_url("leads:detail", obj)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

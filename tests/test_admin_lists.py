@@ -363,3 +363,9 @@ def test_history_pages_open(admin_client_staff, label):
     response = admin_client_staff.get(_url(label, "history", obj.pk))
     assert response.status_code == 200
     assert "simple_history/object_history.html" in [t.name for t in response.templates]
+
+
+def test_lead_change_page_links_to_the_lead_mask(admin_client_staff):
+    lead = LeadFactory()
+    response = admin_client_staff.get(_url("leads.lead", "change", lead.pk))
+    assert f'href="{reverse("leads:detail", args=[lead.pk])}"' in response.content.decode()
