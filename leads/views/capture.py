@@ -79,7 +79,10 @@ class WebLeadForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     message = forms.CharField(
-        label=_lazy("Ihre Nachricht"), max_length=2000, required=False, widget=forms.Textarea
+        label=_lazy("Ihre Nachricht"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     marketing_consent = forms.BooleanField(required=False)
     # carried from the page's query string / the embedding page

@@ -248,6 +248,8 @@ def _render(
         "steps": [(1, _("Geschäftspartner")), (2, _("Ansprechpartner")), (3, _("Anfrage/Angebot"))],
         **(extra or {}),
     }
+    # Each step's fields have their own id prefix: htmx settles attributes between elements
+    # with the same id, which the strict CSP reports as inline style.
     template = "leads/conversion/wizard.html"
     if request.htmx and not request.GET.get("full"):
         template += "#wizard"
@@ -260,7 +262,7 @@ def _step1(request, lead, state, data=None, status=200):
     initial["company"] = state.get("company")
     if state.get("company_data"):
         initial.update(state["company_data"])
-    form = CompanyStepForm(data, initial=initial)
+    form = CompanyStepForm(data, initial=initial, auto_id="company_%s")
     return _render(request, lead, 1, form, state, _company_context(request, lead, form), status)
 
 
@@ -270,12 +272,16 @@ def _step2(request, lead, state, data=None, status=200):
     initial["person"] = state.get("person")
     if state.get("person_data"):
         initial.update(state["person_data"])
-    form = PersonStepForm(data, initial=initial, company_id=state.get("company"))
+    form = PersonStepForm(
+        data, initial=initial, company_id=state.get("company"), auto_id="person_%s"
+    )
     return _render(request, lead, 2, form, state, _person_context(lead, state), status)
 
 
 def _step3(request, lead, state, data=None, status=200):
-    form = OpportunityStepForm(data, initial=conversion.opportunity_initial(lead))
+    form = OpportunityStepForm(
+        data, initial=conversion.opportunity_initial(lead), auto_id="opportunity_%s"
+    )
     return _render(request, lead, 3, form, state, None, status)
 
 
@@ -298,7 +304,7 @@ def convert(request: HttpRequest, pk: int) -> HttpResponse:
     if request.POST.get("search") is not None and step == "1":
         return _step1(request, lead, state)
     if step == "1":
-        form = CompanyStepForm(request.POST)
+        form = CompanyStepForm(request.POST, auto_id="company_%s")
         if not form.is_valid():
             return _render(
                 request, lead, 1, form, state, _company_context(request, lead, form), 400
@@ -316,7 +322,7 @@ def convert(request: HttpRequest, pk: int) -> HttpResponse:
             state["person"] = None
         return _step2(request, lead, state)
     if step == "2":
-        form = PersonStepForm(request.POST, company_id=state.get("company"))
+        form = PersonStepForm(request.POST, company_id=state.get("company"), auto_id="person_%s")
         if not form.is_valid():
             return _render(request, lead, 2, form, state, _person_context(lead, state), 400)
         if form.cleaned_data["mode"] == "existing":
@@ -329,7 +335,7 @@ def convert(request: HttpRequest, pk: int) -> HttpResponse:
             state.update(person=None, person_data=data)
         return _step3(request, lead, state)
 
-    form = OpportunityStepForm(request.POST)
+    form = OpportunityStepForm(request.POST, auto_id="opportunity_%s")
     if not form.is_valid():
         return _render(request, lead, 3, form, state, None, 400)
     company_data = dict(state.get("company_data") or {})

@@ -41,12 +41,14 @@ class StartForm(forms.Form):
         label=_lazy("Kampagne"),
         queryset=Campaign.objects.all(),
         required=False,
+        empty_label=_lazy("– keine –"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     source = forms.ModelChoiceField(
         label=_lazy("Quelle (wenn die Datei keine hat)"),
         queryset=LeadSource.objects.filter(active=True),
         required=False,
+        empty_label=_lazy("– keine –"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
 
