@@ -101,7 +101,7 @@ def test_web_lead_is_converted_by_assigned_rep(anonymous_page, login_page, rep, 
 
 
 @pytest.mark.e2e
-def test_import_mapping_screen(login_page, marketing):
+def test_import_mapping_screen(login_page, marketing, tmp_path):
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerow(["Firma", "Vorname", "Nachname", "E-Mail", "Telefon", "Ort", "Bemerkung"])
@@ -128,7 +128,7 @@ def test_import_mapping_screen(login_page, marketing):
         ]
     )
     writer.writerow(["Weiß AG", "Max", "Weiß", "max@weiss-ag.de", "", "Köln", ""])
-    path = os.path.join(os.environ.get("TMPDIR", "/tmp"), "messe-liste.csv")
+    path = str(tmp_path / "messe-liste.csv")
     with open(path, "w", encoding="cp1252", newline="") as handle:
         handle.write(out.getvalue())
     page = login_page(marketing, "/leads/import/")
