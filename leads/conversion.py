@@ -140,11 +140,9 @@ def lead_convert(
     from contacts.services import company_create, person_create, person_update
     from leads import services
 
-    locked = (
-        Lead.objects.select_for_update()
-        .select_related("status", "source", "campaign", "follow_up_by")
-        .get(pk=lead.pk)
-    )
+    # Lock without joins: after waiting for a concurrent conversion, PostgreSQL re-checks
+    # the join with the *changed* status row and would drop the lead from the result.
+    locked = Lead.objects.select_for_update().get(pk=lead.pk)
     if locked.converted_at is not None or locked.status.phase == Phase.CONVERTED:
         raise LeadError(_("Dieser Lead wurde bereits konvertiert."))
     if locked.merged_into_id:

@@ -237,3 +237,18 @@ def test_form_query_count_does_not_grow(client, campaign, django_assert_max_num_
         LeadFactory()
     with django_assert_max_num_queries(6):
         client.get(url(campaign))
+
+
+@pytest.mark.redis
+def test_rate_limit_on_redis_cache(client, campaign):
+    from django.core.cache import cache
+
+    cache.clear()
+    codes = [
+        client.post(
+            url(campaign), payload(campaign, email=f"r{i}@firma.de"), REMOTE_ADDR="192.0.2.77"
+        ).status_code
+        for i in range(7)
+    ]
+    assert codes == [302] * 5 + [429] * 2
+    assert Lead.objects.count() == 5

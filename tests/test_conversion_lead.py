@@ -392,3 +392,42 @@ def test_action_box_entry_disabled(lead, rep, link):
         lead = Lead.objects.get(pk=lead.pk)
     entry = _entry(lead, rep)
     assert not entry["enabled"] and entry["reason"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_double_submit_converts_once(rep):
+    import threading
+
+    from django.db import connection
+
+    lead = LeadFactory(follow_up_by=rep, company_name="Parallel GmbH", last_name="Zwei")
+    version = lead.version
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def submit():
+        try:
+            barrier.wait()
+            lead_convert(
+                lead=lead,
+                user=rep,
+                expected_version=version,
+                company_data={"name": "Parallel GmbH", "category": category("Lead")},
+                person_data={"last_name": "Zwei"},
+            )
+            outcomes.append("ok")
+        except LeadError:
+            outcomes.append("refused")
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            outcomes.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["ok", "refused"]
+    assert Company.objects.filter(name="Parallel GmbH").count() == 1
