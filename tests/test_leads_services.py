@@ -18,7 +18,6 @@ def _option(criterion_name, points):
     return _criterion(criterion_name).options.get(points=points)
 
 
-@pytest.mark.smoke
 @pytest.mark.django_db
 def test_create_numbers_scores_and_records_status(rep):
     influence = _option("Einfluss", 100)
@@ -74,7 +73,6 @@ def test_tampered_rating_of_other_criterion_is_dropped(rep):
     assert not LeadRating.objects.filter(lead=lead).exists()
 
 
-@pytest.mark.smoke
 @pytest.mark.django_db
 def test_stale_version_raises_conflict_naming_user_and_fields(rep, teammate):
     lead = lead_create(data={"company_name": "Alt GmbH"}, user=rep).lead

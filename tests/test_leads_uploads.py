@@ -35,7 +35,6 @@ def _upload(content: bytes, name="karte.png", ctype="image/png"):
     return SimpleUploadedFile(name, content, content_type=ctype)
 
 
-@pytest.mark.smoke
 def test_png_with_appended_script_is_reencoded_without_it():
     payload = _png() + b"<script>alert('xss')</script>"
     processed = uploads.process_image(_upload(payload))
