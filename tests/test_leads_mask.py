@@ -323,3 +323,16 @@ def test_only_managers_delete(rep, rep_client, manager_client):
     response = manager_client.post(url)
     assert response.status_code == 302
     assert not Lead.objects.filter(pk=lead.pk).exists()
+
+
+@pytest.mark.parametrize("version", ["", "abc", "-1", "99999999999999999999"])
+@pytest.mark.django_db
+def test_tampered_or_missing_version_is_a_form_error(rep, rep_client, version):
+    lead = lead_create(data={}, user=rep).lead
+    data = _form_data(lead, notes="bleibt")
+    data["version"] = version
+    response = rep_client.post(reverse("leads:detail", args=[lead.pk]), data)
+    assert response.status_code in (200, 409)
+    assert 'id="form-errors"' in response.content.decode()
+    lead.refresh_from_db()
+    assert lead.notes == ""
