@@ -15,6 +15,7 @@ from contacts.models import Company
 from contacts.views.common import decorate_persons, int_param, table_context
 
 TABS = ("persons", "activities", "leads", "history")
+PERSONS_TAB_LIMIT = 200
 
 
 @role_required()
@@ -53,8 +54,12 @@ def company_detail(request, pk: int):
         lead_status = request.GET.get("ls", "")[:10]
         group_by = "lead_status" if request.GET.get("group") == "lead_status" else ""
         persons = list(
-            selectors.company_persons(company=company, lead_status=lead_status, group_by=group_by)
+            selectors.company_persons(company=company, lead_status=lead_status, group_by=group_by)[
+                : PERSONS_TAB_LIMIT + 1
+            ]
         )
+        context["persons_truncated"] = len(persons) > PERSONS_TAB_LIMIT
+        persons = persons[:PERSONS_TAB_LIMIT]
         context.update(
             persons=persons,
             ls=lead_status,
