@@ -53,25 +53,45 @@ def known_dataset(*, owner, now: dt.datetime | None = None) -> dict[str, Lead]:
     messe, web = source("Messe"), source("Webseite")
     leads = {
         "L1": LeadFactory(
-            status=status("Offen"), source=messe, type=mql, score=10, follow_up_by=owner,
+            status=status("Offen"),
+            source=messe,
+            type=mql,
+            score=10,
+            follow_up_by=owner,
             follow_up_until=today - DAY,
         ),
         "L2": LeadFactory(
-            status=status("Kontaktiert"), source=messe, type=sql, score=30, follow_up_by=owner,
-            follow_up_until=today + DAY, is_stale=True,
+            status=status("Kontaktiert"),
+            source=messe,
+            type=sql,
+            score=30,
+            follow_up_by=owner,
+            follow_up_until=today + DAY,
+            is_stale=True,
         ),
         "L3": LeadFactory(status=status("Qualifiziert"), source=web, type=sql, score=60),
         "L4": LeadFactory(
-            status=status("Konvertiert"), source=web, score=80, follow_up_by=owner,
+            status=status("Konvertiert"),
+            source=web,
+            score=80,
+            follow_up_by=owner,
             closed_at=now,
         ),
         "L5": LeadFactory(
-            status=status("Disqualifiziert"), source=None, type=mql, score=90,
-            follow_up_by=owner, follow_up_until=today - 5 * DAY, is_stale=True,
+            status=status("Disqualifiziert"),
+            source=None,
+            type=mql,
+            score=90,
+            follow_up_by=owner,
+            follow_up_until=today - 5 * DAY,
+            is_stale=True,
             closed_at=_months_ago(today, 2),
         ),
         "L6": LeadFactory(
-            status=status("Konvertiert"), source=messe, score=76, follow_up_by=owner,
+            status=status("Konvertiert"),
+            source=messe,
+            score=76,
+            follow_up_by=owner,
             closed_at=_months_ago(today, 7),
         ),
     }
@@ -80,9 +100,7 @@ def known_dataset(*, owner, now: dt.datetime | None = None) -> dict[str, Lead]:
     )
     history(leads["L1"], [("Offen", t0)])
     history(leads["L2"], [("Offen", t0), ("Kontaktiert", t0 + 2 * DAY)])
-    history(
-        leads["L3"], [("Offen", t0), ("Kontaktiert", t0 + DAY), ("Qualifiziert", t0 + 4 * DAY)]
-    )
+    history(leads["L3"], [("Offen", t0), ("Kontaktiert", t0 + DAY), ("Qualifiziert", t0 + 4 * DAY)])
     history(
         leads["L4"], [("Offen", t0), ("Qualifiziert", t0 + 3 * DAY), ("Konvertiert", t0 + 5 * DAY)]
     )
@@ -94,9 +112,18 @@ def known_dataset(*, owner, now: dt.datetime | None = None) -> dict[str, Lead]:
 
 
 COMPANIES = [
-    "Sonnenstrom", "Windpark Nord", "Energiehaus Süd", "Batterietechnik Rhein",
-    "Smart Living", "Solarbau Franken", "Netzwerk Energie", "Klimahaus Elbe",
-    "Stadtwerke Auental", "Hofmann Maschinenbau", "Bäckerei Kraus", "Logistik Weber",
+    "Sonnenstrom",
+    "Windpark Nord",
+    "Energiehaus Süd",
+    "Batterietechnik Rhein",
+    "Smart Living",
+    "Solarbau Franken",
+    "Netzwerk Energie",
+    "Klimahaus Elbe",
+    "Stadtwerke Auental",
+    "Hofmann Maschinenbau",
+    "Bäckerei Kraus",
+    "Logistik Weber",
 ]
 LEGAL = ["GmbH", "AG", "KG", "GmbH & Co. KG", "e.K."]
 FLOW = ["Offen", "Kontaktaufnahme", "Kontaktiert", "Qualifiziert", "Konvertiert"]
@@ -112,15 +139,22 @@ def demo_dataset(*, users, size: int = 60, seed: int = 7) -> list[Lead]:
     types = [lead_type(n) for n in ("MQL", "SQL", "PQL")]
     campaign = CampaignFactory(name="Frühjahrsmesse 2026")
     weights = {
-        "Offen": 6, "Kontaktaufnahme": 4, "Kontaktiert": 4, "Qualifiziert": 3,
-        "Erneut bearbeiten": 2, "Disqualifiziert": 2, "Geschlossen": 1, "Konvertiert": 3,
+        "Offen": 6,
+        "Kontaktaufnahme": 4,
+        "Kontaktiert": 4,
+        "Qualifiziert": 3,
+        "Erneut bearbeiten": 2,
+        "Disqualifiziert": 2,
+        "Geschlossen": 1,
+        "Konvertiert": 3,
     }
     names = list(weights)
     leads = []
     for i in range(size):
         name = rng.choices(names, weights=[weights[n] for n in names])[0]
         target = status(name)
-        created = now - dt.timedelta(days=rng.randint(0, 200), hours=rng.randint(0, 23))
+        age = rng.randint(0, 6) if i % 12 == 0 else rng.randint(0, 200)
+        created = now - dt.timedelta(days=age, hours=rng.randint(0, 23))
         terminal = target.phase in TERMINAL_PHASES
         lead = LeadFactory(
             company_name=f"{rng.choice(COMPANIES)} {rng.choice(LEGAL)}",
@@ -132,7 +166,9 @@ def demo_dataset(*, users, size: int = 60, seed: int = 7) -> list[Lead]:
             follow_up_until=today + dt.timedelta(days=rng.randint(-20, 30)) if i % 3 else None,
             campaign=campaign if i % 4 == 0 else None,
             is_stale=not terminal and i % 7 == 0,
-            closed_at=min(created + dt.timedelta(days=rng.randint(1, 30)), now) if terminal else None,
+            closed_at=min(created + dt.timedelta(days=rng.randint(1, 30)), now)
+            if terminal
+            else None,
         )
         Lead.objects.filter(pk=lead.pk).update(created_at=created)
         steps = [("Offen", created)]

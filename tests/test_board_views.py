@@ -296,3 +296,11 @@ def test_more_query_count_does_not_grow(rep_client, rep):
     small = _queries(rep_client, url)
     LeadFactory.create_batch(40, follow_up_by=UserFactory())
     assert _queries(rep_client, url) == small
+
+
+def test_history_restore_gets_the_full_page(rep_client):
+    response = rep_client.get(
+        reverse(BOARD), HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
+    assert "<html" in response.content.decode()
+    assert "HX-Request" in response["Vary"]

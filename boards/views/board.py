@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
@@ -103,10 +104,17 @@ def _card_context(request: HttpRequest, kind: str, **extra) -> dict:
     }
 
 
+def wants_fragment(request: HttpRequest) -> bool:
+    """An htmx swap of a page part (not a boosted link, not htmx restoring its history)."""
+    htmx = request.htmx
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+
+
 def _render_board(request, *, template_context: dict) -> HttpResponse:
-    if request.htmx and not request.htmx.boosted:
-        return render(request, "boards/board.html#board", template_context)
-    return render(request, "boards/board.html", template_context)
+    template = "boards/board.html#board" if wants_fragment(request) else "boards/board.html"
+    response = render(request, template, template_context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 # --- lead board --------------------------------------------------------------------------

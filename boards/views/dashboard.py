@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -25,6 +26,7 @@ from accounts.permissions import role_required
 from boards import dashboard
 from boards.cards import optional_url
 from boards.selectors import board_leads
+from boards.views.board import wants_fragment
 from contacts.models import TERMINAL_PHASES, Phase
 from leads.models import Campaign, Lead
 
@@ -142,9 +144,11 @@ def lead_dashboard(request: HttpRequest) -> HttpResponse:
         "threshold": settings.LEADCRM["HIGH_SCORE_THRESHOLD"],
     }
     template = "boards/dashboard.html"
-    if request.htmx and not request.htmx.boosted:
+    if wants_fragment(request):
         template += "#dashboard"
-    return render(request, template, context)
+    response = render(request, template, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 def _csv_value(value) -> str:
