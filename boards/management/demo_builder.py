@@ -363,6 +363,10 @@ class DemoBuilder:
                 amount=Decimal(rng.randrange(18_000, 480_000, 500)),
                 opportunity_kind=rng.choice([OpportunityKind.INQUIRY, OpportunityKind.OFFER]),
             )
+            plan["touched_days_ago"] = rng.randint(0, 34)  # > 30: the lead went stale
+            if final == "Offen" and rng.random() < 0.25:
+                # fresh web inquiries nobody has picked up yet ("ohne Zuständigkeit")
+                plan.update(owner=None, follow_up_offset=None)
             plans.append(plan)
         return plans
 
@@ -423,11 +427,18 @@ class DemoBuilder:
         leads = []
         for plan in plans:
             lead = plan["lead"] = by_number[plan["number"]]
+            # auto_now(_add) stamped "now": date them back (bulk_update skips auto_now)
             lead.created_at = plan["created_at"]
+            lead.updated_at = lead.last_activity_at
             leads.append(lead)
-        Lead.objects.bulk_update(leads, ["created_at"])
+        Lead.objects.bulk_update(leads, ["created_at", "updated_at"])
         self.stats.add("Leads", len(leads))
         self._lead_rows(plans)
+        try:
+            from leads.stale import stale_leads_flag
+        except ImportError:
+            return
+        stale_leads_flag()  # what the nightly job would have flagged by now
 
     def _build_lead(self, plan: dict, number: str) -> Lead:
         created_at = (self.now - dt.timedelta(days=plan["days_ago"])).replace(hour=plan["hour"])
@@ -466,10 +477,17 @@ class DemoBuilder:
             request_opt_in=plan["request_opt_in"],
             arrange_appointment=plan["arrange_appointment"],
             notes=plan["notes"],
-            created_by=self.users["marketing"] if plan["campaign"] else plan["owner"],
+            created_by=(
+                self.users["marketing"]
+                if plan["campaign"] or plan["owner"] is None
+                else plan["owner"]
+            ),
             updated_by=plan["owner"],
             last_activity_at=changes[-1][2],
         )
+        if not final.is_terminal:
+            touched = self.now - dt.timedelta(days=plan["touched_days_ago"], hours=3)
+            lead.last_activity_at = max(changes[-1][2], min(touched, self.now))
         if plan["campaign"] == "Webinar Energiemanagement":
             lead.utm_source, lead.utm_medium = "newsletter", "email"
             lead.utm_campaign = "webinar-energiemanagement"
@@ -676,7 +694,7 @@ class DemoBuilder:
                     )
                 )
                 items[-1]._demo_created_at = plan["changes"][-1][2]
-            elif plan["days_ago"] < 10 and lead.status.phase == Phase.OPEN:
+            elif plan["owner"] and plan["days_ago"] < 10 and lead.status.phase == Phase.OPEN:
                 items.append(
                     Notification(
                         recipient=plan["owner"],
