@@ -54,7 +54,7 @@ PER_THREAD = 25
 
 @pytest.mark.postgres
 @pytest.mark.slow
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_creates_get_distinct_numbers():
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL")
