@@ -18,7 +18,8 @@ class CardMoveForm(forms.Form):
         queryset=LeadStatus.objects.active(),
         error_messages={"invalid_choice": _("Dieser Status ist nicht verfügbar.")},
     )
-    version = forms.IntegerField(min_value=0, required=False)
+    # Required: a move without the version the card showed could overwrite a newer state.
+    version = forms.IntegerField(min_value=1)
     from_status = forms.IntegerField(required=False)
     next = forms.CharField(required=False, max_length=2000)
 

@@ -304,3 +304,11 @@ def test_history_restore_gets_the_full_page(rep_client):
     )
     assert "<html" in response.content.decode()
     assert "HX-Request" in response["Vary"]
+
+
+def test_move_without_version_is_refused(rep_client, rep):
+    lead = LeadFactory(follow_up_by=rep)
+    url = reverse("boards:lead_move", args=[lead.pk])
+    rep_client.post(url, {"status": status("Kontaktiert").pk}, **HX)
+    lead.refresh_from_db()
+    assert lead.status.name == "Offen"

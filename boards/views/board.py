@@ -181,7 +181,7 @@ def lead_board_more(request: HttpRequest, status_id: int) -> HttpResponse:
 @require_POST
 @role_required()
 def lead_move(request: HttpRequest, pk: int) -> HttpResponse:
-    from leads.errors import LeadError
+    from leads.errors import ConflictError, LeadError
     from leads.permissions import can_qualify_lead
     from leads.services import lead_set_status
 
@@ -216,7 +216,19 @@ def lead_move(request: HttpRequest, pk: int) -> HttpResponse:
                 user=request.user,
                 expected_version=form.cleaned_data["version"],
             )
-        except LeadError as error:  # ConflictError is a LeadError: never overwrite silently
+        except ConflictError as error:  # stale card: never overwrite silently
+            messages.error(
+                request,
+                _(
+                    "Lead %(number)s wurde inzwischen von %(who)s geändert. Die Karte zeigt "
+                    "jetzt den aktuellen Stand; bitte bei Bedarf erneut verschieben."
+                )
+                % {
+                    "number": lead.number,
+                    "who": error.changed_by or _("einem anderen Benutzer"),
+                },
+            )
+        except LeadError as error:
             messages.error(request, str(error))
         else:
             messages.success(
