@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -55,7 +56,8 @@ def existing_open_lead(email: str) -> Lead | None:
     return (
         Lead.objects.open()
         .active()
-        .filter(email__iexact=email, anonymised_at__isnull=True)
+        .annotate(email_lower=Lower("email"))
+        .filter(email_lower=email, anonymised_at__isnull=True)
         .order_by("-created_at", "-id")
         .first()
     )

@@ -21,6 +21,7 @@ from typing import Any
 import phonenumbers
 from django.db import connection
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from contacts.models import TERMINAL_PHASES, Company, Person
@@ -177,10 +178,16 @@ def find_lead_duplicates(
         base = base.exclude(status__phase__in=TERMINAL_PHASES)
     exact = Q()
     if email:
-        exact |= Q(email__iexact=email)
+        exact |= Q(email_lower=email)
     if phone:
         exact |= Q(phone=phone)
-    ids = list(base.filter(exact).values_list("pk", flat=True)[:CANDIDATE_LIMIT]) if exact else []
+    ids = []
+    if exact:
+        ids = list(
+            base.annotate(email_lower=Lower("email"))
+            .filter(exact)
+            .values_list("pk", flat=True)[:CANDIDATE_LIMIT]
+        )
     if wanted:
         ids += _fuzzy_ids(base, "company_name", name)
     if not ids:
@@ -331,10 +338,11 @@ def _is_freemail(domain: str) -> bool:
 
 
 class LeadIndex:
-    """In-memory index of open leads by e-mail and phone for one import batch.
+    """In-memory index of leads by e-mail and phone for one import batch.
 
     The import asks per row; looking keys up in bulk per batch keeps it at a few queries
-    per 500 rows instead of several per row.
+    per 500 rows instead of several per row. E-mails compare by LOWER(email), which the
+    migration `0005_capture_email_index` indexes.
     """
 
     def __init__(self, rows: Iterable[Mapping[str, Any]]):
@@ -342,29 +350,37 @@ class LeadIndex:
         phones = {normalize_phone(r.get("phone")) for r in rows} - {""}
         self.by_email: dict[str, int] = {}
         self.by_phone: dict[str, int] = {}
+        self.numbers: dict[int, str] = {}
         base = Lead.objects.filter(merged_into__isnull=True, anonymised_at__isnull=True)
-        if emails:
-            for chunk in _chunks(sorted(emails), 400):
-                q = Q()
-                for e in chunk:
-                    q |= Q(email__iexact=e)
-                for pk, email in base.filter(q).order_by("pk").values_list("pk", "email"):
-                    self.by_email.setdefault(normalize_email(email), pk)
-        if phones:
-            for chunk in _chunks(sorted(phones), 400):
-                for pk, phone in (
-                    base.filter(phone__in=chunk).order_by("pk").values_list("pk", "phone")
-                ):
-                    self.by_phone.setdefault(normalize_phone(phone), pk)
+        for chunk in _chunks(sorted(emails), 500):
+            rows_found = (
+                base.annotate(email_lower=Lower("email"))
+                .filter(email_lower__in=chunk)
+                .order_by("pk")
+                .values_list("pk", "number", "email_lower")
+            )
+            for pk, number, email in rows_found:
+                self.by_email.setdefault(email, pk)
+                self.numbers[pk] = number
+        for chunk in _chunks(sorted(phones), 500):
+            for pk, number, phone in (
+                base.filter(phone__in=chunk).order_by("pk").values_list("pk", "number", "phone")
+            ):
+                self.by_phone.setdefault(normalize_phone(phone), pk)
+                self.numbers[pk] = number
 
     def match(self, email: str, phone: str) -> int | None:
         return self.by_email.get(email) or self.by_phone.get(phone)
 
-    def add(self, pk: int, email: str, phone: str) -> None:
+    def number(self, pk: int) -> str:
+        return self.numbers.get(pk, "")
+
+    def add(self, pk: int, email: str, phone: str, number: str = "") -> None:
         if email:
             self.by_email.setdefault(email, pk)
         if phone:
             self.by_phone.setdefault(phone, pk)
+        self.numbers.setdefault(pk, number)
 
 
 def _chunks(items: list, size: int):

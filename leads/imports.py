@@ -439,7 +439,7 @@ def _process_row(number: int, values: dict, ctx: RowContext, index: LeadIndex, c
     existing_id = index.match(email, phone)
     mode = lead_import.duplicate_mode
     if existing_id and mode == DuplicateMode.SKIP:
-        number_of = Lead.objects.filter(pk=existing_id).values_list("number", flat=True).first()
+        number_of = index.number(existing_id)
         LeadImportIssue.objects.create(
             lead_import=lead_import,
             row_number=number,
@@ -464,7 +464,7 @@ def _process_row(number: int, values: dict, ctx: RowContext, index: LeadIndex, c
         data["campaign"] = lead_import.campaign
     data["capture_channel"] = CaptureChannel.IMPORT
     lead = lead_create(data=data, user=ctx.user, interests=interests).lead
-    index.add(lead.pk, email, phone)
+    index.add(lead.pk, email, phone, lead.number)
     counts["created"] += 1
 
 
