@@ -232,3 +232,33 @@ def test_query_count_does_not_grow(rep_client, rep, django_assert_max_num_querie
     grow(8)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert rep_client.get(url).status_code == 200
+
+
+def test_rename_and_bulk_job_query_counts_do_not_grow(
+    rep_client, rep, django_assert_max_num_queries
+):
+    from contacts import services as contact_services
+    from notifications.models import Job
+
+    selection = svc.selection_create(
+        user=rep, name="Q", target="person", kind="static", criteria=[], shared=False
+    )
+    job = Job.objects.create(
+        kind=contact_services.BULK_JOB_KIND, title="x", created_by=rep, total=3
+    )
+    urls = [
+        reverse("boards:selection_rename", args=[selection.pk]),
+        reverse("contacts:bulk_job", args=[job.pk]),
+        reverse("contacts:company_options") + "?company_q=GmbH",
+    ]
+    counts = {}
+    for url in urls:
+        with CaptureQueriesContext(connection) as small:
+            assert rep_client.get(url).status_code == 200
+        counts[url] = len(small.captured_queries)
+    for _ in range(25):
+        selection.persons.add(PersonFactory(company=CompanyFactory(name="Muster GmbH")))
+    Job.objects.filter(pk=job.pk).update(result={"updated": 3, "skipped": 0, "reasons": {}})
+    for url in urls:
+        with django_assert_max_num_queries(counts[url]):
+            assert rep_client.get(url).status_code == 200
