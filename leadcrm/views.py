@@ -7,11 +7,15 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from accounts.permissions import role_required
+from leadcrm.home import my_day
+from leads.permissions import can_create_lead
 
 
 @role_required()
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html")
+    """ "Mein Tag": overdue follow-ups, upcoming appointments, best open leads, unread count."""
+    context = {"day": my_day(request.user), "can_create": can_create_lead(request.user)}
+    return render(request, "home.html", context)
 
 
 @login_not_required
