@@ -78,6 +78,10 @@ def _board_url(base: str, filter_query: QueryDict, expanded: set[int]) -> str:
     return f"{base}?{encoded}" if encoded else base
 
 
+def _with_query(url: str, query: str) -> str:
+    return f"{url}?{query}" if url and query else url
+
+
 def _more_href(base: str, filter_query: QueryDict, cursor: str) -> str:
     query = filter_query.copy()
     query["after"] = cursor
@@ -111,7 +115,7 @@ def wants_fragment(request: HttpRequest) -> bool:
 
 
 def _render_board(request, *, template_context: dict) -> HttpResponse:
-    template = "boards/board.html#board" if wants_fragment(request) else "boards/board.html"
+    template = "boards/board.html#board_swap" if wants_fragment(request) else "boards/board.html"
     response = render(request, template, template_context)
     patch_vary_headers(response, ("HX-Request",))
     return response
@@ -143,6 +147,7 @@ def lead_board(request: HttpRequest) -> HttpResponse:
         expanded=expanded,
         board_base=base,
         board_url=_board_url(base, filter_query, expanded),
+        list_url=_with_query(optional_url("leads:list"), filter_query.urlencode()),
         title=_("Lead-Board"),
     )
     context["statuses"] = statuses
@@ -304,6 +309,7 @@ def selection_board(request: HttpRequest, pk: int) -> HttpResponse:
         expanded=expanded,
         board_base=base,
         board_url=_board_url(base, QueryDict(), expanded),
+        list_url=optional_url("boards:selection_detail", selection.pk),
         title=selection.name,
     )
     context["statuses"] = statuses

@@ -30,13 +30,17 @@ def _column(page, name: str):
 
 def _drag(page, source, target) -> None:
     """A real pointer drag (press, move in steps, release) as a user does it."""
+    page.wait_for_selector(".board-cards[data-sortable='1']", state="attached")
     source.scroll_into_view_if_needed()
     box = source.bounding_box()
     goal = target.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 12)
     page.mouse.down()
+    page.wait_for_timeout(100)
     page.mouse.move(box["x"] + box["width"] / 2 + 10, box["y"] + 20, steps=5)
+    page.wait_for_timeout(100)
     page.mouse.move(goal["x"] + goal["width"] / 2, goal["y"] + 20, steps=20)
+    page.wait_for_timeout(100)
     page.mouse.up()
 
 
@@ -185,4 +189,19 @@ def test_person_board(login_page, rep):
     person.refresh_from_db()
     assert person.lead_status.name == "Qualifiziert"
     _shot(page, "person_board")
+    assert page.csp_violations == []
+
+
+def test_filter_swaps_board_and_pushes_url(login_page, rep):
+    messe = source("Messe")
+    LeadFactory(company_name="Messe Kontakt GmbH", source=messe, follow_up_by=rep)
+    LeadFactory(company_name="Web Anfrage AG", source=source("Webseite"), follow_up_by=rep)
+    page = login_page(rep, path="/boards/board/")
+    page.get_by_label("Quelle").select_option(label="Messe")
+    page.wait_for_url(f"**/boards/board/?*source={messe.pk}*")
+    page.wait_for_function("() => !document.body.textContent.includes('Web Anfrage AG')")
+    assert page.locator("text=Messe Kontakt GmbH").count() == 1
+    assert f"source={messe.pk}" in page.locator("#board-list-link").get_attribute("href")
+    page.reload()
+    assert page.locator("text=Web Anfrage AG").count() == 0
     assert page.csp_violations == []
