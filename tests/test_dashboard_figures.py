@@ -44,7 +44,13 @@ def test_tile_threshold_is_configurable(leads, now, settings):
 
 def test_status_by_source(leads):
     chart = dashboard.leads_by_status_and_source(leads)
-    assert chart.labels == ["Offen", "Kontaktiert", "Qualifiziert", "Disqualifiziert", "Konvertiert"]
+    assert chart.labels == [
+        "Offen",
+        "Kontaktiert",
+        "Qualifiziert",
+        "Disqualifiziert",
+        "Konvertiert",
+    ]
     assert [s["label"] for s in chart.series] == ["Messe", "Webseite", "Ohne Quelle"]
     assert chart.value("Messe", "Offen") == 1
     assert chart.value("Messe", "Konvertiert") == 1
