@@ -9,12 +9,14 @@ lengths on every field. Honeypot hits look like success to the bot but create no
 
 from __future__ import annotations
 
+import logging
 import time
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -36,6 +38,9 @@ TIMESTAMP_SALT = "leads.webform.ts"
 MAX_FORM_AGE = 2 * 3600
 RATES = ("5/m", "50/h")
 HONEYPOT = "homepage"
+log = logging.getLogger(__name__)
+# Counts web form posts in this process while the shared cache (Redis) is unreachable.
+_FALLBACK_COUNTER = LocMemCache("leads-web-form-ratelimit", {"TIMEOUT": 3600})
 
 
 def min_fill_seconds() -> float:
@@ -174,6 +179,27 @@ def _framable(response: HttpResponse) -> HttpResponse:
 
 
 def _limited(request: HttpRequest) -> bool:
+    """Rate limit per IP on the shared cache; while Redis is down, per process instead
+    (neither a 500 nor an unthrottled form)."""
+    try:
+        return _limited_shared(request)
+    except Exception:  # redis.ConnectionError/TimeoutError: the cache is down
+        log.warning("Rate-limit cache unreachable; counting web form posts per process")
+        return _limited_locally(request)
+
+
+def _limited_locally(request: HttpRequest) -> bool:
+    ip, now, limited = client_ip(request) or "-", int(time.time()), False
+    for rate in RATES:
+        count, unit = rate.split("/")
+        seconds = {"s": 1, "m": 60, "h": 3600, "d": 86400}[unit]
+        key = f"{ip}:{rate}:{now // seconds}"
+        _FALLBACK_COUNTER.add(key, 0, seconds)
+        limited = _FALLBACK_COUNTER.incr(key) > int(count) or limited
+    return limited
+
+
+def _limited_shared(request: HttpRequest) -> bool:
     limited = False
     for rate in RATES:
         # count every POST against every window, so a flood cannot slip between them
