@@ -63,6 +63,11 @@ class LeadFilter(df.FilterSet):
         method="filter_overdue",
         widget=forms.CheckboxInput,
     )
+    stale = df.BooleanFilter(
+        label=_("Veraltet"),
+        method="filter_stale",
+        widget=forms.CheckboxInput,
+    )
     created_from = df.DateFilter(
         label=_("Angelegt ab"),
         field_name="created_at",
@@ -150,6 +155,12 @@ class LeadFilter(df.FilterSet):
         if not value:
             return queryset
         return queryset.filter(follow_up_until__lt=timezone.localdate(), closed_at__isnull=True)
+
+    def filter_stale(self, queryset, name, value):
+        # the weekly digest links here; is_stale is kept up to date by the nightly job
+        if not value:
+            return queryset
+        return queryset.filter(is_stale=True)
 
     @property
     def active_count(self) -> int:
