@@ -369,3 +369,24 @@ def test_lead_change_page_links_to_the_lead_mask(admin_client_staff):
     lead = LeadFactory()
     response = admin_client_staff.get(_url("leads.lead", "change", lead.pk))
     assert f'href="{reverse("leads:detail", args=[lead.pk])}"' in response.content.decode()
+
+
+def test_lead_added_in_admin_gets_a_number_and_history(admin_client_staff, staff_admin):
+    from leads.models import Lead
+
+    default = LeadStatus.objects.default()
+    data = {
+        "company_name": "Admin Test GmbH",
+        "last_name": "Probe",
+        "status": default.pk,
+        "country": "DE",
+        "capture_channel": "manual",
+    }
+    for prefix in ("lead_contacts", "ratings", "status_changes"):
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    response = admin_client_staff.post(_url("leads.lead", "add"), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    lead = Lead.objects.get(company_name="Admin Test GmbH")
+    assert lead.number.startswith("L-")
+    assert lead.created_by == staff_admin
+    assert LeadStatusChange.objects.filter(lead=lead, from_status=None, to_status=default).exists()
