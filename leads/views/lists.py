@@ -30,13 +30,14 @@ def lead_list(request: HttpRequest) -> HttpResponse:
     filterset.form.is_valid()  # errors are shown above the list; invalid filters are ignored
     sort = request.GET.get("sort") or selectors.DEFAULT_SORT
     column, desc = selectors.parse_sort(sort)
+    columns = selectors.list_columns(request.user)
     page = selectors.lead_list(
         filterset=filterset,
         sort=sort,
         cursor=request.GET.get("cursor"),
         page_size=_page_size(request),
+        columns=columns,
     )
-    columns = selectors.list_columns(request.user)
     headers = []
     for col in columns:
         state = ("desc" if desc else "asc") if col.key == column.key else ""
