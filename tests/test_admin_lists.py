@@ -390,3 +390,12 @@ def test_lead_added_in_admin_gets_a_number_and_history(admin_client_staff, staff
     assert lead.number.startswith("L-")
     assert lead.created_by == staff_admin
     assert LeadStatusChange.objects.filter(lead=lead, from_status=None, to_status=default).exists()
+
+
+def test_mail_template_with_a_library_the_renderer_lacks_is_refused(admin_client_staff):
+    response = admin_client_staff.post(
+        _url("activities.mailtemplate", "add"),
+        _template_form(body="{% load humanize %}Hallo {{ contact.full_name }}"),
+    )
+    assert response.status_code == 200
+    assert "Vorlagenfehler in Zeile 1" in response.content.decode()
