@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.core.paginator import Paginator
 from django.db import connections, transaction
 from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
@@ -121,8 +122,35 @@ class InterestAdmin(RankedListAdmin):
 # --- scoring --------------------------------------------------------------------------
 
 
+class ScoringOptionFormSet(BaseInlineFormSet):
+    """Options of the source criterion each stand for a source; other options never do."""
+
+    def clean(self):
+        super().clean()
+        uses_source = self.instance.uses_source
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE"):
+                continue
+            source = data.get("source")
+            if uses_source and source is None:
+                form.add_error(
+                    "source",
+                    _(
+                        "Bei einem Kriterium „Aus der Quelle des Leads“ braucht jede Option "
+                        "eine Quelle."
+                    ),
+                )
+            elif not uses_source and source is not None:
+                form.add_error(
+                    "source",
+                    _("Eine Quelle ist nur beim Kriterium „Aus der Quelle des Leads“ möglich."),
+                )
+
+
 class ScoringOptionInline(admin.TabularInline):
     model = ScoringOption
+    formset = ScoringOptionFormSet
     template = COMPACT_TABULAR
     fields = ("label", "points", "source", "rank")
     extra = 1

@@ -234,23 +234,20 @@ def test_status_change_in_admin_writes_history(admin_client_staff, staff_admin):
     assert change.to_status == target and change.changed_by == staff_admin
 
 
-def test_changing_weights_starts_rescoring(admin_client_staff, monkeypatch):
-    import leads.scoring
-
-    calls = []
-    monkeypatch.setattr(leads.scoring, "rescore_all_async", calls.append, raising=False)
-    criterion = ScoringCriterion.objects.get(name="Größe")
-    response = admin_client_staff.get(_url("leads.scoringcriterion", "change", criterion.pk))
+def _criterion_form(client, criterion, **changes) -> dict:
+    response = client.get(_url("leads.scoringcriterion", "change", criterion.pk))
     inline = response.context["inline_admin_formsets"][0].formset
     data = {
         "name": criterion.name,
         "description": criterion.description,
-        "weight": criterion.weight + 1,
+        "weight": criterion.weight,
         "rank": criterion.rank,
         "active": "on",
         "options-TOTAL_FORMS": inline.initial_form_count(),
         "options-INITIAL_FORMS": inline.initial_form_count(),
     }
+    if criterion.uses_source:
+        data["uses_source"] = "on"
     for i, option_form in enumerate(inline.initial_forms):
         option = option_form.instance
         data.update(
@@ -260,8 +257,20 @@ def test_changing_weights_starts_rescoring(admin_client_staff, monkeypatch):
                 f"options-{i}-label": option.label,
                 f"options-{i}-points": option.points,
                 f"options-{i}-rank": option.rank,
+                f"options-{i}-source": option.source_id or "",
             }
         )
+    data.update(changes)
+    return data
+
+
+def test_changing_weights_starts_rescoring(admin_client_staff, monkeypatch):
+    import leads.scoring
+
+    calls = []
+    monkeypatch.setattr(leads.scoring, "rescore_all_async", calls.append, raising=False)
+    criterion = ScoringCriterion.objects.get(name="Größe")
+    data = _criterion_form(admin_client_staff, criterion, weight=criterion.weight + 1)
     response = admin_client_staff.post(
         _url("leads.scoringcriterion", "change", criterion.pk), data, follow=True
     )
@@ -399,3 +408,14 @@ def test_mail_template_with_a_library_the_renderer_lacks_is_refused(admin_client
     )
     assert response.status_code == 200
     assert "Vorlagenfehler in Zeile 1" in response.content.decode()
+
+
+def test_source_on_a_plain_criterion_option_is_refused(admin_client_staff):
+    from leads.models import LeadSource
+
+    criterion = ScoringCriterion.objects.get(name="Einfluss")
+    spare = LeadSource.objects.create(name="Ohne Option", rank=99)
+    data = _criterion_form(admin_client_staff, criterion, **{"options-0-source": spare.pk})
+    response = admin_client_staff.post(_url("leads.scoringcriterion", "change", criterion.pk), data)
+    assert response.status_code == 200
+    assert "Eine Quelle ist nur beim Kriterium" in response.content.decode()
