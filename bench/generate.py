@@ -22,6 +22,7 @@ the day of the run so that overdue dates stay overdue).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import random
@@ -55,15 +56,42 @@ COMPANY_WORDS = (
 ).split()
 LEGAL_FORMS = ["GmbH", "GmbH", "GmbH", "AG", "GmbH & Co. KG", "KG", "e.K.", "UG", "OHG"]
 CITIES = [
-    ("Berlin", "10"), ("Hamburg", "20"), ("München", "80"), ("Köln", "50"),
-    ("Frankfurt am Main", "60"), ("Stuttgart", "70"), ("Düsseldorf", "40"), ("Leipzig", "04"),
-    ("Dortmund", "44"), ("Essen", "45"), ("Bremen", "28"), ("Dresden", "01"),
-    ("Hannover", "30"), ("Nürnberg", "90"), ("Duisburg", "47"), ("Bochum", "44"),
-    ("Wuppertal", "42"), ("Bielefeld", "33"), ("Bonn", "53"), ("Münster", "48"),
-    ("Mannheim", "68"), ("Karlsruhe", "76"), ("Augsburg", "86"), ("Wiesbaden", "65"),
-    ("Freiburg im Breisgau", "79"), ("Regensburg", "93"), ("Würzburg", "97"), ("Ulm", "89"),
-    ("Kiel", "24"), ("Rostock", "18"), ("Erfurt", "99"), ("Magdeburg", "39"),
-    ("Saarbrücken", "66"), ("Mainz", "55"), ("Kassel", "34"), ("Osnabrück", "49"),
+    ("Berlin", "10"),
+    ("Hamburg", "20"),
+    ("München", "80"),
+    ("Köln", "50"),
+    ("Frankfurt am Main", "60"),
+    ("Stuttgart", "70"),
+    ("Düsseldorf", "40"),
+    ("Leipzig", "04"),
+    ("Dortmund", "44"),
+    ("Essen", "45"),
+    ("Bremen", "28"),
+    ("Dresden", "01"),
+    ("Hannover", "30"),
+    ("Nürnberg", "90"),
+    ("Duisburg", "47"),
+    ("Bochum", "44"),
+    ("Wuppertal", "42"),
+    ("Bielefeld", "33"),
+    ("Bonn", "53"),
+    ("Münster", "48"),
+    ("Mannheim", "68"),
+    ("Karlsruhe", "76"),
+    ("Augsburg", "86"),
+    ("Wiesbaden", "65"),
+    ("Freiburg im Breisgau", "79"),
+    ("Regensburg", "93"),
+    ("Würzburg", "97"),
+    ("Ulm", "89"),
+    ("Kiel", "24"),
+    ("Rostock", "18"),
+    ("Erfurt", "99"),
+    ("Magdeburg", "39"),
+    ("Saarbrücken", "66"),
+    ("Mainz", "55"),
+    ("Kassel", "34"),
+    ("Osnabrück", "49"),
 ]
 STREETS = (
     "Hauptstraße Schulstraße Gartenstraße Bahnhofstraße Dorfstraße Bergstraße Birkenweg "
@@ -71,14 +99,30 @@ STREETS = (
     "Am Markt Mühlenweg Parkstraße Rosenweg Feldstraße Wiesenweg"
 ).split(" ")
 FUNCTIONS = [
-    "Geschäftsführer", "Geschäftsführerin", "Einkaufsleiter", "Einkäuferin", "Vertriebsleiter",
-    "Technischer Leiter", "Leiterin Marketing", "Prokurist", "Assistenz der Geschäftsführung",
-    "IT-Leiter", "Produktionsleiter", "",
+    "Geschäftsführer",
+    "Geschäftsführerin",
+    "Einkaufsleiter",
+    "Einkäuferin",
+    "Vertriebsleiter",
+    "Technischer Leiter",
+    "Leiterin Marketing",
+    "Prokurist",
+    "Assistenz der Geschäftsführung",
+    "IT-Leiter",
+    "Produktionsleiter",
+    "",
 ]
 SUBJECTS = [
-    "Erstgespräch", "Rückruf vereinbart", "Angebot nachfassen", "Produktvorstellung",
-    "Infomaterial versendet", "Termin vor Ort", "Messekontakt nachbereiten", "Telefonat",
-    "Bedarfsanalyse", "Notiz zum Gespräch",
+    "Erstgespräch",
+    "Rückruf vereinbart",
+    "Angebot nachfassen",
+    "Produktvorstellung",
+    "Infomaterial versendet",
+    "Termin vor Ort",
+    "Messekontakt nachbereiten",
+    "Telefonat",
+    "Bedarfsanalyse",
+    "Notiz zum Gespräch",
 ]
 # status name -> share of all leads (the mix of an established team: most leads closed)
 STATUS_MIX = [
@@ -91,7 +135,13 @@ STATUS_MIX = [
     ("Geschlossen", 0.22),
     ("Konvertiert", 0.18),
 ]
-ACTIVITY_KINDS = [("call", 0.4), ("email_out", 0.25), ("appointment", 0.15), ("task", 0.1), ("note", 0.1)]
+ACTIVITY_KINDS = [
+    ("call", 0.4),
+    ("email_out", 0.25),
+    ("appointment", 0.15),
+    ("task", 0.1),
+    ("note", 0.1),
+]
 N_USERS = 50
 REP_USERNAME = "bench-rep"
 OVERDUE_SHARE = 0.05
@@ -147,7 +197,7 @@ def _ts(value: dt.datetime) -> str:
 def generate(leads: int, seed: int = 42, keep: bool = False, log=print) -> dict:
     from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import Group
-    from django.db import connection, transaction
+    from django.db import DatabaseError, connection, transaction
     from django.utils import timezone
 
     from accounts.models import Role, User
@@ -172,7 +222,13 @@ def generate(leads: int, seed: int = 42, keep: bool = False, log=print) -> dict:
     today = timezone.localdate()
     lead_activities = Lead.activities.through
     tables = [
-        Lead, LeadStatusChange, LeadContact, lead_activities, Activity, Person, Company,
+        Lead,
+        LeadStatusChange,
+        LeadContact,
+        lead_activities,
+        Activity,
+        Person,
+        Company,
     ]
     figures: dict = {"leads": leads}
 
@@ -180,11 +236,8 @@ def generate(leads: int, seed: int = 42, keep: bool = False, log=print) -> dict:
         # The rows are consistent by construction: skip the per-row FK triggers when we may
         # (superuser, as in scripts/bench), else check them immediately (deferred checks
         # would forbid recreating the indexes in this transaction).
-        try:
-            with transaction.atomic():
-                cur.execute("SET LOCAL session_replication_role = replica")
-        except Exception:  # noqa: BLE001 - not a superuser
-            pass
+        with contextlib.suppress(DatabaseError), transaction.atomic():
+            cur.execute("SET LOCAL session_replication_role = replica")
         cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
         if not keep:
@@ -239,8 +292,23 @@ def generate(leads: int, seed: int = 42, keep: bool = False, log=print) -> dict:
         with Copier(
             cur,
             Company,
-            ["id", "name", "category_id", "street", "postal_code", "city", "country", "phone",
-             "email", "website", "industry", "owner_id", "version", "created_at", "updated_at"],
+            [
+                "id",
+                "name",
+                "category_id",
+                "street",
+                "postal_code",
+                "city",
+                "country",
+                "phone",
+                "email",
+                "website",
+                "industry",
+                "owner_id",
+                "version",
+                "created_at",
+                "updated_at",
+            ],
         ) as cp:
             for cid in range(1, n_companies + 1):
                 last = rnd.choice(LAST_NAMES)
@@ -252,17 +320,32 @@ def generate(leads: int, seed: int = 42, keep: bool = False, log=print) -> dict:
                 company_cat[cid] = cat
                 company_city[cid] = (city, plz)
                 company_name[cid] = name
-                slug = f"{last.lower()}-{word.lower()}-{cid}".replace("ü", "ue").replace(
-                    "ö", "oe").replace("ä", "ae").replace("ß", "ss")
+                slug = (
+                    f"{last.lower()}-{word.lower()}-{cid}".replace("ü", "ue")
+                    .replace("ö", "oe")
+                    .replace("ä", "ae")
+                    .replace("ß", "ss")
+                )
                 created = now - dt.timedelta(minutes=rnd.randrange(0, 4 * 365 * 24 * 60))
-                cp.row([
-                    str(cid), name, "\\N" if cat is None else str(cat),
-                    f"{rnd.choice(STREETS)} {rnd.randrange(1, 200)}",
-                    f"{plz}{rnd.randrange(0, 1000):03d}", city, "DE",
-                    f"+49{rnd.randrange(30, 999)}{rnd.randrange(100000, 9999999)}",
-                    f"info@{slug}.de", f"https://www.{slug}.de", word,
-                    str(rnd.choice(reps)), "1", _ts(created), _ts(created),
-                ])
+                cp.row(
+                    [
+                        str(cid),
+                        name,
+                        "\\N" if cat is None else str(cat),
+                        f"{rnd.choice(STREETS)} {rnd.randrange(1, 200)}",
+                        f"{plz}{rnd.randrange(0, 1000):03d}",
+                        city,
+                        "DE",
+                        f"+49{rnd.randrange(30, 999)}{rnd.randrange(100000, 9999999)}",
+                        f"info@{slug}.de",
+                        f"https://www.{slug}.de",
+                        word,
+                        str(rnd.choice(reps)),
+                        "1",
+                        _ts(created),
+                        _ts(created),
+                    ]
+                )
         figures["companies"] = n_companies
         log(f"companies: {n_companies:,} in {time.perf_counter() - t:.1f} s")
 
@@ -273,9 +356,22 @@ def generate(leads: int, seed: int = 42, keep: bool = False, log=print) -> dict:
         with Copier(
             cur,
             Person,
-            ["id", "company_id", "salutation", "first_name", "last_name", "function", "email",
-             "phone", "owner_id", "lead_status_id", "lead_status_changed_at", "version",
-             "created_at", "updated_at"],
+            [
+                "id",
+                "company_id",
+                "salutation",
+                "first_name",
+                "last_name",
+                "function",
+                "email",
+                "phone",
+                "owner_id",
+                "lead_status_id",
+                "lead_status_changed_at",
+                "version",
+                "created_at",
+                "updated_at",
+            ],
         ) as cp:
             for pid in range(1, n_persons + 1):
                 cid = rnd.randrange(1, n_companies + 1) if rnd.random() < 0.97 else None
@@ -291,13 +387,24 @@ def generate(leads: int, seed: int = 42, keep: bool = False, log=print) -> dict:
                     status = str(rnd.choice(mix)[0].pk)
                     changed = _ts(created)
                 domain = f"firma{cid or 0}.de"
-                cp.row([
-                    str(pid), "\\N" if cid is None else str(cid), "Frau" if female else "Herr",
-                    first, last, rnd.choice(FUNCTIONS),
-                    f"{first.lower()}.{last.lower()}.{pid}@{domain}",
-                    f"+49{rnd.randrange(30, 999)}{rnd.randrange(100000, 9999999)}",
-                    str(rnd.choice(reps)), status, changed, "1", _ts(created), _ts(created),
-                ])
+                cp.row(
+                    [
+                        str(pid),
+                        "\\N" if cid is None else str(cid),
+                        "Frau" if female else "Herr",
+                        first,
+                        last,
+                        rnd.choice(FUNCTIONS),
+                        f"{first.lower()}.{last.lower()}.{pid}@{domain}",
+                        f"+49{rnd.randrange(30, 999)}{rnd.randrange(100000, 9999999)}",
+                        str(rnd.choice(reps)),
+                        status,
+                        changed,
+                        "1",
+                        _ts(created),
+                        _ts(created),
+                    ]
+                )
         figures["persons"] = n_persons
         log(f"persons: {n_persons:,} in {time.perf_counter() - t:.1f} s")
 
@@ -318,12 +425,37 @@ def generate(leads: int, seed: int = 42, keep: bool = False, log=print) -> dict:
         with Copier(
             cur,
             Lead,
-            ["id", "number", "company_name", "salutation", "first_name", "last_name",
-             "status_id", "source_id", "type_id", "follow_up_by_id", "follow_up_until",
-             "function", "street", "postal_code", "city", "country", "email", "phone",
-             "score", "customer_id", "status_changed_at", "closed_at", "last_activity_at",
-             "converted_at", "created_by_id", "created_at", "updated_at", "version",
-             "capture_channel"],
+            [
+                "id",
+                "number",
+                "company_name",
+                "salutation",
+                "first_name",
+                "last_name",
+                "status_id",
+                "source_id",
+                "type_id",
+                "follow_up_by_id",
+                "follow_up_until",
+                "function",
+                "street",
+                "postal_code",
+                "city",
+                "country",
+                "email",
+                "phone",
+                "score",
+                "customer_id",
+                "status_changed_at",
+                "closed_at",
+                "last_activity_at",
+                "converted_at",
+                "created_by_id",
+                "created_at",
+                "updated_at",
+                "version",
+                "capture_channel",
+            ],
         ) as cp:
             working = [s for s in open_statuses if s.phase == "working"]
             for lid in range(1, leads + 1):
@@ -365,8 +497,15 @@ def generate(leads: int, seed: int = 42, keep: bool = False, log=print) -> dict:
                         at = at + dt.timedelta(minutes=rnd.randrange(1, max(2, span // 3)))
                         if at > now:
                             at = now
-                    sc.row([str(lid), "\\N" if prev is None else str(prev.pk), str(st.pk),
-                            _ts(at), "\\N" if owner is None else str(owner)])
+                    sc.row(
+                        [
+                            str(lid),
+                            "\\N" if prev is None else str(prev.pk),
+                            str(st.pk),
+                            _ts(at),
+                            "\\N" if owner is None else str(owner),
+                        ]
+                    )
                     prev = st
                     changes += 1
                 changed_at = at
@@ -376,19 +515,41 @@ def generate(leads: int, seed: int = 42, keep: bool = False, log=print) -> dict:
                 src = rnd.choice(sources)
                 typ = rnd.choice(types)
                 street = f"{rnd.choice(STREETS)} {rnd.randrange(1, 200)}"
-                cp.row([
-                    str(lid), f"L-{lid:06d}", cname, "Frau" if female else "Herr", first, last,
-                    str(status.pk), "\\N" if src is None else str(src),
-                    "\\N" if typ is None else str(typ), "\\N" if owner is None else str(owner),
-                    follow, rnd.choice(FUNCTIONS), street, f"{plz}{rnd.randrange(0, 1000):03d}",
-                    city, "DE", f"{first.lower()}.{last.lower()}.l{lid}@beispiel-{lid % 997}.de",
-                    f"+49{rnd.randrange(30, 999)}{rnd.randrange(100000, 9999999)}",
-                    str(min(100, int(rnd.betavariate(2, 3) * 100))),
-                    "\\N" if customer is None else str(customer), _ts(changed_at), closed,
-                    last_act, converted, "\\N" if owner is None else str(owner), _ts(created),
-                    _ts(changed_at), "1",
-                    rnd.choice(["manual", "manual", "web_form", "import", "email", "phone", "fair"]),
-                ])
+                cp.row(
+                    [
+                        str(lid),
+                        f"L-{lid:06d}",
+                        cname,
+                        "Frau" if female else "Herr",
+                        first,
+                        last,
+                        str(status.pk),
+                        "\\N" if src is None else str(src),
+                        "\\N" if typ is None else str(typ),
+                        "\\N" if owner is None else str(owner),
+                        follow,
+                        rnd.choice(FUNCTIONS),
+                        street,
+                        f"{plz}{rnd.randrange(0, 1000):03d}",
+                        city,
+                        "DE",
+                        f"{first.lower()}.{last.lower()}.l{lid}@beispiel-{lid % 997}.de",
+                        f"+49{rnd.randrange(30, 999)}{rnd.randrange(100000, 9999999)}",
+                        str(min(100, int(rnd.betavariate(2, 3) * 100))),
+                        "\\N" if customer is None else str(customer),
+                        _ts(changed_at),
+                        closed,
+                        last_act,
+                        converted,
+                        "\\N" if owner is None else str(owner),
+                        _ts(created),
+                        _ts(changed_at),
+                        "1",
+                        rnd.choice(
+                            ["manual", "manual", "web_form", "import", "email", "phone", "fair"]
+                        ),
+                    ]
+                )
                 if customer:
                     lc.row([str(lid), str(pid), "t", _ts(created)])
                     contacts += 1
@@ -408,29 +569,59 @@ def generate(leads: int, seed: int = 42, keep: bool = False, log=print) -> dict:
         with Copier(
             cur,
             Activity,
-            ["id", "kind", "subject", "start", "end", "status", "done_at", "delegated_by_id",
-             "delegated_to_id", "person_id", "company_id", "mail_state", "version",
-             "created_by_id", "created_at", "updated_at"],
+            [
+                "id",
+                "kind",
+                "subject",
+                "start",
+                "end",
+                "status",
+                "done_at",
+                "delegated_by_id",
+                "delegated_to_id",
+                "person_id",
+                "company_id",
+                "mail_state",
+                "version",
+                "created_by_id",
+                "created_at",
+                "updated_at",
+            ],
         ) as ac:
             for aid in range(1, n_activities + 1):
                 kind = kind_list[aid - 1]
                 pid = rnd.randrange(1, n_persons + 1)
                 cid = person_company[pid]
                 lid = (aid + 1) // 2 if aid % 2 else None
-                base = lead_created[lid] if lid else now - dt.timedelta(
-                    minutes=rnd.randrange(0, 3 * 365 * 24 * 60))
+                base = (
+                    lead_created[lid]
+                    if lid
+                    else now - dt.timedelta(minutes=rnd.randrange(0, 3 * 365 * 24 * 60))
+                )
                 start = base + dt.timedelta(minutes=rnd.randrange(0, 60 * 24 * 30))
                 future = start > now
                 done = not future and rnd.random() < 0.85
                 who = str(rnd.choice(reps))
-                ac.row([
-                    str(aid), kind, rnd.choice(SUBJECTS), _ts(start),
-                    _ts(start + dt.timedelta(minutes=30)), "done" if done else "open",
-                    _ts(start + dt.timedelta(minutes=30)) if done else "\\N", who, who,
-                    str(pid), "\\N" if cid is None else str(cid),
-                    ("sent" if done else "draft") if kind == "email_out" else "", "1", who,
-                    _ts(min(start, now)), _ts(min(start, now)),
-                ])
+                ac.row(
+                    [
+                        str(aid),
+                        kind,
+                        rnd.choice(SUBJECTS),
+                        _ts(start),
+                        _ts(start + dt.timedelta(minutes=30)),
+                        "done" if done else "open",
+                        _ts(start + dt.timedelta(minutes=30)) if done else "\\N",
+                        who,
+                        who,
+                        str(pid),
+                        "\\N" if cid is None else str(cid),
+                        ("sent" if done else "draft") if kind == "email_out" else "",
+                        "1",
+                        who,
+                        _ts(min(start, now)),
+                        _ts(min(start, now)),
+                    ]
+                )
                 if lid:
                     la.row([str(lid), str(aid)])
                     links += 1

@@ -26,6 +26,7 @@ from accounts.permissions import role_required
 from boards import dashboard
 from boards.cards import optional_url
 from boards.selectors import board_leads
+from boards.summary import cached_summary
 from boards.views.board import wants_fragment
 from contacts.models import TERMINAL_PHASES, Phase
 from leads.models import Campaign, Lead
@@ -58,7 +59,7 @@ class DashboardFilterForm(forms.Form):
 
         self.fields["owner"].queryset = staff_users()
         for field in self.fields.values():
-            field.widget.attrs["class"] = "form-select form-select-sm"
+            field.widget.attrs["class"] = "form-select form-select-sm js-autosubmit"
 
     def period_start(self, today: dt.date) -> dt.date | None:
         period = self.cleaned_data.get("period") if self.is_valid() else ""
@@ -122,21 +123,27 @@ def tile_links(form: DashboardFilterForm, *, today: dt.date | None = None) -> di
 @role_required()
 def lead_dashboard(request: HttpRequest) -> HttpResponse:
     form, leads, without_period = _filtered(request)
-    tiles = dashboard.tiles(without_period)
+    unfiltered = not form.is_bound or (form.is_valid() and not any(form.cleaned_data.values()))
+    summary = cached_summary() if unfiltered else None  # precomputed by beat (boards/summary.py)
+    if summary:
+        tiles, charts = summary["tiles"], summary["charts"]
+    else:
+        tiles = dashboard.tiles(without_period)
+        charts = [
+            dashboard.leads_by_status_and_source(leads),
+            dashboard.share_by_source(leads),
+            dashboard.share_by_type(leads),
+            dashboard.closed_per_month(without_period),
+            dashboard.sales_funnel(leads),
+            dashboard.average_time_in_status(leads),
+            dashboard.conversion_by_source(leads),
+            dashboard.conversion_by_score_band(leads),
+        ]
     links = tile_links(form)
     for tile in tiles:
         tile.url = links.get(tile.key, "")
-    charts = [
-        dashboard.leads_by_status_and_source(leads),
-        dashboard.share_by_source(leads),
-        dashboard.share_by_type(leads),
-        dashboard.closed_per_month(without_period),
-        dashboard.sales_funnel(leads),
-        dashboard.average_time_in_status(leads),
-        dashboard.conversion_by_source(leads),
-        dashboard.conversion_by_score_band(leads),
-    ]
     context = {
+        "summary_at": summary["built_at"] if summary else None,
         "form": form,
         "tiles": tiles,
         "charts": charts,
