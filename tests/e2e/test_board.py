@@ -136,6 +136,13 @@ def test_board_and_dashboard_with_demo_data(login_page, rep):
         assert box["width"] > 100 and box["height"] > 100
     page.wait_for_timeout(500)  # let the short chart animation finish for the picture
     _shot(page, "dashboard")
+    # a filter reloads the dashboard with the filter in the URL, and the charts are drawn
+    page.get_by_label("Angelegt im Zeitraum").select_option(value="90")
+    page.wait_for_url("**/auswertungen/?*period=90*")
+    page.wait_for_function(
+        "() => document.querySelectorAll('canvas[data-chart]').length === 8 && "
+        "[...document.querySelectorAll('canvas[data-chart]')].every(c => c.dataset.rendered === '1')"
+    )
     assert page.csp_violations == []
 
 
