@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.stamp
 MANAGE_IGNORE := --ignore=.venv --ignore=var --ignore=node_modules --ignore=static --ignore=staticfiles
 
-.PHONY: help venv run test bench lint format messages makemessages clean distclean
+.PHONY: help venv run test bench lint format messages makemessages clean distclean security
 
 help:
 	@echo "make venv          create .venv and install requirements-dev.txt (only when changed)"
@@ -58,3 +58,8 @@ clean:
 
 distclean: clean
 	rm -rf $(VENV)
+
+# Security checks: bandit (medium+ findings) and the security/fault test modules.
+security: venv
+	$(VENV)/bin/bandit -q -ll -r accounts contacts leads activities notifications boards leadcrm
+	$(PY) -m pytest -q -p no:randomly tests/test_security_*.py tests/test_fuzz_*.py tests/test_faults_*.py
