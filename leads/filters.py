@@ -5,9 +5,10 @@ from __future__ import annotations
 import django_filters as df
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_filters import fields as df_fields
 
 from contacts.models import LeadStatus, Phase
 from leads.forms import staff_users
@@ -113,13 +114,16 @@ class LeadFilter(df.FilterSet):
             form.fields[name].max_value = 100
             form.fields[name].validators += [MinValueValidator(0), MaxValueValidator(100)]
         for field in form.fields.values():
-            if isinstance(field, forms.ModelChoiceField) and not isinstance(
-                field, forms.ModelMultipleChoiceField
-            ):
+            if isinstance(field, (forms.ModelMultipleChoiceField, forms.MultipleChoiceField)):
+                pass
+            elif isinstance(field, (forms.ModelChoiceField, df_fields.ChoiceField)):
+                # both render their empty choice from empty_label ("---------" by default)
                 field.empty_label = _("Alle")
-            if isinstance(field, forms.ChoiceField) and not isinstance(
-                field, (forms.ModelChoiceField, forms.MultipleChoiceField)
-            ):
+                if isinstance(field, df_fields.ChoiceField):
+                    # re-set the choices: the widget's copied iterator still points at the
+                    # class-level field and its default label
+                    field.choices = [c for c in field.choices if c[0] != ""]
+            elif isinstance(field, forms.ChoiceField):
                 field.choices = [("", _("Alle")), *[c for c in field.choices if c[0] != ""]]
             widget = field.widget
             if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple)):
@@ -166,4 +170,13 @@ class LeadFilter(df.FilterSet):
     def active_count(self) -> int:
         if not self.is_bound or not self.form.is_valid():
             return 0
-        return sum(1 for v in self.form.cleaned_data.values() if v not in (None, "", [], False))
+        return sum(1 for v in self.form.cleaned_data.values() if _is_set(v))
+
+
+def _is_set(value) -> bool:
+    """A filter counts as set unless it is empty: None, "", False, an empty list or queryset."""
+    if value is None or value is False or value == "":
+        return False
+    if isinstance(value, (QuerySet, list, tuple, set)):
+        return bool(len(value))
+    return True
