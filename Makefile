@@ -12,7 +12,7 @@ help:
 	@echo "make venv          create .venv and install requirements-dev.txt (only when changed)"
 	@echo "make run           migrate, load demo data, run server + celery worker/beat"
 	@echo "make test          compilemessages, checks, lint, PostgreSQL/SQLite/browser test tiers"
-	@echo "make bench         benchmarks against a throwaway PostgreSQL"
+	@echo "make bench         benchmarks against a throwaway PostgreSQL (ARGS="--leads 10000" quick)"
 	@echo "make lint          ruff check + ruff format --check"
 	@echo "make format        ruff format + ruff check --fix"
 	@echo "make messages      compile translations (.po -> .mo)"
@@ -35,7 +35,7 @@ test: venv
 	scripts/test
 
 bench: venv
-	scripts/bench
+	scripts/bench $(ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .

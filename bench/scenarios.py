@@ -381,7 +381,12 @@ def _machine() -> dict:
         server = cursor.fetchone()[0]
         cursor.execute("SHOW shared_buffers")
         buffers = cursor.fetchone()[0]
+    try:
+        load = os.getloadavg()
+    except OSError:
+        load = ()
     return {
+        "load_average_1_5_15": [round(x, 1) for x in load],
         "cpu": cpu,
         "cores": os.cpu_count(),
         "memory": mem,
