@@ -93,7 +93,7 @@ SALUTATIONS = {
     "fr.": Salutation.MS,
     "divers": Salutation.DIVERSE,
 }
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\0")
 
 
 class ImportFileError(Exception):
@@ -134,11 +134,11 @@ def _cell(value: Any) -> str:
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value).strip()
+    return str(value).replace("\0", "").strip()
 
 
 def _csv_rows(raw: bytes, encoding: str, delimiter: str) -> Iterator[list[str]]:
-    text = raw.decode(encoding, errors="replace")
+    text = raw.decode(encoding, errors="replace").replace("\0", "")  # NUL: never storable
     for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
         yield [c.strip() for c in row]
 

@@ -163,7 +163,10 @@ def _csv_value(value) -> str:
         return ""
     if isinstance(value, float):
         return f"{value:.1f}".replace(".", ",")  # German spreadsheets read a decimal comma
-    return str(value)
+    if isinstance(value, int):
+        return str(value)
+    text = str(value)  # names (status, source) come from users: no formula injection
+    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r", "\0")) else text
 
 
 @require_GET
@@ -178,8 +181,8 @@ def lead_dashboard_csv(request: HttpRequest, key: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="auswertung-{key}-{stamp}.csv"'
     response.write("\ufeff")  # BOM: Excel then opens the umlauts correctly
     writer = csv.writer(response, delimiter=";")
-    writer.writerow([str(chart.title)])
-    writer.writerow(chart.columns)
+    writer.writerow([_csv_value(str(chart.title))])
+    writer.writerow([_csv_value(str(column)) for column in chart.columns])
     for row in chart.rows:
         writer.writerow([_csv_value(value) for value in row])
     return response
