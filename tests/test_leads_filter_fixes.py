@@ -1,5 +1,7 @@
 """Lead list filters: the active-filter count and the "Alle" empty choice."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -49,3 +51,12 @@ def test_every_single_select_offers_alle_first(rep):
 def test_list_page_renders_alle_not_dashes(rep_client):
     html = rep_client.get(reverse("leads:list")).content.decode()
     assert "---------" not in html
+
+
+def test_filter_panel_has_stale_checkbox_and_is_collapsible(rep_client):
+    html = rep_client.get(reverse("leads:list"), {"stale": "on"}).content.decode()
+    stale_input = re.search(r"<input[^>]*name=\"stale\"[^>]*>", html)
+    assert stale_input is not None
+    assert "checked" in stale_input.group(0)
+    assert 'class="collapse d-lg-block' in html
+    assert 'data-bs-target="#lead-filter-panel"' in html
