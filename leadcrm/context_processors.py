@@ -8,6 +8,7 @@ NAVIGATION = [
     (_("Leads"), "leads:list", "bi-person-lines-fill", {"leads"}),
     (_("Firmen"), "contacts:company_list", "bi-building", {"contacts:company"}),
     (_("Personen"), "contacts:person_list", "bi-people", {"contacts:person"}),
+    (_("Aktivitäten"), "activities:list", "bi-calendar-check", {"activities"}),
     (_("Board"), "boards:lead_board", "bi-kanban", {"boards:board"}),
     (_("Auswertungen"), "boards:dashboard", "bi-graph-up", {"boards:dashboard"}),
     (_("Selektionen"), "boards:selection_list", "bi-funnel", {"boards:selection"}),
