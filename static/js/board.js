@@ -23,7 +23,7 @@
 
   function adjustCount(kind, statusId, delta) {
     var badge = document.getElementById("count-" + kind + "-" + statusId);
-    if (!badge) { return; }
+    if (!badge || badge.hasAttribute("data-capped")) { return; }  // "1000+" stays
     var value = parseInt(badge.textContent, 10) || 0;
     badge.textContent = String(Math.max(0, value + delta));
   }
