@@ -131,14 +131,6 @@ def company_persons(*, company: Company, lead_status: str = "", group_by: str = 
     return qs
 
 
-def company_activities(*, company: Company, limit: int = 50):
-    from activities.models import Activity
-
-    return list(
-        Activity.objects.for_list().filter(company=company).order_by("-created_at", "-id")[:limit]
-    )
-
-
 def company_leads(*, company: Company, limit: int = 50):
     from leads.models import Lead
 
@@ -177,14 +169,6 @@ def company_history(*, company: Company, limit: int = 50) -> list[dict]:
 
 def person_leads(*, person: Person, limit: int = 20):
     return list(person.leads.for_list().order_by("-created_at")[:limit])
-
-
-def person_activities(*, person: Person, limit: int = 20):
-    from activities.models import Activity
-
-    return list(
-        Activity.objects.for_list().filter(person=person).order_by("-created_at", "-id")[:limit]
-    )
 
 
 def page_of(qs, *, page: int, per_page: int = 50):

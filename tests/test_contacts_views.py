@@ -60,14 +60,17 @@ def test_company_detail_tabs(rep_client, company):
     url = reverse("contacts:company_detail", args=[company.pk])
     body = rep_client.get(url).content.decode()
     assert "Adler" in body and "Berger" in body
-    assert "Erstgespräch" in rep_client.get(url + "?tab=activities").content.decode()
+    activities_tab = rep_client.get(url + "?tab=activities").content.decode()
+    assert f'hx-get="/aktivitaeten/unterbereich/?company={company.pk}"' in activities_tab
+    fragment = rep_client.get(f"/aktivitaeten/unterbereich/?company={company.pk}").content.decode()
+    assert "Erstgespräch" in fragment
     assert "Keine Leads" not in rep_client.get(url + "?tab=leads").content.decode()
     assert "Angelegt" in rep_client.get(url + "?tab=history").content.decode()
     # HTMX: only the tab fragment
     fragment = rep_client.get(
         url + "?tab=activities", headers={"HX-Request": "true", "HX-Target": "company-tabs"}
     ).content.decode()
-    assert "Erstgespräch" in fragment and "<html" not in fragment
+    assert "/aktivitaeten/unterbereich/?company=" in fragment and "<html" not in fragment
 
 
 def test_company_history_shows_category_change(rep_client, rep, company):

@@ -69,12 +69,11 @@ def company_detail(request, pk: int):
             **table_context(request, key="company_persons"),
         )
         decorate_persons(persons, context["columns"])
-    elif tab == "activities":
-        context["activities"] = selectors.company_activities(company=company)
     elif tab == "leads":
         context["leads"] = selectors.company_leads(company=company)
-    else:
+    elif tab == "history":
         context["history"] = selectors.company_history(company=company)
+    # the activities tab loads activities:subarea?company=<pk> itself (hx-trigger="load")
     template = "contacts/company_detail.html"
     if request.htmx and request.htmx.target == "company-tabs":
         template += "#tabs"

@@ -47,7 +47,6 @@ def person_detail(request, pk: int):
     context = {
         "person": person,
         "leads": selectors.person_leads(person=person),
-        "activities": selectors.person_activities(person=person),
     }
     return render(request, "contacts/person_detail.html", context)
 
