@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -424,7 +425,16 @@ def clean_row(values: dict[str, str], ctx: RowContext) -> tuple[dict, list, list
     return data, interests, errors
 
 
-def _process_row(number: int, values: dict, ctx: RowContext, index: LeadIndex, counts: dict):
+def _process_row(
+    number: int,
+    values: dict,
+    ctx: RowContext,
+    index: LeadIndex,
+    counts: dict,
+    pending: list | None = None,
+):
+    """Validate one row and skip, update or create it. New leads without interests are
+    appended to `pending` (created in bulk at the end of the batch) when given."""
     from leads.services import lead_create, lead_update
 
     lead_import = ctx.lead_import
@@ -438,13 +448,18 @@ def _process_row(number: int, values: dict, ctx: RowContext, index: LeadIndex, c
     email, phone = data.get("email", ""), str(data.get("phone", ""))
     existing_id = index.match(email, phone)
     mode = lead_import.duplicate_mode
-    if existing_id and mode == DuplicateMode.SKIP:
-        number_of = index.number(existing_id)
+    if existing_id and (mode == DuplicateMode.SKIP or existing_id < 0):
+        if existing_id < 0:  # a row of this batch that is still to be created
+            message = _("Dublette von Zeile %(n)d – übersprungen.") % {"n": -existing_id}
+        else:
+            message = _("Dublette von Lead %(n)s – übersprungen.") % {
+                "n": index.number(existing_id)
+            }
         LeadImportIssue.objects.create(
             lead_import=lead_import,
             row_number=number,
             kind="duplicate",
-            message=_("Dublette von Lead %(n)s – übersprungen.") % {"n": number_of},
+            message=message,
             values=values,
         )
         counts["skipped"] += 1
@@ -463,9 +478,89 @@ def _process_row(number: int, values: dict, ctx: RowContext, index: LeadIndex, c
     if lead_import.campaign_id:
         data["campaign"] = lead_import.campaign
     data["capture_channel"] = CaptureChannel.IMPORT
+    if pending is not None and not interests:
+        pending.append((number, values, data))
+        if mode != DuplicateMode.CREATE:
+            index.add(-number, email, phone)
+        return
     lead = lead_create(data=data, user=ctx.user, interests=interests).lead
     index.add(lead.pk, email, phone, lead.number)
     counts["created"] += 1
+
+
+def _bulk_create(pending: list, ctx: RowContext) -> list[Lead]:
+    """Create the batch's new leads in a few statements, with what `lead_create` gives a
+    lead that has no ratings, interests or appointment: number, default status, score,
+    history row (tagged with version 1), status change and distribution."""
+    from simple_history.utils import bulk_create_with_history
+
+    from contacts.models import LeadStatus
+    from leads import scoring
+    from leads.distribution import lead_assign_owner
+    from leads.models import AssignmentRule, LeadNumberCounter, LeadStatusChange
+    from leads.numbering import COUNTER_NAME, NUMBER_FORMAT, _ensure_counter_row
+    from leads.services import VERSION_TAG
+
+    user = ctx.user if ctx.user is not None and ctx.user.is_authenticated else None
+    status = LeadStatus.objects.default()
+    criteria = scoring.active_criteria()
+    now = timezone.now()
+    _ensure_counter_row()
+    counter = LeadNumberCounter.objects.filter(name=COUNTER_NAME)
+    counter.update(value=F("value") + len(pending))
+    first = counter.values_list("value", flat=True).get() - len(pending) + 1
+    leads = []
+    for offset, (_number, _values, data) in enumerate(pending):
+        lead = Lead(**data)
+        lead.number = NUMBER_FORMAT.format(value=first + offset)
+        lead.status = status
+        lead.status_changed_at = now
+        lead.version = 1
+        lead.created_by = lead.updated_by = user
+        lead.score, lead.score_breakdown = scoring.compute_score(
+            source_id=lead.source_id, ratings={}, criteria=criteria
+        )
+        lead.full_clean(validate_unique=False, validate_constraints=False)
+        leads.append(lead)
+    created = bulk_create_with_history(
+        leads, Lead, default_user=user, default_change_reason=f"{VERSION_TAG}1", default_date=now
+    )
+    LeadStatusChange.objects.bulk_create(
+        LeadStatusChange(lead=lead, to_status=status, changed_at=now, changed_by=user)
+        for lead in created
+    )
+    if AssignmentRule.objects.filter(active=True).exists():
+        for lead in created:
+            if lead.follow_up_by_id is None:
+                lead_assign_owner(lead=lead, actor=user)
+    return created
+
+
+def _create_pending(pending: list, ctx: RowContext, index: LeadIndex, counts: dict) -> None:
+    """Bulk-create; if that fails, create row by row so only the bad rows fail."""
+    from leads.services import lead_create
+
+    if not pending:
+        return
+    try:
+        with transaction.atomic():
+            created = _bulk_create(pending, ctx)
+    except Exception:  # noqa: BLE001 - fall back to isolating the bad rows
+        created = None
+    if created is not None:
+        for lead in created:
+            index.add(
+                lead.pk, normalize_email(lead.email), normalize_phone(lead.phone), lead.number
+            )
+        counts["created"] += len(created)
+        return
+    for number, values, data in pending:
+        try:
+            with transaction.atomic():
+                lead = lead_create(data=data, user=ctx.user).lead
+            counts["created"] += 1
+        except Exception as exc:  # noqa: BLE001 - one bad row must not stop the others
+            _row_failed(number, values, exc, ctx, counts)
 
 
 def _row_failed(number: int, values: dict, exc: Exception, ctx: RowContext, counts: dict) -> None:
@@ -505,12 +600,14 @@ def _commit_batch(lead_import: LeadImport, batch: list, ctx: RowContext) -> None
                 for _n, v in batch
             ]
         )
+        pending: list = []
         for number, values in batch:
             try:
                 with transaction.atomic():
-                    _process_row(number, values, ctx, index, counts)
+                    _process_row(number, values, ctx, index, counts, pending)
             except Exception as exc:  # noqa: BLE001 - one bad row must not stop the others
                 _row_failed(number, values, exc, ctx, counts)
+        _create_pending(pending, ctx, index, counts)
         locked = LeadImport.objects.select_for_update().get(pk=lead_import.pk)
         locked.last_row = batch[-1][0]
         locked.created_count += counts["created"]

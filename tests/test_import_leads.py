@@ -371,3 +371,36 @@ def test_upload_page_query_count(marketing_client, importer, django_assert_max_n
         upload(importer, make_csv())
     with django_assert_max_num_queries(8):
         marketing_client.get(reverse("leads:import_upload"))
+
+
+def test_bulk_created_leads_look_like_lead_create(importer):
+    from leads.models import LeadStatusChange
+    from tests.factories import source
+
+    web = source("Messe")
+    lead_import = upload(importer, make_csv([r[:7] + [""] for r in ROWS]))
+    lead_import.source = web
+    lead_import.save()
+    run(lead_import)
+    leads = list(Lead.objects.order_by("number"))
+    assert len(leads) == 3
+    assert len({lead.number for lead in leads}) == 3
+    for lead in leads:
+        assert lead.version == 1 and lead.status.is_default
+        assert lead.source == web and lead.score > 0  # the source criterion scores
+        assert lead.created_by == importer
+        record = lead.history.get()
+        assert record.history_change_reason == "v=1" and record.history_user == importer
+        assert LeadStatusChange.objects.filter(lead=lead, from_status=None).count() == 1
+    # the numbering continues after the block
+    assert LeadFactory().number > leads[-1].number
+
+
+def test_bad_row_in_bulk_falls_back_row_by_row(importer):
+    rows = [r[:7] + [""] for r in ROWS]
+    header = HEADER[:7] + ["Land"]
+    rows[1][7] = "XX"  # an unknown country code: full_clean refuses the bulk insert
+    lead_import = upload(importer, make_csv(rows, header=header))
+    run(lead_import)
+    assert Lead.objects.count() >= 2
+    assert Lead.objects.filter(email="j.mueller@mueller-energie.de").exists()
