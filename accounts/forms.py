@@ -12,8 +12,12 @@ class ProfileForm(forms.ModelForm):
         fields = ["signature", "absent_from", "absent_until", "daily_digest"]
         widgets = {
             "signature": forms.Textarea(attrs={"rows": 6, "class": "form-control"}),
-            "absent_from": forms.DateInput(attrs={"type": "date", "class": "form-control"}),
-            "absent_until": forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+            "absent_from": forms.DateInput(
+                format="%Y-%m-%d", attrs={"type": "date", "class": "form-control"}
+            ),
+            "absent_until": forms.DateInput(
+                format="%Y-%m-%d", attrs={"type": "date", "class": "form-control"}
+            ),
             "daily_digest": forms.CheckboxInput(attrs={"class": "form-check-input"}),
         }
         help_texts = {

@@ -47,3 +47,10 @@ def test_absence_must_be_ordered_and_complete(rep, rep_client):
 def test_profile_query_count(rep_client, django_assert_max_num_queries):
     with django_assert_max_num_queries(12):
         assert rep_client.get(URL).status_code == 200
+
+
+def test_saved_absence_is_shown_in_the_date_inputs(rep, rep_client):
+    rep.absent_from, rep.absent_until = dt.date(2026, 12, 22), dt.date(2027, 1, 2)
+    rep.save()
+    page = rep_client.get(URL).content.decode()
+    assert 'value="2026-12-22"' in page and 'value="2027-01-02"' in page
