@@ -252,3 +252,13 @@ def test_rate_limit_on_redis_cache(client, campaign):
     ]
     assert codes == [302] * 5 + [429] * 2
     assert Lead.objects.count() == 5
+
+
+def test_embedded_form_needs_no_csrf_cookie(campaign):
+    """Inside a third-party iframe the browser does not send our (SameSite) CSRF cookie."""
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(url(campaign), payload(campaign))
+    assert response.status_code == 302
+    assert Lead.objects.count() == 1

@@ -24,6 +24,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
@@ -213,6 +214,7 @@ def _limited_shared(request: HttpRequest) -> bool:
 
 
 @login_not_required
+@csrf_exempt  # embedded cross-site, the CSRF cookie is not sent; the signed `ts` is the form token
 @xframe_options_exempt
 @require_http_methods(["GET", "POST"])
 def web_form(request: HttpRequest, slug: str) -> HttpResponse:
