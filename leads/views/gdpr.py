@@ -17,7 +17,7 @@ from accounts.permissions import role_required
 from contacts.models import Person
 from leads import doi, gdpr
 from leads.errors import LeadError
-from leads.models import ConsentRecord, DataAccessAction, Lead
+from leads.models import ConsentRecord, DataAccessAction, Lead, PersonalDataAccess
 from leads.permissions import can_edit_lead
 
 
@@ -46,6 +46,7 @@ def lead_gdpr(request: HttpRequest, pk: int) -> HttpResponse:
         "data": (data := gdpr.lead_personal_data(lead)),
         "rows": gdpr.display_rows(data["lead"]),
         "consents": ConsentRecord.objects.filter(lead=lead).select_related("recorded_by"),
+        "accesses": PersonalDataAccess.objects.filter(lead=lead).select_related("user")[:50],
         "can_erase": gdpr.can_erase(request.user),
         "can_edit": can_edit_lead(request.user, lead),
     }
@@ -105,6 +106,7 @@ def person_gdpr(request: HttpRequest, pk: int) -> HttpResponse:
         "data": (data := gdpr.person_personal_data(person)),
         "rows": gdpr.display_rows(data["person"]),
         "consents": ConsentRecord.objects.filter(person=person).select_related("recorded_by"),
+        "accesses": PersonalDataAccess.objects.filter(person=person).select_related("user")[:50],
         "can_erase": gdpr.can_erase(request.user),
     }
     return render(request, "leads/gdpr/page.html", context)

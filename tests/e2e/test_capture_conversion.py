@@ -99,6 +99,11 @@ def test_web_lead_is_converted_by_assigned_rep(anonymous_page, login_page, rep, 
     assert (person.last_name, person.company) == ("Schneider", company)
     assert (offer.kind, offer.company, offer.person, offer.lead) == ("offer", company, person, lead)
 
+    rep_page.goto(f"/leads/{lead.pk}/datenschutz/")
+    assert "Einwilligungsprotokoll" in rep_page.content()
+    _shot(rep_page, "gdpr_page.png")
+    assert rep_page.csp_violations == []
+
 
 @pytest.mark.e2e
 def test_import_mapping_screen(login_page, marketing, tmp_path):
