@@ -148,3 +148,18 @@ def test_import_mapping_screen(login_page, marketing, tmp_path):
     page.wait_for_selector(".job-progress .badge.text-bg-success", timeout=20_000)
     _shot(page, "import_done.png")
     assert Lead.objects.count() == 3
+
+
+@pytest.mark.e2e
+def test_mask_warns_about_duplicates_before_saving(login_page, rep):
+    from tests.factories import LeadFactory
+
+    existing = LeadFactory(company_name="Müller Energie GmbH & Co. KG", email="info@mueller.de")
+    page = login_page(rep, "/leads/neu/")
+    page.fill("#id_company_name", "Mueller Energie")
+    page.locator("#id_company_name").blur()
+    page.wait_for_selector("#duplicate-warning .alert")
+    warning = page.locator("#duplicate-warning").inner_text()
+    assert existing.number in warning and "Unternehmen" in warning
+    _shot(page, "mask_duplicate_warning.png")
+    assert page.csp_violations == []
