@@ -20,7 +20,7 @@ from typing import Any
 
 import phonenumbers
 from django.db import connection
-from django.db.models import Q
+from django.db.models import BooleanField, F, Func, Q, Value
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
@@ -125,6 +125,14 @@ class Candidate:
 # --- candidate search -----------------------------------------------------------------
 
 
+class TrigramMatch(Func):
+    """`a % b` of pg_trgm: true when the trigram similarity passes the threshold."""
+
+    arg_joiner = " %% "
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
+
+
 def _name_prefilter(field: str, name: str) -> Q:
     """Rows whose name contains one of the query's significant words (also with umlauts)."""
     words = [w for w in normalize_company(name).split() if len(w) >= 3][:3]
@@ -143,9 +151,12 @@ def _fuzzy_ids(qs, field: str, name: str) -> list[int]:
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import TrigramSimilarity
 
+        # `%` (similarity above pg_trgm.similarity_threshold, default 0.3) can use the
+        # GIN trigram index of migration 0004; similarity() alone would scan every row.
         ids = list(
-            qs.annotate(_sim=TrigramSimilarity(field, name))
-            .filter(_sim__gte=TRIGRAM_THRESHOLD)
+            qs.alias(_match=TrigramMatch(F(field), Value(name)))
+            .filter(_match=True)
+            .annotate(_sim=TrigramSimilarity(field, name))
             .order_by("-_sim")
             .values_list("pk", flat=True)[:CANDIDATE_LIMIT]
         )
