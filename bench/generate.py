@@ -200,7 +200,7 @@ def generate(leads: int, seed: int = 42, keep: bool = False, log=print) -> dict:
     from django.db import DatabaseError, connection, transaction
     from django.utils import timezone
 
-    from accounts.models import Role, User
+    from accounts.models import ListPreference, Role, User
     from activities.models import Activity
     from bench._copy import Spool, drop_secondary_indexes, reset_sequences
     from contacts.models import Category, Company, LeadStatus, Person
@@ -636,6 +636,9 @@ def generate(leads: int, seed: int = 42, keep: bool = False, log=print) -> dict:
         log(f"recreated {len(dropped)} indexes in {time.perf_counter() - t:.1f} s")
         reset_sequences(cur, tables)
         LeadNumberCounter.objects.update_or_create(name="lead", defaults={"value": leads})
+        ListPreference.objects.update_or_create(  # marker for `bench.scenarios --reuse`
+            user_id=users[0], key="bench", defaults={"options": {"leads": leads}}
+        )
     t = time.perf_counter()
     with connection.cursor() as cur:
         for model in tables:

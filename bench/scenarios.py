@@ -76,15 +76,16 @@ def _switch_database(name: str | None) -> None:
 
 
 def _generated_leads() -> int | None:
-    from accounts.models import User
-    from leads.models import Lead, LeadNumberCounter
+    """N of the generated data in this database (marker written by bench.generate), or None
+    when the data is missing or has drifted (more than 1 % extra leads from imports)."""
+    from accounts.models import ListPreference
+    from leads.models import Lead
 
-    if not User.objects.filter(username="bench-rep").exists():
+    marker = ListPreference.objects.filter(user__username="bench-rep", key="bench").first()
+    n = (marker.options or {}).get("leads") if marker else None
+    if not n or Lead.objects.filter(pk__lte=n).count() != n:
         return None
-    counter = LeadNumberCounter.objects.filter(name="lead").values_list("value", flat=True).first()
-    if counter is None:
-        return None
-    return counter if Lead.objects.count() == counter else None
+    return n if Lead.objects.count() - n <= n // 100 else None
 
 
 # --- the pages ---------------------------------------------------------------------------
@@ -287,20 +288,18 @@ def run_import(rows: int = 100_000, duplicate_share: float = 0.1) -> dict:
 
     It runs for real (batches committed as in the Celery task): wrapping it in one rolled
     back transaction would turn every batch's savepoints into ~100,000 subtransactions,
-    which PostgreSQL handles far slower than production would. Afterwards the imported
-    leads are deleted and the lead counter reset, so that the data size stays exact.
+    which PostgreSQL handles far slower than production would. The imported leads stay
+    (deleting them row by row with history takes longer than the import); it runs last for
+    each size, and --reuse accepts at most 1 % extra leads, else the data is regenerated.
     """
     from django.core.files.uploadedfile import SimpleUploadedFile
-    from django.db.models import Max
 
     from accounts.models import User
     from bench.import_bench import _csv
     from leads import imports
-    from leads.models import DuplicateMode, Lead, LeadNumberCounter
+    from leads.models import DuplicateMode
 
     content = _csv(rows, duplicate_share)
-    last_id = Lead.objects.aggregate(m=Max("pk"))["m"] or 0
-    counter = LeadNumberCounter.objects.filter(name="lead").values_list("value", flat=True).first()
     user = User.objects.get(username="bench-rep")
     lead_import = imports.import_upload(upload=SimpleUploadedFile("bench.csv", content), user=user)
     lead_import.duplicate_mode = DuplicateMode.SKIP
@@ -322,12 +321,6 @@ def run_import(rows: int = 100_000, duplicate_share: float = 0.1) -> dict:
         f"({figures['created']:,} created, {figures['skipped_duplicates']:,} duplicates skipped)",
         flush=True,
     )
-    started = time.perf_counter()
-    Lead.objects.filter(pk__gt=last_id).delete()
-    lead_import.delete()
-    if counter is not None:
-        LeadNumberCounter.objects.filter(name="lead").update(value=counter)
-    print(f"  imported leads removed again in {time.perf_counter() - started:.1f} s", flush=True)
     return figures
 
 
@@ -422,6 +415,7 @@ def main(argv: list[str] | None = None) -> dict:
     )
     parser.add_argument("--skip-jobs", action="store_true")
     parser.add_argument("--skip-import", action="store_true")
+    parser.add_argument("--import-rows", type=int, default=100_000)
     parser.add_argument("--only", default="", help="comma-separated page scenarios")
     parser.add_argument("--no-write", action="store_true", help="do not write latest.json")
     args = parser.parse_args(argv)
@@ -455,7 +449,7 @@ def main(argv: list[str] | None = None) -> dict:
         if not args.skip_jobs:
             entry["jobs"] = run_overdue()
             if not args.skip_import:
-                entry["jobs"]["import"] = run_import()
+                entry["jobs"]["import"] = run_import(rows=args.import_rows)
         by_size[n] = entry
 
     print()
