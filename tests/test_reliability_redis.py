@@ -42,6 +42,13 @@ pytestmark = [
 
 
 @pytest.fixture(autouse=True)
+def _broker_env(redis_server, monkeypatch):
+    """Celery prefers the CELERY_BROKER_URL environment variable over an app's config (the
+    test script sets it for the whole suite): point it at this test's own Redis."""
+    monkeypatch.setenv("CELERY_BROKER_URL", redis_server.url)
+
+
+@pytest.fixture(autouse=True)
 def _needs_postgres():
     if connection.vendor != "postgresql":
         pytest.skip("the worker needs a database shared between processes (PostgreSQL)")
