@@ -167,6 +167,14 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+# Behind N reverse proxies (TLS terminator, load balancer) REMOTE_ADDR is the proxy: then
+# the client is the N-th address from the right of X-Forwarded-For (set by those proxies).
+# Without this, lockout and the web form's rate limit would count all visitors as one.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    RATELIMIT_IP_META_KEY = "leadcrm.views.client_ip"
 
 # --- i18n -----------------------------------------------------------------------------
 LANGUAGE_CODE = "de"

@@ -194,3 +194,39 @@ def test_short_secret_key_refused_in_production(tmp_path):
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_client_ip_behind_trusted_proxies(rf, settings):
+    from leadcrm.views import client_ip
+
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7", REMOTE_ADDR="10.0.0.2")
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert client_ip(request) == "10.0.0.2"  # no proxy trusted: a forged header is ignored
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert client_ip(request) == "203.0.113.7"  # the address our proxy saw, not the forgery
+    settings.TRUSTED_PROXY_COUNT = 3
+    assert client_ip(request) == "10.0.0.2"  # fewer hops than proxies: fall back
+
+
+def test_proxy_settings_in_production(tmp_path):
+    env = {
+        **os.environ,
+        "DEBUG": "False",
+        "SECRET_KEY": "x7" * 20 + "Zq!9-pL#4wT@",
+        "ALLOWED_HOSTS": "crm.example.de",
+        "VAR_DIR": str(tmp_path),
+        "TRUSTED_PROXY_COUNT": "1",
+    }
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.AXES_IPWARE_PROXY_COUNT, s.RATELIMIT_IP_META_KEY, s.BASE_URL)"
+    )
+    result = subprocess.run(  # noqa: S603 - fixed argv, no shell
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "1 leadcrm.views.client_ip http://127.0.0.1:8000" in result.stdout, result.stderr
