@@ -181,3 +181,20 @@ def test_admin_adds_status_and_category_the_rep_sees_them(login_page, staff_admi
     _visit(page, "/kontakte/firmen/neu/", "rep-new-category")
     assert "Stadtwerk" in page.locator("select[name=category]").inner_text()
     assert page.csp_violations == []
+
+
+@pytest.mark.axes
+def test_password_guessing_ends_on_the_german_lockout_page(anonymous_page, rep, settings):
+    from axes.utils import reset
+
+    reset()
+    page = anonymous_page("/anmelden/")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        page.fill("#id_username", rep.username)
+        page.fill("#id_password", "falsch-geraten")
+        page.click("form [type=submit]")
+        page.wait_for_load_state()
+    assert "Anmeldung vorübergehend gesperrt" in page.content()
+    _shot(page, "locked-out")
+    assert page.csp_violations == []
+    reset()
