@@ -58,5 +58,7 @@ def rescore_all_leads(job_id: int) -> None:
     )
 
 
-from leads import jobs_tasks  # noqa: E402, F401  (registers the scheduled jobs)
-from leads import import_tasks  # noqa: F401,E402
+from leads import (  # noqa: E402  (registers the tasks of these modules)
+    import_tasks,  # noqa: F401
+    jobs_tasks,  # noqa: F401  (the scheduled jobs)
+)

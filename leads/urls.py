@@ -23,7 +23,9 @@ urlpatterns: list = [
 from leads import views_processes  # noqa: E402
 
 urlpatterns += [
-    path("<int:pk>/prozesse/ansprechpartner/", views_processes.add_contacts, name="process_contacts"),
+    path(
+        "<int:pk>/prozesse/ansprechpartner/", views_processes.add_contacts, name="process_contacts"
+    ),
     path(
         "<int:pk>/prozesse/ansprechpartner/suche/",
         views_processes.contact_search,
@@ -34,9 +36,7 @@ urlpatterns += [
         views_processes.appointment_confirmation,
         name="process_confirmation",
     ),
-    path(
-        "<int:pk>/prozesse/mitarbeiter/", views_processes.add_employees, name="process_employees"
-    ),
+    path("<int:pk>/prozesse/mitarbeiter/", views_processes.add_employees, name="process_employees"),
     path(
         "<int:pk>/prozesse/infomaterial/",
         views_processes.info_material,
