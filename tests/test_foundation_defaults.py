@@ -124,7 +124,13 @@ def test_beat_schedules_present():
         "Wochenübersicht veraltete Leads": "leads.tasks.send_stale_digests",
         "Tägliche Zusammenfassung": "notifications.tasks.send_daily_digests",
         "Aufbewahrung (DSGVO)": "leads.tasks.apply_retention",
+        "Auswertungen vorberechnen": "boards.tasks.refresh_dashboard_summary",
     }
+    # every scheduled task is registered with the worker's app (no typo, no missing module)
+    from leadcrm.celery import app
+
+    app.loader.import_default_modules()
+    assert set(tasks.values()) <= set(app.tasks)
     overdue = PeriodicTask.objects.get(name="Nachbetreuung überfällig")
     assert overdue.interval.every == 15 and overdue.interval.period == "minutes"
     weekly = PeriodicTask.objects.get(name="Wochenübersicht veraltete Leads")
