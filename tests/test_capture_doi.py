@@ -82,6 +82,7 @@ def test_expiry_is_seven_days_by_default(requested, monkeypatch):
         "kaputt",
         signing.TimestampSigner(salt="falsches-salz").sign("1"),
     ],
+    ids=["bad-signature", "garbage", "wrong-salt"],
 )
 def test_forged_token_is_refused(client, requested, token):
     response = client.post(reverse("leads:doi_confirm", args=[token]))

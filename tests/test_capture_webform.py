@@ -131,7 +131,11 @@ def test_too_fast_creates_nothing(client, campaign):
     assert Lead.objects.count() == 0
 
 
-@pytest.mark.parametrize("bad_ts", ["", "kaputt", signing.dumps({"t": 0, "c": 1}, salt="other")])
+@pytest.mark.parametrize(
+    "bad_ts",
+    ["", "kaputt", signing.dumps({"t": 0, "c": 1}, salt="other")],
+    ids=["missing", "garbage", "wrong-salt"],
+)
 def test_forged_or_missing_timestamp_creates_nothing(client, campaign, bad_ts):
     response = client.post(url(campaign), payload(campaign, ts=bad_ts))
     assert response.status_code == 400
