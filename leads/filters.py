@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_filters as df
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -17,6 +18,25 @@ from leads.models import Campaign, Interest, Lead, LeadSource, LeadType
 ME, NOBODY = "me", "nobody"
 
 
+class _IdsField(df_fields.ModelMultipleChoiceField):
+    """Ids beyond 64 bits are invalid choices (SQLite raises OverflowError on `__in`)."""
+
+    def _check_values(self, value):
+        for pk in value if isinstance(value, list | tuple) else [value]:
+            text = str(pk).strip()
+            if text.lstrip("-").isdigit() and abs(int(text)) >= 2**63:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)
+
+
+class _IdsFilter(df.ModelMultipleChoiceFilter):
+    field_class = _IdsField
+
+
 class LeadFilter(df.FilterSet):
     q = df.CharFilter(
         label=_("Suche"),
@@ -26,7 +46,7 @@ class LeadFilter(df.FilterSet):
             attrs={"placeholder": _("Nummer, Firma, Kontakt, E-Mail, Ort"), "type": "search"}
         ),
     )
-    status = df.ModelMultipleChoiceFilter(
+    status = _IdsFilter(
         label=_("Status"), queryset=LeadStatus.objects.all(), widget=forms.CheckboxSelectMultiple
     )
     phase = df.MultipleChoiceFilter(
