@@ -232,12 +232,30 @@ def paginate(qs: QuerySet, *, sort: str | None, cursor: str | None, page_size: i
     return page
 
 
+def without_needless_distinct(qs: QuerySet) -> QuerySet:
+    """`qs` without DISTINCT when none of its joins can repeat a lead.
+
+    django-filter marks multi-value filters (status, phase) distinct; on forward foreign
+    keys that never duplicates a row, but SELECT DISTINCT makes PostgreSQL hash every
+    matching row before the LIMIT (16 ms instead of 1 ms at a million leads, bench/).
+    """
+    query = qs.query
+    if not query.distinct or query.distinct_fields:
+        return qs
+    for join in query.alias_map.values():
+        field = getattr(join, "join_field", None)
+        if field is not None and (field.many_to_many or field.one_to_many):
+            return qs
+    qs = qs.all()
+    qs.query.distinct = False
+    return qs
+
+
 def lead_list(
     *, filterset, sort: str | None, cursor: str | None, page_size: int, columns=None
 ) -> Page:
-    return paginate(
-        list_queryset(filterset.qs, columns), sort=sort, cursor=cursor, page_size=page_size
-    )
+    qs = without_needless_distinct(filterset.qs)
+    return paginate(list_queryset(qs, columns), sort=sort, cursor=cursor, page_size=page_size)
 
 
 def sorted_for_export(qs: QuerySet, sort: str | None) -> QuerySet:
