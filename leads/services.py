@@ -347,6 +347,19 @@ def lead_create(
     return LeadSaveResult(lead=lead, warnings=warnings)
 
 
+def _lock_lead(pk: int) -> Lead:
+    """Lock the lead row alone, then load its status.
+
+    No join in the FOR UPDATE: on PostgreSQL a locking query joined to the status re-checks
+    the join against the old status row once a concurrent status change commits, finds no
+    row and raises DoesNotExist instead of letting the version check answer ConflictError.
+    """
+    locked = Lead.objects.select_for_update().get(pk=pk)
+    if locked.status_id is not None:
+        locked.status = LeadStatus.objects.get(pk=locked.status_id)
+    return locked
+
+
 @transaction.atomic
 def lead_update(
     *,
@@ -362,7 +375,7 @@ def lead_update(
 
     `interests`/`ratings` None and `main_contact` UNSET leave those unchanged.
     """
-    locked = Lead.objects.select_for_update().select_related("status").get(pk=lead.pk)
+    locked = _lock_lead(lead.pk)
     if locked.version != int(expected_version):
         raise _conflict(locked.pk, int(expected_version), locked.version)
     old_status = locked.status
@@ -411,7 +424,7 @@ def lead_set_status(
     """Move the lead to `status` (kanban card move, mask). `expected_version=None` skips the
     version check (system jobs). Konvertiert is only reachable with `via_conversion=True`
     (used by the conversion service)."""
-    locked = Lead.objects.select_for_update().select_related("status").get(pk=lead.pk)
+    locked = _lock_lead(lead.pk)
     if expected_version is not None and locked.version != int(expected_version):
         raise _conflict(locked.pk, int(expected_version), locked.version)
     new_status = _as_status(status)
