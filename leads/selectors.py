@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from leads.models import Lead, LeadContact, LeadStatusChange
+from leads.models import ConsentRecord, Lead, LeadContact, LeadStatusChange
 
 PAGE_SIZES = (25, 50, 100)
 COUNT_LIMIT = 1000  # "mehr als 1.000": never count the whole table
@@ -295,6 +295,12 @@ def lead_for_mask(pk: int) -> Lead | None:
             Prefetch(
                 "activities",
                 queryset=Activity.objects.select_related("person").order_by("-start", "-id"),
+            ),
+            Prefetch(
+                "consents",
+                queryset=ConsentRecord.objects.select_related("recorded_by").order_by(
+                    "-created_at", "-id"
+                ),
             ),
         )
         .filter(pk=pk)

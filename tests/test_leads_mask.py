@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from contacts.models import Person
-from leads.models import Lead, LeadContact, ScoringCriterion
+from leads.models import ConsentRecord, Lead, LeadContact, ScoringCriterion
 from leads.services import lead_create, lead_update
 from tests import factories as f
 
@@ -293,7 +293,7 @@ def test_company_and_person_search(rep_client):
     assert response.status_code == 200
 
 
-MASK_QUERIES = 19
+MASK_QUERIES = 20  # + the consent log (prefetched)
 
 
 @pytest.mark.parametrize("size", [5, 30])
@@ -307,6 +307,9 @@ def test_mask_query_count_constant(rep, rep_client, django_assert_num_queries, s
         LeadContact.objects.create(lead=lead, person=f.PersonFactory(), is_main=i == 0)
         lead.activities.add(f.ActivityFactory())
         lead_update(lead=lead, data={"notes": f"Notiz {i}"}, user=rep, expected_version=i + 1)
+        ConsentRecord.objects.create(
+            lead=lead, action="requested", email=f"p{i}@example.com", recorded_by=rep
+        )
     with django_assert_num_queries(MASK_QUERIES):
         response = rep_client.get(reverse("leads:detail", args=[lead.pk]))
     assert response.status_code == 200
