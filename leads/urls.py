@@ -99,3 +99,14 @@ urlpatterns += [
         name="gdpr_person_erase",
     ),
 ]
+
+# --- person merge (leads follow-up engineer), append-only ---
+from leads.views import person_merge as person_merge_views  # noqa: E402
+
+urlpatterns += [
+    path(
+        "personen/<int:pk>/zusammenfuehren/",
+        person_merge_views.person_merge_view,
+        name="person_merge",
+    ),
+]
