@@ -8,8 +8,7 @@ sort, 80-180 ms at 500,000 persons, bench/results/). Raw SQL, no model state cha
 from django.db import migrations
 
 SQL = (
-    "CREATE INDEX IF NOT EXISTS person_perf_name_idx ON contacts_person "
-    "(last_name, first_name, id)"
+    "CREATE INDEX IF NOT EXISTS person_perf_name_idx ON contacts_person (last_name, first_name, id)"
 )
 
 
