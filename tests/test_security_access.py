@@ -197,6 +197,7 @@ SPEC: dict[str, Rule] = {
     "leads:gdpr_person": R(_person, ANY, ANY),
     "leads:gdpr_person_export": R(_person, ANY, ANY),
     "leads:gdpr_person_erase": R(_person, NOT_ALLOWED, MANAGERS),
+    "leads:person_merge": R(_person, MANAGERS, MANAGERS),
     # boards
     "boards:lead_board": R(_none, ANY, NOT_ALLOWED),
     "boards:lead_board_more": R(lambda w: {"status_id": w["status"].pk}, ANY, NOT_ALLOWED),
