@@ -289,8 +289,9 @@ def test_postgres_restart_while_serving_recovers_by_itself(tmp_path):
         worker = threading.Thread(target=hammer)
         worker.start()
         time.sleep(1)
-        cluster.stop("fast")
+        # taken before the stop: a request failing while pg_ctl shuts down is "during"
         outage_started = time.monotonic()
+        cluster.stop("fast")
         time.sleep(2)
         # (health is asked without the session cookie, like a load balancer does)
         during = [_get(url, "" if "health" in url else cookie, timeout=15) for url in pages]
