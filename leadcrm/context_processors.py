@@ -9,9 +9,14 @@ NAVIGATION = [
     (_("Firmen"), "contacts:company_list", "bi-building", {"contacts:company"}),
     (_("Personen"), "contacts:person_list", "bi-people", {"contacts:person"}),
     (_("Aktivitäten"), "activities:list", "bi-calendar-check", {"activities"}),
-    (_("Board"), "boards:lead_board", "bi-kanban", {"boards:board"}),
+    (_("Board"), "boards:lead_board", "bi-kanban", {"boards:lead_board", "boards:selection_board"}),
     (_("Auswertungen"), "boards:dashboard", "bi-graph-up", {"boards:dashboard"}),
-    (_("Selektionen"), "boards:selection_list", "bi-funnel", {"boards:selection"}),
+    (
+        _("Selektionen"),
+        "boards:selection_list",
+        "bi-funnel",
+        {f"boards:selection_{v}" for v in ("list", "create", "detail", "rename", "delete")},
+    ),
 ]
 
 
