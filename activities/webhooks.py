@@ -8,6 +8,7 @@ forged one with 400), parses the ESP's payload into AnymailTrackingEvents and se
 from __future__ import annotations
 
 from anymail import urls as anymail_urls
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.urls import URLPattern, path
 
@@ -19,10 +20,15 @@ def on_tracking(sender, event, esp_name, **kwargs) -> None:
 
 
 def anymail_webhook_patterns() -> list[URLPattern]:
-    """anymail's tracking webhook URLs, opened to the ESP (no login; anymail authenticates)."""
+    """anymail's tracking webhook URLs, opened to the ESP (no login; anymail authenticates).
+
+    Only the ESPs named in settings.ANYMAIL_TRACKING_ESPS are routed: the others may need
+    packages or signing secrets this installation does not have, and would answer 500.
+    """
+    esps = tuple(f"{esp}/tracking/" for esp in settings.ANYMAIL_TRACKING_ESPS)
     patterns = []
     for pattern in anymail_urls.urlpatterns:
-        if not str(pattern.pattern).endswith("tracking/"):
+        if not str(pattern.pattern).endswith(esps):
             continue
         patterns.append(
             path(str(pattern.pattern), login_not_required(pattern.callback), name=pattern.name)

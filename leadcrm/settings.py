@@ -221,6 +221,9 @@ ANYMAIL = {
     "MAILGUN_API_KEY": env.str("MAILGUN_API_KEY", default=""),
 }
 
+# ESPs whose delivery webhooks are routed (anymail names: postmark, sendgrid, mailgun, …).
+ANYMAIL_TRACKING_ESPS = env.list("ANYMAIL_TRACKING_ESPS", default=["postmark", "sendgrid"])
+
 # --- Celery ---------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL == "filesystem://":
