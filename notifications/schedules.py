@@ -4,6 +4,10 @@ Each entry names a task by its registered name; the tasks are thin wrappers arou
 services and safe to run twice.
 """
 
+from datetime import timedelta
+
+from django.utils import timezone
+
 # name, task, interval minutes or crontab dict
 SCHEDULES = [
     ("Nachbetreuung überfällig", "leads.tasks.notify_overdue_follow_ups", {"minutes": 15}),
@@ -28,6 +32,7 @@ def load(apps) -> None:
     IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
     CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
     PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    now = timezone.now()
     for name, task, when in SCHEDULES:
         if PeriodicTask.objects.filter(name=name).exists():
             continue
@@ -36,6 +41,8 @@ def load(apps) -> None:
             kwargs["interval"], _ = IntervalSchedule.objects.get_or_create(
                 every=when["minutes"], period="minutes"
             )
+            # due at the first beat tick after installation, not one interval later
+            kwargs["last_run_at"] = now - timedelta(minutes=when["minutes"])
         else:
             minute, hour, dom, month, dow = when["crontab"].split()
             kwargs["crontab"], _ = CrontabSchedule.objects.get_or_create(
