@@ -11,36 +11,8 @@ from accounts.models import Role
 from contacts.models import Company, LeadStatus, Person, Phase
 from leads import uploads
 from leads.models import Campaign, Interest, Lead, LeadSource, LeadType, ScoringCriterion
+from leads.services import MASK_FIELDS
 
-MASK_FIELDS = [
-    "company_name",
-    "salutation",
-    "first_name",
-    "last_name",
-    "status",
-    "source",
-    "type",
-    "campaign",
-    "appointment_with",
-    "follow_up_by",
-    "follow_up_until",
-    "planned_start",
-    "planned_end",
-    "function",
-    "street",
-    "postal_code",
-    "city",
-    "country",
-    "phone",
-    "email",
-    "website",
-    "send_info_material",
-    "request_opt_in",
-    "arrange_appointment",
-    "next_appointment",
-    "notes",
-    "customer",
-]
 SALUTATIONS = [("", "—"), ("Herr", _("Herr")), ("Frau", _("Frau")), ("divers", _("Divers"))]
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 

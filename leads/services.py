@@ -20,46 +20,47 @@ from leads import scoring
 from leads.errors import ConflictError, LeadError
 from leads.models import Interest, Lead, LeadContact, LeadStatusChange
 
-# Fields a caller may set through `data`; everything else is owned by the services.
-EDITABLE_FIELDS = frozenset(
-    {
-        "company_name",
-        "salutation",
-        "first_name",
-        "last_name",
-        "status",
-        "source",
-        "type",
-        "campaign",
-        "appointment_with",
-        "follow_up_by",
-        "follow_up_until",
-        "planned_start",
-        "planned_end",
-        "function",
-        "street",
-        "postal_code",
-        "city",
-        "country",
-        "phone",
-        "email",
-        "website",
-        "send_info_material",
-        "request_opt_in",
-        "arrange_appointment",
-        "next_appointment",
-        "notes",
-        "customer",
-        "capture_channel",
-        "utm_source",
-        "utm_medium",
-        "utm_campaign",
-        "utm_term",
-        "utm_content",
-        "landing_page",
-        "referrer",
-    }
+# Fields of the lead mask, in mask order (the form uses the same list).
+MASK_FIELDS = (
+    "company_name",
+    "salutation",
+    "first_name",
+    "last_name",
+    "status",
+    "source",
+    "type",
+    "campaign",
+    "appointment_with",
+    "follow_up_by",
+    "follow_up_until",
+    "planned_start",
+    "planned_end",
+    "function",
+    "street",
+    "postal_code",
+    "city",
+    "country",
+    "phone",
+    "email",
+    "website",
+    "send_info_material",
+    "request_opt_in",
+    "arrange_appointment",
+    "next_appointment",
+    "notes",
+    "customer",
 )
+# Fields a caller may set through `data`; everything else is owned by the services.
+EDITABLE_FIELDS = frozenset(MASK_FIELDS) | {
+    "capture_channel",
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "utm_term",
+    "utm_content",
+    "landing_page",
+    "referrer",
+}
 VERSION_TAG = "v="
 UNSET = object()
 
