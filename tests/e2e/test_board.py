@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from leads.models import Lead
 from tests.factories import LeadFactory, UserFactory, source, status
@@ -60,7 +61,8 @@ def test_drag_card_to_other_column_persists(login_page, rep):
         arg=lead.pk,
     )
     kontaktiert = status("Kontaktiert")
-    assert page.locator(f"#count-lead-{kontaktiert.pk}").inner_text() == "2"
+    # the count badge is swapped in after the move's response settles: wait for it
+    expect(page.locator(f"#count-lead-{kontaktiert.pk}")).to_have_text("2")
     page.reload()
     assert _column(page, "Kontaktiert").locator(f"#card-lead-{lead.pk}").count() == 1
     lead.refresh_from_db()
