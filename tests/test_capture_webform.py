@@ -266,3 +266,41 @@ def test_embedded_form_needs_no_csrf_cookie(campaign):
     response = strict.post(url(campaign), payload(campaign))
     assert response.status_code == 302
     assert Lead.objects.count() == 1
+
+
+def test_rate_limit_behind_proxy_counts_the_client_not_the_proxy(client, campaign, settings):
+    """Behind one trusted proxy every request comes from the proxy's address: the limit
+    must count the visitor from X-Forwarded-For, and a forged left part changes nothing."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = "10.0.0.2"
+
+    def post(n: int, forwarded_for: str):
+        return client.post(
+            url(campaign),
+            payload(campaign, email=f"p{n}@firma-{n}.de"),
+            REMOTE_ADDR=proxy,
+            HTTP_X_FORWARDED_FOR=forwarded_for,
+        )
+
+    # one visitor, each time claiming another origin in front of what the proxy appended
+    codes = [post(i, f"192.0.2.{i}, 198.51.100.20").status_code for i in range(7)]
+    assert codes == [302] * 5 + [429] * 2
+    assert Lead.objects.count() == 5
+    # another visitor behind the same proxy is not affected
+    assert post(9, "198.51.100.21").status_code == 302
+    assert Lead.objects.count() == 6
+
+
+def test_consent_records_the_client_address_behind_proxy(
+    client, campaign, settings, django_capture_on_commit_callbacks
+):
+    settings.TRUSTED_PROXY_COUNT = 1
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url(campaign),
+            payload(campaign, marketing_consent="on"),
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR="203.0.113.9",
+        )
+    assert response.status_code == 302
+    assert ConsentRecord.objects.get().ip_address == "203.0.113.9"

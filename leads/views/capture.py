@@ -9,6 +9,7 @@ lengths on every field. Honeypot hits look like success to the bot but create no
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import time
 
@@ -30,6 +31,7 @@ from django_ratelimit.core import is_ratelimited
 
 from accounts.permissions import role_required
 from contacts.models import Salutation
+from leadcrm.views import client_ip
 from leads import doi
 from leads.capture import UTM_FIELDS, capture_web_lead
 from leads.duplicates import find_lead_duplicates
@@ -52,8 +54,24 @@ def frame_ancestors() -> list[str]:
     return list(getattr(settings, "LEADCRM_WEBFORM_FRAME_ANCESTORS", ["'self'"]))
 
 
-def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+def visitor_ip(request: HttpRequest) -> str | None:
+    """The visitor's address, also behind TRUSTED_PROXY_COUNT proxies; None if it is not
+    an IP address (a proxy header we cannot store in an IP field)."""
+    try:
+        return str(ipaddress.ip_address(client_ip(request)))
+    except ValueError:
+        return None
+
+
+def rate_limit_key(group: str, request: HttpRequest) -> str:
+    """One rate-limit bucket per visitor: the address, for IPv6 its /64 (what one
+    connection usually gets, as django-ratelimit's own `ip` key does)."""
+    ip = visitor_ip(request)
+    if ip is None:
+        return "-"
+    if ipaddress.ip_address(ip).version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return ip
 
 
 def _clean_url(value: str) -> str:
@@ -190,7 +208,7 @@ def _limited(request: HttpRequest) -> bool:
 
 
 def _limited_locally(request: HttpRequest) -> bool:
-    ip, now, limited = client_ip(request) or "-", int(time.time()), False
+    ip, now, limited = rate_limit_key("leads.web_form", request), int(time.time()), False
     for rate in RATES:
         count, unit = rate.split("/")
         seconds = {"s": 1, "m": 60, "h": 3600, "d": 86400}[unit]
@@ -206,7 +224,12 @@ def _limited_shared(request: HttpRequest) -> bool:
         # count every POST against every window, so a flood cannot slip between them
         limited = (
             is_ratelimited(
-                request, group="leads.web_form", key="ip", rate=rate, method="POST", increment=True
+                request,
+                group="leads.web_form",
+                key=rate_limit_key,
+                rate=rate,
+                method="POST",
+                increment=True,
             )
             or limited
         )
@@ -237,7 +260,7 @@ def web_form(request: HttpRequest, slug: str) -> HttpResponse:
             capture_web_lead(
                 campaign=campaign,
                 data=data,
-                ip_address=client_ip(request),
+                ip_address=visitor_ip(request),
                 user_agent=request.META.get("HTTP_USER_AGENT", ""),
                 base_url=request.build_absolute_uri("/"),
             )
@@ -272,7 +295,7 @@ def doi_confirm(request: HttpRequest, token: str) -> HttpResponse:
         try:
             record = doi.doi_confirm(
                 token=token,
-                ip_address=client_ip(request),
+                ip_address=visitor_ip(request),
                 user_agent=request.META.get("HTTP_USER_AGENT", ""),
             )
         except doi.DoiError as exc:
@@ -300,7 +323,7 @@ def consent_withdraw(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         doi.consent_withdraw_by_token(
             token=token,
-            ip_address=client_ip(request),
+            ip_address=visitor_ip(request),
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
         )
         context["withdrawn"] = True

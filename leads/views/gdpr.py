@@ -19,10 +19,11 @@ from leads import doi, gdpr
 from leads.errors import LeadError
 from leads.models import ConsentRecord, DataAccessAction, Lead, PersonalDataAccess
 from leads.permissions import can_edit_lead
+from leads.views.capture import visitor_ip
 
 
 def _ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    return visitor_ip(request)  # behind trusted proxies the client's, not the proxy's
 
 
 def _json_download(data: dict, filename: str) -> HttpResponse:
