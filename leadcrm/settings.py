@@ -119,6 +119,9 @@ if not IS_POSTGRES:
     )
     DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
 
+# widgets built in Python (same markup as Django's templates, a fraction of the time)
+FORM_RENDERER = "leadcrm.forms_rendering.FastRenderer"
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

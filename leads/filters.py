@@ -13,9 +13,18 @@ from django_filters import fields as df_fields
 
 from contacts.models import LeadStatus, Phase
 from leads.forms import staff_users
+from leads.lookups import ChoiceLists, choice_lists
 from leads.models import Campaign, Interest, Lead, LeadSource, LeadType
 
 ME, NOBODY = "me", "nobody"
+# single-choice filters whose options come from leads.lookups (filter name -> list kind)
+_SELECTS = {
+    "source": "source",
+    "type": "type",
+    "interest": "interest",
+    "campaign": "campaign",
+    "appointment_with": "user",
+}
 
 
 class _IdsField(df_fields.ModelMultipleChoiceField):
@@ -118,32 +127,41 @@ class LeadFilter(df.FilterSet):
         model = Lead
         fields: list[str] = []
 
-    def __init__(self, data=None, *args, user=None, **kwargs):
+    def __init__(self, data=None, *args, user=None, lists: ChoiceLists | None = None, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.user = user
-        users = list(staff_users())
+        # every choice list in one query; the fields' querysets only validate submitted ids
+        self.lists = lists if lists is not None else choice_lists()
+        users = self.lists.options("user")
         self.filters["follow_up_by"].extra["choices"] = [
             (ME, _("Ich")),
             (NOBODY, _("Niemand")),
-        ] + [(str(u.pk), u.get_full_name() or u.username) for u in users]
+            *users,
+        ]
         form = self.form
         form.fields["status"].queryset = LeadStatus.objects.all()
         form.fields["appointment_with"].queryset = staff_users()
+        form.fields["status"].widget.choices = self.lists.options("status")
+        for name, kind in _SELECTS.items():
+            form.fields[name].widget.choices = [("", _("Alle")), *self.lists.options(kind)]
         for name in ("score_min", "score_max"):
             form.fields[name].min_value = 0
             form.fields[name].max_value = 100
             form.fields[name].validators += [MinValueValidator(0), MaxValueValidator(100)]
         for field in form.fields.values():
-            if isinstance(field, (forms.ModelMultipleChoiceField, forms.MultipleChoiceField)):
-                pass
-            elif isinstance(field, (forms.ModelChoiceField, df_fields.ChoiceField)):
-                # both render their empty choice from empty_label ("---------" by default)
+            if (
+                isinstance(field, forms.ModelChoiceField)
+                and not field.widget.allow_multiple_selected
+            ):
+                field.empty_label = _("Alle")  # the widget's choices (above) say the same
+            if isinstance(field, df_fields.ChoiceField):
+                # re-set the choices: the widget's copied iterator still points at the
+                # class-level field and its default label
                 field.empty_label = _("Alle")
-                if isinstance(field, df_fields.ChoiceField):
-                    # re-set the choices: the widget's copied iterator still points at the
-                    # class-level field and its default label
-                    field.choices = [c for c in field.choices if c[0] != ""]
-            elif isinstance(field, forms.ChoiceField):
+                field.choices = [c for c in field.choices if c[0] != ""]
+            elif isinstance(field, forms.ChoiceField) and not isinstance(
+                field, (forms.ModelChoiceField, forms.MultipleChoiceField)
+            ):
                 field.choices = [("", _("Alle")), *[c for c in field.choices if c[0] != ""]]
             widget = field.widget
             if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple)):

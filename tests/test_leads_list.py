@@ -278,10 +278,10 @@ def test_list_query_count_constant(rep, rep_client, django_assert_num_queries, s
             ).split()
         ],
     )
-    # session + user + groups + preference + users for filter choices (x2) + rows + count
+    # session + user + groups + choice lists (one UNION) + preference + rows + bounded count
     with django_assert_num_queries(LIST_QUERIES):
         response = rep_client.get(reverse("leads:list"), {"sort": "-score"})
     assert response.status_code == 200
 
 
-LIST_QUERIES = 13
+LIST_QUERIES = 7
