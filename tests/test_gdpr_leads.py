@@ -138,3 +138,38 @@ def test_page_query_count(rep_client, lead, django_assert_max_num_queries):
         ConsentRecord.objects.create(lead=lead, action=ConsentAction.REQUESTED)
     with django_assert_max_num_queries(25):
         rep_client.get(url)
+
+
+def test_access_log_keeps_the_client_address_behind_the_proxy(settings, manager_client, lead):
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "198.51.100.7"}
+    manager_client.get(reverse("leads:gdpr_lead", args=[lead.pk]), **proxy)
+    manager_client.post(
+        reverse("leads:gdpr_lead_erase", args=[lead.pk]), {"reason": "Ersuchen"}, **proxy
+    )
+    logged = PersonalDataAccess.objects.filter(lead=lead).values_list("action", "ip_address")
+    assert sorted(logged) == [
+        (DataAccessAction.ERASED, "198.51.100.7"),
+        (DataAccessAction.VIEWED, "198.51.100.7"),
+    ]
+
+
+def test_person_page_acts_on_the_person(manager_client):
+    person = PersonFactory(last_name="Bauer")
+    ConsentRecord.objects.create(person=person, action=ConsentAction.CONFIRMED, email="k@b.de")
+    html = manager_client.get(reverse("leads:gdpr_person", args=[person.pk])).content.decode()
+    assert reverse("leads:gdpr_person_export", args=[person.pk]) in html
+    assert f'action="{reverse("leads:gdpr_person_erase", args=[person.pk])}"' in html
+    assert "Bestätigt" in html and "Widerruf erfassen" not in html
+    response = manager_client.post(
+        reverse("leads:gdpr_person_erase", args=[person.pk]), {"reason": "Ersuchen"}
+    )
+    assert response["Location"] == reverse("leads:gdpr_person", args=[person.pk])
+    person.refresh_from_db()
+    assert person.last_name == "Gelöscht"
+
+
+def test_erased_lead_page_says_when(manager_client, manager, lead):
+    lead_erase(lead=lead, user=manager, reason="Ersuchen")
+    html = manager_client.get(reverse("leads:gdpr_lead", args=[lead.pk])).content.decode()
+    assert "Anonymisiert am" in html and "Jetzt anonymisieren" not in html

@@ -158,3 +158,24 @@ def test_merge_view_query_count(rep_client, pair, django_assert_max_num_queries)
         LeadFactory(company_name="Müller Energie AG")
     with django_assert_max_num_queries(15):
         rep_client.get(url, {"other": loser.pk})
+
+
+@pytest.mark.parametrize("version", ["", "abc"])
+def test_merge_view_with_a_broken_version_is_refused_not_an_error(rep_client, pair, version):
+    winner, loser = pair
+    response = rep_client.post(
+        reverse("leads:merge", args=[winner.pk]),
+        {"other": loser.pk, "confirm": "1", "winner_version": version, "loser_version": 1},
+    )
+    assert response.status_code == 200
+    assert "inzwischen" in response.content.decode()  # the conflict message
+    loser.refresh_from_db()
+    assert loser.merged_into_id is None
+
+
+def test_merge_form_posts_back_to_the_merge_page(rep_client, pair):
+    winner, loser = pair
+    url = reverse("leads:merge", args=[winner.pk])
+    html = rep_client.get(url, {"other": loser.pk}).content.decode()
+    assert f'<form method="post" action="{url}">' in html
+    assert f'name="winner_version" value="{winner.version}"' in html

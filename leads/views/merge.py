@@ -1,7 +1,9 @@
 """Merge two leads: pick the other lead (duplicate suggestions or lead number), choose the
-surviving value per differing field, merge."""
+surviving value per differing field, merge. `merge_input` also serves the person merge."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -16,6 +18,26 @@ from leads.errors import LeadError
 from leads.merge import differing_fields, lead_merge
 from leads.models import Lead
 from leads.permissions import can_edit_lead
+
+
+def merge_input(request: HttpRequest) -> dict[str, Any]:
+    """The merge form's answer: the surviving side per field ("f_<field>": "winner" or
+    "loser") and the versions both records had when the form was shown (-1 if missing, which
+    the merge service refuses as a conflict)."""
+    return {
+        "choices": {
+            key[len("f_") :]: value for key, value in request.POST.items() if key.startswith("f_")
+        },
+        "winner_version": _version(request.POST.get("winner_version")),
+        "loser_version": _version(request.POST.get("loser_version")),
+    }
+
+
+def _version(raw: str | None) -> int:
+    try:
+        return int(raw or "")
+    except (TypeError, ValueError):
+        return -1
 
 
 def _other(request: HttpRequest, lead: Lead) -> Lead | None:
@@ -42,18 +64,8 @@ def lead_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     other = _other(request, lead)
     if request.method == "POST" and other is not None and request.POST.get("confirm"):
-        choices = {
-            key[len("f_") :]: value for key, value in request.POST.items() if key.startswith("f_")
-        }
         try:
-            winner = lead_merge(
-                winner=lead,
-                loser=other,
-                user=request.user,
-                choices=choices,
-                winner_version=int(request.POST.get("winner_version", 0)),
-                loser_version=int(request.POST.get("loser_version", 0)),
-            )
+            winner = lead_merge(winner=lead, loser=other, user=request.user, **merge_input(request))
         except LeadError as exc:
             messages.error(request, exc.message)
         else:
@@ -68,6 +80,7 @@ def lead_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
         exclude_id=lead.pk,
     )
     context = {
+        "subject": lead,
         "lead": lead,
         "other": other,
         "candidates": candidates,

@@ -15,6 +15,7 @@ from accounts.permissions import role_required
 from contacts.errors import ContactError
 from contacts.models import Person
 from leads.person_merge import differing_fields, person_merge
+from leads.views.merge import merge_input
 
 CANDIDATE_LIMIT = 10
 
@@ -45,17 +46,9 @@ def person_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(_persons(), pk=pk)
     other = _other(request, person)
     if request.method == "POST" and other is not None and request.POST.get("confirm"):
-        choices = {
-            key[len("f_") :]: value for key, value in request.POST.items() if key.startswith("f_")
-        }
         try:
             winner = person_merge(
-                winner=person,
-                loser=other,
-                user=request.user,
-                choices=choices,
-                winner_version=_int(request.POST.get("winner_version")),
-                loser_version=_int(request.POST.get("loser_version")),
+                winner=person, loser=other, user=request.user, **merge_input(request)
             )
         except ContactError as exc:
             messages.error(request, str(exc))
@@ -67,6 +60,7 @@ def person_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("contacts:person_detail", pk=winner.pk)
     context = {
+        "subject": person,
         "person": person,
         "other": other,
         "candidates": _candidates(person) if other is None else [],
@@ -74,10 +68,3 @@ def person_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
         "not_found": bool(request.GET.get("other")) and other is None,
     }
     return render(request, "leads/merge/person.html", context)
-
-
-def _int(raw) -> int:
-    try:
-        return int(raw)
-    except (TypeError, ValueError):
-        return -1
