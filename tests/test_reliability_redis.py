@@ -13,7 +13,6 @@ import datetime as dt
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -21,13 +20,12 @@ import time
 from pathlib import Path
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun, task_prerun
 from django.db import connection
 from django.utils import timezone
 
 from notifications.models import Kind, Notification
-from tests.celery_support import make_app
+from tests.celery_support import RedisServer, embedded_worker, make_app, wait_for
 from tests.factories import UserFactory
 from tests.factories_jobs import bulk_leads
 
@@ -54,82 +52,9 @@ def _needs_postgres():
         pytest.skip("the worker needs a database shared between processes (PostgreSQL)")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(predicate, timeout: float, what: str, interval: float = 0.1):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-
-
-class RedisServer:
-    """A throwaway redis-server that can be killed and restarted on the same data dir."""
-
-    def __init__(self, directory: Path):
-        self.dir = directory
-        self.port = free_port()
-        self.proc: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.proc = subprocess.Popen(  # noqa: S603 - fixed argument list
-            [  # noqa: S607 - redis-server from PATH, like scripts/lib.sh
-                "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "yes",
-                "--appendfsync",
-                "always",
-                "--dir",
-                str(self.dir),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        wait_for(self._answers, 10, "redis to start")
-
-    def _answers(self) -> bool:
-        try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as sock:
-                sock.sendall(b"PING\r\n")
-                return sock.recv(16).startswith(b"+PONG")
-        except OSError:
-            return False
-
-    def kill(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
-            self.proc.wait(10)
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-
 @pytest.fixture
 def redis_server(tmp_path):
     server = RedisServer(tmp_path / "redis")
-    server.dir.mkdir()
     server.start()
     yield server
     server.stop()
@@ -166,7 +91,7 @@ def test_redis_killed_during_overdue_job_loses_and_duplicates_nothing(redis_serv
     task_prerun.connect(on_prerun, weak=False)
     task_postrun.connect(on_postrun, weak=False)
     try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+        with embedded_worker(app):
             app.send_task("leads.tasks.notify_overdue_follow_ups")
             assert started.wait(30), "the job never started"
             redis_server.kill()  # the broker goes away while the job works
