@@ -43,7 +43,7 @@ def _csv(rows: int, duplicate_share: float, seed: int = 7) -> bytes:
                 rnd.choice(["Anna", "Jonas", "Petra", "Max", "Julia", "Jürgen"]),
                 f"Müller-{i}",
                 email,
-                f"+49 15{run % 10} {10000000 + i}",
+                f"+49 30 {run % 100000:05d} {i:06d}",  # unique per run too
                 f"{80000 + i % 9999:05d}",
                 rnd.choice(cities),
             ]

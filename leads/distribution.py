@@ -206,3 +206,161 @@ def unassigned_leads():
     return Lead.objects.filter(
         follow_up_by__isnull=True, merged_into__isnull=True, anonymised_at__isnull=True
     ).exclude(status__phase__in=TERMINAL_PHASES)
+
+
+# --- bulk variant (import) ------------------------------------------------------------------
+
+
+class _RulePool:
+    """One rule's locked members during a bulk assignment (picks counted in memory)."""
+
+    def __init__(self, rule: AssignmentRule, today: dt.date):
+        User = get_user_model()
+        self.rule = rule
+        self.members = list(
+            AssignmentMember.objects.select_for_update().filter(rule=rule).order_by("pk")
+        )
+        users = {
+            u.pk: u
+            for u in User.objects.filter(
+                pk__in=[m.user_id for m in self.members], is_active=True
+            ).present_on(today)
+        }
+        self.users = users
+        self.available = [m for m in self.members if m.user_id in users]
+        self.touched: dict[int, AssignmentMember] = {}
+
+
+def plan_owners(
+    leads: list[Lead],
+    interest_ids: list[set[int]] | None = None,
+    *,
+    today: dt.date | None = None,
+) -> list[AssignmentResult | None]:
+    """`lead_assign_owner` for many new (unsaved) leads at once, in their order.
+
+    Same rules, strategies, fallback and reasons as one `lead_assign_owner` per lead in a
+    row, but the picks are counted in memory: the active rules are read once, each used
+    rule's members are locked (SELECT … FOR UPDATE, held until the caller's transaction
+    commits, so concurrent single assignments queue behind the batch) and the new
+    positions are written in one statement at the end. Leads that already have an owner
+    get None. Sets nothing on the leads; the caller stores `result.user` as
+    `follow_up_by` and writes history and notifications (see `notify_new_owners`).
+    Must run in a transaction.
+    """
+    results: list[AssignmentResult | None] = [None] * len(leads)
+    if all(lead.follow_up_by_id for lead in leads):
+        return results
+    rules = list(
+        AssignmentRule.objects.filter(active=True)
+        .order_by("rank", "name")
+        .select_related("fallback_user")
+        .prefetch_related("sources", "types", "interests", "campaigns")
+    )
+    if not rules:
+        return results
+    today = today or timezone.localdate()
+    pools: dict[int, _RulePool] = {}
+    open_db: dict[int, int] = {}  # open leads per user in the database (loaded lazily)
+    open_batch: dict[int, int] = {}  # open leads per user assigned in this batch
+    for i, lead in enumerate(leads):
+        owner_id = lead.follow_up_by_id
+        if owner_id is None:
+            ids = interest_ids[i] if interest_ids else set()
+            rule = next((r for r in rules if rule_matches(r, lead, ids)), None)
+            if rule is None:
+                continue
+            pool = pools.get(rule.pk)
+            if pool is None:
+                pool = pools[rule.pk] = _RulePool(rule, today)
+            result = _pick_in_memory(pool, open_db, open_batch)
+            if result is None:
+                continue
+            results[i] = result
+            owner_id = result.user.pk
+        # an earlier lead of the batch counts as open for "fewest open" like a saved one
+        status = getattr(lead, "status", None)
+        if lead.merged_into_id is None and (status is None or status.phase not in TERMINAL_PHASES):
+            open_batch[owner_id] = open_batch.get(owner_id, 0) + 1
+    touched = [m for pool in pools.values() for m in pool.touched.values()]
+    if touched:
+        AssignmentMember.objects.bulk_update(touched, ["assigned_count"])
+    return results
+
+
+def _pick_in_memory(
+    pool: _RulePool, open_db: dict[int, int], open_batch: dict[int, int]
+) -> AssignmentResult | None:
+    rule = pool.rule
+    if not pool.available:
+        fallback = rule.fallback_user
+        if fallback is None or not fallback.is_active:
+            return None
+        return AssignmentResult(
+            rule=rule,
+            user=fallback,
+            reason=_("Regel „%(rule)s“: alle Mitglieder abwesend, Ersatz %(user)s")
+            % {"rule": rule.name, "user": fallback},
+        )
+    if rule.strategy == AssignmentStrategy.FEWEST_OPEN:
+        missing = [m.user_id for m in pool.available if m.user_id not in open_db]
+        if missing:
+            found = dict(
+                Lead.objects.filter(follow_up_by_id__in=missing, merged_into__isnull=True)
+                .exclude(status__phase__in=TERMINAL_PHASES)
+                .values("follow_up_by_id")
+                .annotate(n=Count("pk"))
+                .values_list("follow_up_by_id", "n")
+            )
+            for user_id in missing:
+                open_db[user_id] = found.get(user_id, 0)
+
+        def open_count(m: AssignmentMember) -> int:
+            return open_db[m.user_id] + open_batch.get(m.user_id, 0)
+
+        member = min(pool.available, key=lambda m: (open_count(m), m.assigned_count, m.pk))
+        position = member.assigned_count
+        why = _("wenigste offene Leads (%(n)d)") % {"n": open_count(member)}
+    else:
+        member, position = _pick_round_robin(pool.available)
+        why = _("reihum, Gewicht %(weight)d, Position %(count)d") % {
+            "weight": member.weight,
+            "count": position,
+        }
+    member.assigned_count = position + 1
+    pool.touched[member.pk] = member
+    user = pool.users[member.user_id]
+    return AssignmentResult(
+        rule=rule,
+        user=user,
+        reason=_("Regel „%(rule)s“: %(user)s – %(why)s")
+        % {"rule": rule.name, "user": user, "why": why},
+    )
+
+
+def notify_new_owners(pairs: list[tuple[Lead, AssignmentResult]], actor) -> int:
+    """The "Neuer Lead zugewiesen" notifications of `_notify_new_owner` for saved leads,
+    in one statement (same dedupe keys, so a repeated batch notifies nobody twice)."""
+    from leads.overdue import lead_url
+    from notifications.models import Kind, Priority
+    from notifications.services import NotificationItem, notify_many
+
+    actor_pk = getattr(actor, "pk", None)
+    items = []
+    for lead, result in pairs:
+        if actor_pk is not None and actor_pk == result.user.pk:
+            continue
+        name = lead.company_name or lead.contact_name or lead.number
+        items.append(
+            NotificationItem(
+                recipient=result.user,
+                title=_("Neuer Lead zugewiesen: %(name)s") % {"name": name},
+                text=result.reason,
+                kind=Kind.LEAD_ASSIGNED,
+                priority=Priority.A,
+                entity=lead,
+                url=lead_url(lead.pk),
+                dedupe_key=f"assigned:{lead.pk}:{result.user.pk}",
+            )
+        )
+    return notify_many(items)

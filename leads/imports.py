@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
+import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,7 +25,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -40,6 +41,8 @@ from leads.models import (
     LeadImportIssue,
     LeadSource,
 )
+
+logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
 MAX_FILE_BYTES = 25 * 1024 * 1024
@@ -95,6 +98,11 @@ SALUTATIONS = {
     "divers": Salutation.DIVERSE,
 }
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\0")
+
+
+@functools.cache
+def _country_codes() -> frozenset[str]:
+    return frozenset(code for code, _name in Lead._meta.get_field("country").countries)
 
 
 class ImportFileError(Exception):
@@ -390,7 +398,7 @@ def clean_row(values: dict[str, str], ctx: RowContext) -> tuple[dict, list, list
                 continue
         elif target == "country":
             code = COUNTRY_NAMES.get(value.casefold(), value.upper())
-            if not re.fullmatch(r"[A-Z]{2}", code):
+            if not re.fullmatch(r"[A-Z]{2}", code) or code not in _country_codes():
                 errors.append(_("Land „%(v)s“ ist unbekannt.") % {"v": value})
                 continue
             value = code
@@ -425,24 +433,28 @@ def clean_row(values: dict[str, str], ctx: RowContext) -> tuple[dict, list, list
     return data, interests, errors
 
 
+def _issue(number: int, values: dict, message: str, kind: str = "error") -> LeadImportIssue:
+    return LeadImportIssue(row_number=number, kind=kind, message=message, values=values)
+
+
 def _process_row(
     number: int,
     values: dict,
     ctx: RowContext,
     index: LeadIndex,
     counts: dict,
-    pending: list | None = None,
-):
-    """Validate one row and skip, update or create it. New leads without interests are
-    appended to `pending` (created in bulk at the end of the batch) when given."""
-    from leads.services import lead_create, lead_update
+    pending: list,
+    issues: list,
+) -> None:
+    """Validate one row and decide: refuse, skip, update (at once) or create (appended to
+    `pending`, created in bulk at the end of the batch). Only an update touches the
+    database here, in its own savepoint."""
+    from leads.services import lead_update
 
     lead_import = ctx.lead_import
     data, interests, errors = clean_row(values, ctx)
     if errors:
-        LeadImportIssue.objects.create(
-            lead_import=lead_import, row_number=number, message=" ".join(errors), values=values
-        )
+        issues.append(_issue(number, values, " ".join(errors)))
         counts["failed"] += 1
         return
     email, phone = data.get("email", ""), str(data.get("phone", ""))
@@ -455,123 +467,68 @@ def _process_row(
             message = _("Dublette von Lead %(n)s – übersprungen.") % {
                 "n": index.number(existing_id)
             }
-        LeadImportIssue.objects.create(
-            lead_import=lead_import,
-            row_number=number,
-            kind="duplicate",
-            message=message,
-            values=values,
-        )
+        issues.append(_issue(number, values, message, kind="duplicate"))
         counts["skipped"] += 1
         return
     if existing_id and mode == DuplicateMode.UPDATE:
-        lead = Lead.objects.get(pk=existing_id)
-        merged = None
-        if interests:
-            merged = set(lead.interests.values_list("pk", flat=True)) | set(interests)
-        lead_update(
-            lead=lead, data=data, user=ctx.user, expected_version=lead.version, interests=merged
-        )
+        with transaction.atomic():
+            lead = Lead.objects.get(pk=existing_id)
+            merged = None
+            if interests:
+                merged = set(lead.interests.values_list("pk", flat=True)) | set(interests)
+            lead_update(
+                lead=lead, data=data, user=ctx.user, expected_version=lead.version, interests=merged
+            )
         counts["updated"] += 1
         return
     data.setdefault("source", lead_import.source)
     if lead_import.campaign_id:
         data["campaign"] = lead_import.campaign
     data["capture_channel"] = CaptureChannel.IMPORT
-    if pending is not None and not interests:
-        pending.append((number, values, data))
-        if mode != DuplicateMode.CREATE:
-            index.add(-number, email, phone)
-        return
-    lead = lead_create(data=data, user=ctx.user, interests=interests).lead
-    index.add(lead.pk, email, phone, lead.number)
-    counts["created"] += 1
+    pending.append((number, values, data, interests))
+    if mode != DuplicateMode.CREATE:
+        index.add(-number, email, phone)
 
 
-def _bulk_create(pending: list, ctx: RowContext) -> list[Lead]:
-    """Create the batch's new leads in a few statements, with what `lead_create` gives a
-    lead that has no ratings, interests or appointment: number, default status, score,
-    history row (tagged with version 1), status change and distribution."""
-    from simple_history.utils import bulk_create_with_history
-
-    from contacts.models import LeadStatus
-    from leads import scoring
-    from leads.distribution import lead_assign_owner
-    from leads.models import AssignmentRule, LeadNumberCounter, LeadStatusChange
-    from leads.numbering import COUNTER_NAME, NUMBER_FORMAT, _ensure_counter_row
-    from leads.services import VERSION_TAG
-
-    user = ctx.user if ctx.user is not None and ctx.user.is_authenticated else None
-    status = LeadStatus.objects.default()
-    criteria = scoring.active_criteria()
-    now = timezone.now()
-    _ensure_counter_row()
-    counter = LeadNumberCounter.objects.filter(name=COUNTER_NAME)
-    counter.update(value=F("value") + len(pending))
-    first = counter.values_list("value", flat=True).get() - len(pending) + 1
-    leads = []
-    for offset, (_number, _values, data) in enumerate(pending):
-        lead = Lead(**data)
-        lead.number = NUMBER_FORMAT.format(value=first + offset)
-        lead.status = status
-        lead.status_changed_at = now
-        lead.version = 1
-        lead.created_by = lead.updated_by = user
-        lead.score, lead.score_breakdown = scoring.compute_score(
-            source_id=lead.source_id, ratings={}, criteria=criteria
-        )
-        lead.full_clean(validate_unique=False, validate_constraints=False)
-        leads.append(lead)
-    created = bulk_create_with_history(
-        leads, Lead, default_user=user, default_change_reason=f"{VERSION_TAG}1", default_date=now
-    )
-    LeadStatusChange.objects.bulk_create(
-        LeadStatusChange(lead=lead, to_status=status, changed_at=now, changed_by=user)
-        for lead in created
-    )
-    if AssignmentRule.objects.filter(active=True).exists():
-        for lead in created:
-            if lead.follow_up_by_id is None:
-                lead_assign_owner(lead=lead, actor=user)
-    return created
-
-
-def _create_pending(pending: list, ctx: RowContext, index: LeadIndex, counts: dict) -> None:
-    """Bulk-create; if that fails, create row by row so only the bad rows fail."""
-    from leads.services import lead_create
+def _create_pending(pending: list, ctx: RowContext, counts: dict, issues: list) -> None:
+    """Create the batch's new leads with `leads_bulk_create` (a few statements for the whole
+    batch) in a savepoint; if the database refuses it, create them row by row with
+    `lead_create` so only the bad rows fail."""
+    from leads.services import lead_create, leads_bulk_create
 
     if not pending:
         return
     try:
         with transaction.atomic():
-            created = _bulk_create(pending, ctx)
+            created = leads_bulk_create(
+                rows=[data for _n, _v, data, _i in pending],
+                interests=[interests for _n, _v, _d, interests in pending],
+                user=ctx.user,
+            )
     except Exception:  # noqa: BLE001 - fall back to isolating the bad rows
+        logger.warning(
+            "import %s: bulk creation refused, row by row", ctx.lead_import.pk, exc_info=True
+        )
         created = None
     if created is not None:
-        for lead in created:
-            index.add(
-                lead.pk, normalize_email(lead.email), normalize_phone(lead.phone), lead.number
-            )
         counts["created"] += len(created)
         return
-    for number, values, data in pending:
+    for number, values, data, interests in pending:
         try:
             with transaction.atomic():
-                lead = lead_create(data=data, user=ctx.user).lead
+                lead_create(data=data, user=ctx.user, interests=interests)
             counts["created"] += 1
         except Exception as exc:  # noqa: BLE001 - one bad row must not stop the others
-            _row_failed(number, values, exc, ctx, counts)
+            _row_failed(number, values, exc, counts, issues)
 
 
-def _row_failed(number: int, values: dict, exc: Exception, ctx: RowContext, counts: dict) -> None:
+def _row_failed(number: int, values: dict, exc: Exception, counts: dict, issues: list) -> None:
     message = (
         exc.message
         if isinstance(exc, LeadError)
         else _("Unerwarteter Fehler: %(e)s") % {"e": str(exc)[:300]}
     )
-    LeadImportIssue.objects.create(
-        lead_import=ctx.lead_import, row_number=number, message=message, values=values
-    )
+    issues.append(_issue(number, values, message))
     counts["failed"] += 1
 
 
@@ -585,9 +542,13 @@ def _job_result(lead_import: LeadImport) -> dict:
 
 
 def _commit_batch(lead_import: LeadImport, batch: list, ctx: RowContext) -> None:
+    """One batch in one transaction: duplicate lookup for all its rows (one query per key),
+    the rows, the new leads in bulk, the issues in one insert, then the resume marker
+    (`last_row`), the counts and the Job's progress."""
     from notifications.models import Job
 
     counts = {"created": 0, "updated": 0, "skipped": 0, "failed": 0}
+    issues: list[LeadImportIssue] = []
     with transaction.atomic():
         h_email = _header_for(lead_import, "email")
         h_phone = _header_for(lead_import, "phone")
@@ -603,11 +564,13 @@ def _commit_batch(lead_import: LeadImport, batch: list, ctx: RowContext) -> None
         pending: list = []
         for number, values in batch:
             try:
-                with transaction.atomic():
-                    _process_row(number, values, ctx, index, counts, pending)
+                _process_row(number, values, ctx, index, counts, pending, issues)
             except Exception as exc:  # noqa: BLE001 - one bad row must not stop the others
-                _row_failed(number, values, exc, ctx, counts)
-        _create_pending(pending, ctx, index, counts)
+                _row_failed(number, values, exc, counts, issues)
+        _create_pending(pending, ctx, counts, issues)
+        for issue in issues:
+            issue.lead_import = lead_import
+        LeadImportIssue.objects.bulk_create(issues)
         locked = LeadImport.objects.select_for_update().get(pk=lead_import.pk)
         locked.last_row = batch[-1][0]
         locked.created_count += counts["created"]

@@ -50,3 +50,20 @@ def next_lead_number() -> str:
         counter.update(value=F("value") + 1)
         value = counter.values_list("value", flat=True).get()
     return NUMBER_FORMAT.format(value=value)
+
+
+def reserve_lead_numbers(count: int) -> list[str]:
+    """Reserve `count` consecutive lead numbers in one step (bulk import).
+
+    The same single `UPDATE … SET value = value + count` as `next_lead_number`, so the
+    block is race-free; call it inside the transaction that inserts the leads, as late as
+    possible (the counter row stays locked until that transaction commits).
+    """
+    if count <= 0:
+        return []
+    with transaction.atomic():
+        _ensure_counter_row()
+        counter = LeadNumberCounter.objects.filter(name=COUNTER_NAME)
+        counter.update(value=F("value") + count)
+        last = counter.values_list("value", flat=True).get()
+    return [NUMBER_FORMAT.format(value=value) for value in range(last - count + 1, last + 1)]
