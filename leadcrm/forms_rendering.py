@@ -12,12 +12,19 @@ template engine.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from html import escape as _html_escape
 
 from django.forms.renderers import DjangoTemplates
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 _W = "django/forms/widgets/"
+
+
+def conditional_escape(value) -> str:
+    """django.utils.html.conditional_escape without its lazy-argument wrapper (hot path)."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return _html_escape(str(value))
 
 
 def _text(value) -> str:

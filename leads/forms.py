@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role
 from contacts.models import Company, LeadStatus, Person, Phase
 from leads import uploads
+from leads.lookups import choice_lists
 from leads.models import Campaign, Interest, Lead, LeadSource, LeadType, ScoringCriterion
 from leads.services import MASK_FIELDS
 
@@ -81,23 +82,43 @@ class LeadForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 4}),
         }
 
-    def __init__(self, *args, user=None, criteria=None, ratings=None, main_contact=None, **kw):
+    def __init__(
+        self, *args, user=None, criteria=None, ratings=None, main_contact=None, lists=None, **kw
+    ):
         super().__init__(*args, **kw)
         self.user = user
         lead = self.instance
+        # the querysets validate a submitted id; the widgets show the lists read in one query
+        lists = lists if lists is not None else choice_lists()
         users = staff_users()
         self.fields["appointment_with"].queryset = users
         self.fields["follow_up_by"].queryset = users
         self.fields["interests"].queryset = Interest.objects.active()
-        statuses = LeadStatus.objects.filter(active=True).exclude(phase=Phase.CONVERTED)
-        if lead.pk and lead.status_id:
-            statuses = LeadStatus.objects.filter(pk__in=[s.pk for s in statuses] + [lead.status_id])
-        self.fields["status"].queryset = statuses
-        self.fields["status"].required = False
-        self.fields["status"].empty_label = None
         self.fields["source"].queryset = LeadSource.objects.active()
         self.fields["type"].queryset = LeadType.objects.active()
         self.fields["campaign"].queryset = Campaign.objects.filter(active=True)
+        # statuses: the active ones but Konvertiert (conversion sets it), plus the lead's own
+        statuses = [
+            (c.pk, c.label)
+            for c in lists["status"]
+            if (c.active and c.extra != Phase.CONVERTED) or c.pk == lead.status_id
+        ]
+        self.fields["status"].queryset = LeadStatus.objects.filter(
+            pk__in=[pk for pk, _ in statuses]
+        )
+        self.fields["status"].required = False
+        self.fields["status"].empty_label = None
+        self.fields["status"].widget.choices = statuses
+        blank = [("", "—")]
+        for name, kind in (
+            ("appointment_with", "user"),
+            ("follow_up_by", "user"),
+            ("source", "source"),
+            ("type", "type"),
+            ("campaign", "campaign"),
+        ):
+            self.fields[name].widget.choices = blank + lists.options(kind, active_only=True)
+        self.fields["interests"].widget.choices = lists.options("interest", active_only=True)
         for name in ("planned_start", "planned_end"):
             self.fields[name].input_formats = [DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"]
         self._only_chosen("customer", self._bound_object("customer", Company, lead.customer))
