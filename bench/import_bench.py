@@ -1,11 +1,12 @@
 """Benchmark: lead import throughput (rows/s) for a CSV with duplicates.
 
-    python -m bench.import_bench [--rows 100000] [--duplicate-share 0.1] [--batch 500]
+    python -m bench.import_bench [--rows 100000] [--duplicate-share 0.1] [--batch 1000]
 
 Writes a semicolon-separated UTF-8 CSV with German data where every tenth row repeats the
 e-mail address of an earlier row, uploads it (sniffing, counting) and runs the import in
-"skip duplicates" mode exactly as the Celery task does (batches of 500 rows, each in one
-transaction, every new lead through lead_create and distribution). Prints upload time,
+"skip duplicates" mode exactly as the Celery task does: batches of `imports.BATCH_SIZE`
+rows, each in one transaction, duplicate lookup per batch, the batch's new leads through
+`leads_bulk_create` (numbers, history, status changes, distribution). Prints upload time,
 import time and rows/s. The leads stay in the database: meant for a throwaway database
 (scripts/bench). Works on PostgreSQL and SQLite.
 """
@@ -55,7 +56,12 @@ def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(prog="python -m bench.import_bench")
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--duplicate-share", type=float, default=0.1)
-    parser.add_argument("--batch", type=int, default=500)
+    parser.add_argument("--batch", type=int, default=None, help="default: imports.BATCH_SIZE")
+    parser.add_argument(
+        "--with-rule",
+        action="store_true",
+        help="distribute the new leads by a round-robin rule over 5 users during the run",
+    )
     args = parser.parse_args(argv)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leadcrm.settings")
@@ -65,10 +71,11 @@ def main(argv: list[str] | None = None) -> dict:
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.core.management import call_command
     from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
     from accounts.models import User
     from leads import imports
-    from leads.models import DuplicateMode
+    from leads.models import DuplicateMode, Lead
 
     call_command("migrate", verbosity=0)
     user, _ = User.objects.get_or_create(username="bench-importer")
@@ -80,8 +87,15 @@ def main(argv: list[str] | None = None) -> dict:
     lead_import.duplicate_mode = DuplicateMode.SKIP
     lead_import.save()
 
+    rule = _bench_rule() if args.with_rule else None
+    last_pk = Lead.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     started = time.perf_counter()
-    imports.import_run(lead_import=lead_import, batch_size=args.batch)
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            imports.import_run(lead_import=lead_import, batch_size=args.batch)
+    finally:
+        if rule is not None:
+            rule.delete()
     import_s = time.perf_counter() - started
     lead_import.refresh_from_db()
     figures = {
@@ -94,10 +108,27 @@ def main(argv: list[str] | None = None) -> dict:
         "created": lead_import.created_count,
         "skipped_duplicates": lead_import.skipped_count,
         "failed": lead_import.failed_count,
+        "assigned_by_rule": (
+            Lead.objects.filter(pk__gt=last_pk, follow_up_by__isnull=False).count()
+            if rule is not None
+            else "-"
+        ),
+        "sql_per_1000_rows": round(len(queries) * 1000 / args.rows, 1),
     }
     for key, value in figures.items():
         print(f"{key:>20}: {value}")
     return figures
+
+
+def _bench_rule():
+    """A round-robin rule over five active users, matching every lead (deleted afterwards)."""
+    from accounts.models import User
+    from leads.models import AssignmentMember, AssignmentRule
+
+    users = list(User.objects.filter(is_active=True).order_by("pk")[:5])
+    rule = AssignmentRule.objects.create(name="Benchmark-Import", rank=0)
+    AssignmentMember.objects.bulk_create(AssignmentMember(rule=rule, user=u) for u in users)
+    return rule
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from typing import Any
 
 import phonenumbers
 from django.db import connection
-from django.db.models import BooleanField, F, Func, Q, Value
+from django.db.models import BooleanField, CharField, ExpressionWrapper, F, Func, Q, Value
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
@@ -356,14 +356,22 @@ class LeadIndex:
     migration `0005_capture_email_index` indexes.
     """
 
-    def __init__(self, rows: Iterable[Mapping[str, Any]]):
-        emails = {normalize_email(r.get("email")) for r in rows} - {""}
-        phones = {normalize_phone(r.get("phone")) for r in rows} - {""}
+    def __init__(self, rows: Iterable[Mapping[str, Any]], *, normalized: bool = False):
+        """`rows`: mappings with "email" and "phone"; `normalized` when they already are
+        (as `normalize_email`/`normalize_phone` give them), which saves parsing every
+        phone number a second time."""
+        rows = list(rows)
+        if normalized:
+            emails = {str(r.get("email") or "") for r in rows} - {""}
+            phones = {str(r.get("phone") or "") for r in rows} - {""}
+        else:
+            emails = {normalize_email(r.get("email")) for r in rows} - {""}
+            phones = {normalize_phone(r.get("phone")) for r in rows} - {""}
         self.by_email: dict[str, int] = {}
         self.by_phone: dict[str, int] = {}
         self.numbers: dict[int, str] = {}
         base = Lead.objects.filter(merged_into__isnull=True, anonymised_at__isnull=True)
-        for chunk in _chunks(sorted(emails), 500):
+        for chunk in _chunks(sorted(emails), 1000):
             rows_found = (
                 base.annotate(email_lower=Lower("email"))
                 .filter(email_lower__in=chunk)
@@ -373,9 +381,15 @@ class LeadIndex:
             for pk, number, email in rows_found:
                 self.by_email.setdefault(email, pk)
                 self.numbers[pk] = number
-        for chunk in _chunks(sorted(phones), 500):
+        # phones are stored as E.164 strings: compare as text, without PhoneNumberField
+        # parsing every value of the IN list again
+        phone_text = ExpressionWrapper(F("phone"), output_field=CharField())
+        for chunk in _chunks(sorted(phones), 1000):
             for pk, number, phone in (
-                base.filter(phone__in=chunk).order_by("pk").values_list("pk", "number", "phone")
+                base.alias(phone_text=phone_text)
+                .filter(phone_text__in=chunk)
+                .order_by("pk")
+                .values_list("pk", "number", "phone")
             ):
                 self.by_phone.setdefault(normalize_phone(phone), pk)
                 self.numbers[pk] = number

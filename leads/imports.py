@@ -10,6 +10,7 @@ import resumes after the last committed row, and a bad row never stops the other
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import functools
@@ -44,7 +45,7 @@ from leads.models import (
 
 logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 500
+BATCH_SIZE = 1000
 MAX_FILE_BYTES = 25 * 1024 * 1024
 MAX_ROWS = 200_000
 PREVIEW_ROWS = 5
@@ -445,14 +446,16 @@ def _process_row(
     counts: dict,
     pending: list,
     issues: list,
+    cleaned: tuple | None = None,
 ) -> None:
-    """Validate one row and decide: refuse, skip, update (at once) or create (appended to
-    `pending`, created in bulk at the end of the batch). Only an update touches the
-    database here, in its own savepoint."""
+    """Validate one row (unless `cleaned` holds `clean_row`'s answer already) and decide:
+    refuse, skip, update (at once) or create (appended to `pending`, created in bulk at
+    the end of the batch). Only an update touches the database here, in its own
+    savepoint."""
     from leads.services import lead_update
 
     lead_import = ctx.lead_import
-    data, interests, errors = clean_row(values, ctx)
+    data, interests, errors = cleaned if cleaned is not None else clean_row(values, ctx)
     if errors:
         issues.append(_issue(number, values, " ".join(errors)))
         counts["failed"] += 1
@@ -549,22 +552,27 @@ def _commit_batch(lead_import: LeadImport, batch: list, ctx: RowContext) -> None
 
     counts = {"created": 0, "updated": 0, "skipped": 0, "failed": 0}
     issues: list[LeadImportIssue] = []
+    cleaned: dict[int, tuple] = {}
+    for number, values in batch:
+        # a row whose cleaning fails is cleaned again (and reported) by _process_row
+        with contextlib.suppress(Exception):
+            cleaned[number] = clean_row(values, ctx)
     with transaction.atomic():
-        h_email = _header_for(lead_import, "email")
-        h_phone = _header_for(lead_import, "phone")
+        # one lookup per key for the whole batch, with the values clean_row normalised
         index = LeadIndex(
-            [
-                {
-                    "email": v.get(h_email, "") if h_email else "",
-                    "phone": v.get(h_phone, "") if h_phone else "",
-                }
-                for _n, v in batch
-            ]
+            (
+                {"email": data.get("email", ""), "phone": str(data.get("phone", ""))}
+                for data, _interests, errors in cleaned.values()
+                if not errors
+            ),
+            normalized=True,
         )
         pending: list = []
         for number, values in batch:
             try:
-                _process_row(number, values, ctx, index, counts, pending, issues)
+                _process_row(
+                    number, values, ctx, index, counts, pending, issues, cleaned.get(number)
+                )
             except Exception as exc:  # noqa: BLE001 - one bad row must not stop the others
                 _row_failed(number, values, exc, counts, issues)
         _create_pending(pending, ctx, counts, issues)
@@ -592,13 +600,6 @@ def _commit_batch(lead_import: LeadImport, batch: list, ctx: RowContext) -> None
             )
     for name in ("last_row", "created_count", "updated_count", "skipped_count", "failed_count"):
         setattr(lead_import, name, getattr(locked, name))
-
-
-def _header_for(lead_import: LeadImport, target: str) -> str | None:
-    for header, t in lead_import.mapping.items():
-        if t == target:
-            return header
-    return None
 
 
 def import_run(*, lead_import: LeadImport, batch_size: int | None = None) -> str:

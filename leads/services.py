@@ -487,6 +487,7 @@ def leads_bulk_create(
     """
     from django.conf import settings
 
+    from leads import bulk_copy
     from leads.distribution import notify_new_owners, plan_owners
     from leads.models import LeadRating
     from leads.numbering import reserve_lead_numbers
@@ -496,8 +497,11 @@ def leads_bulk_create(
     interests = interests or [()] * len(rows)
     ratings = ratings or [None] * len(rows)
     actor = _user_or_none(user)
+    actor_id = actor.pk if actor is not None else None
     default_status = None
     statuses: dict[Any, LeadStatus | None] = {}
+    checked: set[int] = set()
+    now = timezone.now()
     criteria = scoring.active_criteria()
     leads: list[Lead] = []
     interest_ids: list[set[int]] = []
@@ -516,15 +520,21 @@ def leads_bulk_create(
         if status is None:
             default_status = default_status or LeadStatus.objects.default()
             status = default_status
-        if status.phase == Phase.CONVERTED:
-            raise LeadError(
-                _(
-                    "Konvertiert nur über die Konvertierung: Ein neuer Lead kann nicht "
-                    "konvertiert sein."
-                ),
-                field="status",
-            )
-        _apply_status(lead, None, status, user)
+        if status.pk not in checked:
+            if status.phase == Phase.CONVERTED:
+                raise LeadError(
+                    _(
+                        "Konvertiert nur über die Konvertierung: Ein neuer Lead kann nicht "
+                        "konvertiert sein."
+                    ),
+                    field="status",
+                )
+            _apply_status(Lead(), None, status, user)  # the lifecycle checks, once a status
+            checked.add(status.pk)
+        # what _apply_status sets on a new lead; the status change rows follow the insert
+        lead.status = status
+        lead.status_changed_at = now
+        lead.closed_at = now if status.phase in TERMINAL_PHASES else None
         _check_planned(lead)
         if lead.planned_start and lead.planned_end and lead.appointment_with_id:
             raise ValueError("leads_bulk_create: leads with an appointment need lead_create")
@@ -545,14 +555,27 @@ def leads_bulk_create(
     for lead, result in zip(leads, owners, strict=True):
         if result is not None:
             lead.follow_up_by = result.user
-    Lead.objects.bulk_create(leads)
+    fast = bulk_copy.available()
+    lead_rows = bulk_copy.copy_models(leads) if fast else Lead.objects.bulk_create(leads)
 
-    changes = []
-    for lead in leads:
-        change = lead.__dict__.pop("_pending_status_change")
-        change.lead = lead
-        changes.append(change)
-    LeadStatusChange.objects.bulk_create(changes)
+    change_fields = list(LeadStatusChange._meta.concrete_fields)
+    if fast:
+        ids = bulk_copy.reserve_ids(LeadStatusChange, len(leads))
+        values = {"from_status_id": None, "changed_at": now, "changed_by_id": actor_id}
+        rows = []
+        for lead, pk in zip(leads, ids, strict=True):
+            values.update(id=pk, lead_id=lead.pk, to_status_id=lead.status_id)
+            rows.append([values[f.attname] for f in change_fields])
+        bulk_copy.copy_rows(
+            LeadStatusChange._meta.db_table, [f.column for f in change_fields], rows
+        )
+    else:
+        LeadStatusChange.objects.bulk_create(
+            LeadStatusChange(
+                lead=lead, to_status_id=lead.status_id, changed_at=now, changed_by_id=actor_id
+            )
+            for lead in leads
+        )
     LeadRating.objects.bulk_create(
         LeadRating(lead=lead, criterion_id=criterion_id, option_id=option_id)
         for lead, wanted in zip(leads, wanted_ratings, strict=True)
@@ -565,54 +588,98 @@ def leads_bulk_create(
         for interest_id in sorted(ids)
     )
     if getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
-        _bulk_history(leads, owners, links, actor)
+        _bulk_history(leads, lead_rows if fast else None, owners, links, actor)
     notify_new_owners(
         [(lead, r) for lead, r in zip(leads, owners, strict=True) if r is not None], actor
     )
     return leads
 
 
-def _bulk_history(leads: list[Lead], owners: list, links: list, actor) -> None:
+def _bulk_history(
+    leads: list[Lead], lead_rows: list[list] | None, owners: list, links: list, actor
+) -> None:
     """The history rows `lead_create` writes: "+" (v=1), "~" after setting interests
-    (v=1, with the interests), "~" after the assignment (the rule's reason)."""
+    (v=1, with the interests), "~" after the assignment (the rule's reason).
+
+    With `lead_rows` (the values `bulk_copy.copy_models` wrote for the leads) the rows go
+    in by COPY from those values; otherwise as HistoricalLead instances by bulk_create."""
     import datetime as dt
+
+    from leads import bulk_copy
 
     History = Lead.history.model
     M2MHistory = History.interests.model
-    fields = [f.attname for f in History.tracked_fields]
     links_of: dict[int, list] = {}
     for link in links:
         links_of.setdefault(link.lead_id, []).append(link)
     now = timezone.now()
     tick = dt.timedelta(microseconds=1)
     reason = f"{VERSION_TAG}1"
-
-    def record(lead, kind, when, why, owner_id):
-        attrs = {name: getattr(lead, name) for name in fields}
-        attrs["follow_up_by_id"] = owner_id
-        return History(
-            history_date=when,
-            history_type=kind,
-            history_user=actor,
-            history_change_reason=why,
-            **attrs,
-        )
-
-    created, with_interests, assigned = [], [], []
-    for lead, result in zip(leads, owners, strict=True):
+    # (index of the lead, type, date, reason, owner at that moment), in insert order
+    plan: list[tuple[int, str, Any, str, Any]] = []
+    later: list[tuple[int, str, Any, str, Any]] = []
+    for i, (lead, result) in enumerate(zip(leads, owners, strict=True)):
         owner_before = None if result is not None else lead.follow_up_by_id
-        created.append(record(lead, "+", now, reason, owner_before))
+        plan.append((i, "+", now, reason, owner_before))
         if links_of.get(lead.pk):
-            with_interests.append(record(lead, "~", now + tick, reason, owner_before))
+            later.append((i, "~", now + tick, reason, owner_before))
+    for i, result in enumerate(owners):
         if result is not None:
-            assigned.append(
-                record(lead, "~", now + 2 * tick, result.reason[:100], lead.follow_up_by_id)
+            plan_entry = (i, "~", now + 2 * tick, result.reason[:100], leads[i].follow_up_by_id)
+            later.append(plan_entry)
+    # "+" rows first, then the interest rows, then the assignments: ids follow the order
+    later.sort(key=lambda entry: entry[2])
+    plan += later
+    actor_id = actor.pk if actor is not None else None
+    if lead_rows is not None:
+        ids = bulk_copy.reserve_ids(History, len(plan))
+        lead_columns = {f.attname: n for n, f in enumerate(Lead._meta.concrete_fields)}
+        fields = list(History._meta.concrete_fields)
+        columns = []
+        for field in fields:
+            columns.append(field.attname if field.attname.startswith("history_") else None)
+        history_ids: list[int] = []
+        rows = []
+        for history_id, (i, kind, when, why, owner_id) in zip(ids, plan, strict=True):
+            source = lead_rows[i]
+            extra = {
+                "history_id": history_id,
+                "history_date": when,
+                "history_change_reason": why,
+                "history_type": kind,
+                "history_user_id": actor_id,
+                "follow_up_by_id": owner_id,
+            }
+            rows.append(
+                [
+                    extra[f.attname] if f.attname in extra else source[lead_columns[f.attname]]
+                    for f in fields
+                ]
             )
-    History.objects.bulk_create(created)
-    History.objects.bulk_create(with_interests)
-    History.objects.bulk_create(assigned)
+            history_ids.append(history_id)
+        bulk_copy.copy_rows(History._meta.db_table, [f.column for f in fields], rows)
+    else:
+        records = []
+        tracked = [f.attname for f in History.tracked_fields]
+        for i, kind, when, why, owner_id in plan:
+            attrs = {name: getattr(leads[i], name) for name in tracked}
+            attrs["follow_up_by_id"] = owner_id
+            records.append(
+                History(
+                    history_date=when,
+                    history_type=kind,
+                    history_user_id=actor_id,
+                    history_change_reason=why,
+                    **attrs,
+                )
+            )
+        History.objects.bulk_create(records)
+        history_ids = [record.pk for record in records]
     M2MHistory.objects.bulk_create(
-        M2MHistory(history=record_, id=link.pk, lead_id=link.lead_id, interest_id=link.interest_id)
-        for record_ in (*with_interests, *assigned)
-        for link in links_of.get(record_.id, ())
+        M2MHistory(
+            history_id=history_id, id=link.pk, lead_id=link.lead_id, interest_id=link.interest_id
+        )
+        for history_id, (i, kind, _when, _why, _owner) in zip(history_ids, plan, strict=True)
+        if kind == "~"
+        for link in links_of.get(leads[i].pk, ())
     )
