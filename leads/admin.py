@@ -1,23 +1,34 @@
 """Admin for the lead lists (sources, types, interests, scoring, campaigns, distribution)
 and, for support cases, the leads themselves.
 
+The Lead admin writes through `leads.services` like the lead mask does: adding a lead
+numbers, distributes and records it (`lead_create`); saving checks the version and the
+status rules (`lead_update`: Konvertiert only through the conversion, no inactive status,
+status history); deleting is `lead_delete`. Fields only the services write are read-only
+here, and restoring an old version from the history is refused.
+
 The Lead changelist must stay usable at a million rows: no full COUNT, only filters on
 small lists, related rows joined up front, autocomplete/raw-id widgets for big tables.
 """
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import connections, transaction
+from django.db import connections
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from contacts.admin import COMPACT_TABULAR, site_url
+from leads import services
+from leads.errors import ConflictError, LeadError
 from leads.models import (
     AssignmentMember,
     AssignmentRule,
@@ -35,6 +46,7 @@ from leads.models import (
     ScoringCriterion,
     ScoringOption,
 )
+from leads.permissions import can_delete_lead
 
 
 class EstimatedCountPaginator(Paginator):
@@ -363,6 +375,63 @@ class LeadStatusChangeInline(StatusChangeColumns, admin.TabularInline):
         )
 
 
+# Lead fields the admin form may change: the ones the services take from a caller.
+# The business card stays with the mask, which re-encodes uploads (leads.uploads).
+LEAD_ADMIN_WRITABLE = (services.EDITABLE_FIELDS - {"business_card"}) | {"interests"}
+
+
+class LeadAdminForm(forms.ModelForm):
+    """Validates the admin's input; `LeadAdmin.save_related` hands it to the services.
+
+    `service_error` is set when the service refused the save (see
+    `LeadAdmin.changeform_view`): the form is shown again with that error and the input.
+    """
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    service_error: LeadError | None = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.setdefault("expected_version", self.instance.version)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and cleaned.get("expected_version") is None:
+            self.add_error(None, _("Die Version des Formulars fehlt. Bitte laden Sie neu."))
+        error = self.service_error
+        if error is not None:
+            self.add_error(error.field if error.field in self.fields else None, error.message)
+            if isinstance(error, ConflictError) and error.current_version is not None:
+                # as in the lead mask: the input stays, saving again overwrites on purpose
+                data = self.data.copy()
+                data["expected_version"] = str(error.current_version)
+                self.data = data
+        return cleaned
+
+    def _get_validation_exclusions(self):
+        # The service checks the planned times with a German message; the model's check
+        # constraint would only name itself ("Bedingung … ist nicht erfüllt").
+        return super()._get_validation_exclusions() | {"planned_end"}
+
+    def service_data(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k in services.EDITABLE_FIELDS}
+
+
+def _ratings(formset) -> dict[int, int] | None:
+    """{criterion_id: option_id} of the rating inline, or None when it is unchanged."""
+    if formset is None or not formset.has_changed():
+        return None
+    deleted = set(formset.deleted_forms)
+    return {
+        form.cleaned_data["criterion"].pk: form.cleaned_data["option"].pk
+        for form in formset.forms
+        if form not in deleted
+        and form.cleaned_data.get("criterion")
+        and form.cleaned_data.get("option")
+    }
+
+
 @admin.register(Lead)
 class LeadAdmin(SimpleHistoryAdmin):
     list_display = (
@@ -385,29 +454,16 @@ class LeadAdmin(SimpleHistoryAdmin):
     show_facets = admin.ShowFacets.NEVER  # facet counts scan the whole table
     paginator = EstimatedCountPaginator
     list_per_page = 50
-    autocomplete_fields = ("customer", "appointment_with", "follow_up_by", "converted_by")
-    raw_id_fields = ("appointment", "activities", "merged_into")
+    form = LeadAdminForm
+    autocomplete_fields = ("customer", "appointment_with", "follow_up_by")
     filter_horizontal = ("interests",)
-    readonly_fields = (
-        "number",
-        "score",
-        "score_breakdown",
-        "status_changed_at",
-        "closed_at",
-        "last_activity_at",
-        "anonymised_at",
-        "created_by",
-        "created_at",
-        "updated_by",
-        "updated_at",
-        "version",
-    )
     fieldsets = (
         (
             _("Allgemeine Informationen"),
             {
                 "fields": (
                     "number",
+                    "expected_version",
                     "company_name",
                     ("salutation", "first_name", "last_name"),
                     "status",
@@ -436,7 +492,7 @@ class LeadAdmin(SimpleHistoryAdmin):
                     "country",
                     ("phone", "email"),
                     "website",
-                    "business_card",
+                    "business_card_file",
                 )
             },
         ),
@@ -488,25 +544,88 @@ class LeadAdmin(SimpleHistoryAdmin):
             },
         ),
     )
+    # Everything else shown is written by the services only (number, score, lifecycle,
+    # conversion, merge, appointment sync, …).
+    readonly_fields = tuple(
+        name
+        for name in flatten_fieldsets(fieldsets)
+        if name not in LEAD_ADMIN_WRITABLE and name != "expected_version"
+    )
     inlines = [LeadContactInline, LeadRatingInline, LeadStatusChangeInline]
 
     def view_on_site(self, obj):
         return site_url("leads:detail", obj)
 
+    @admin.display(description=_("Visitenkarte"))
+    def business_card_file(self, obj: Lead) -> str:
+        url = site_url("leads:business_card", obj) if obj.business_card else None
+        return format_html('<a href="{}">{}</a>', url, _("Anzeigen")) if url else "–"
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        error = getattr(request, "_lead_service_error", None)
+        if error is not None:
+            form = type(form.__name__, (form,), {"service_error": error})
+        return form
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except LeadError as exc:
+            if getattr(request, "_lead_service_error", None) is not None:
+                raise
+            # The admin's transaction is rolled back; show the form again with the refusal.
+            request._lead_service_error = exc
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        """Nothing to do: `save_related` saves the lead through the services, where the
+        rating inline is known too (one service call, one version, one history row)."""
+
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
+        ratings_formset = next((fs for fs in formsets if fs.model is LeadRating), None)
         lead = form.instance
-        if any(fs.model is LeadRating and fs.has_changed() for fs in formsets) or (
-            "source" in form.changed_data
-        ):
-            try:
-                from leads.scoring import lead_compute_score
-            except ImportError:
-                return
-            lead.score, lead.score_breakdown = lead_compute_score(lead)
-            Lead.objects.filter(pk=lead.pk).update(
-                score=lead.score, score_breakdown=lead.score_breakdown
-            )
+        arguments = {
+            "data": form.service_data(),
+            "user": request.user,
+            "interests": form.cleaned_data.get("interests") or (),
+            "ratings": _ratings(ratings_formset),
+        }
+        if change:
+            version = form.cleaned_data["expected_version"]
+            result = services.lead_update(lead=lead, expected_version=version, **arguments)
+        else:
+            result = services.lead_create(**arguments)
+        # the admin goes on with form.instance (inlines, log entry, redirect)
+        lead.pk = result.lead.pk
+        lead.refresh_from_db()
+        lead._state.adding = False
+        for warning in result.warnings:
+            messages.warning(request, warning)
+        for formset in formsets:
+            if formset is ratings_formset:
+                formset.save(commit=False)  # saved by the service; lists the change message
+            else:
+                self.save_formset(request, form, formset, change)
+
+    def has_delete_permission(self, request, obj=None):
+        return can_delete_lead(request.user, obj) and super().has_delete_permission(request, obj)
+
+    def delete_model(self, request, obj):
+        services.lead_delete(lead=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for lead in queryset:
+            services.lead_delete(lead=lead, user=request.user)
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Restoring an old version would write status, number, version … past the services.
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     @admin.display(description=_("Nachbetreuung bis"), ordering="follow_up_until")
     def follow_up_date(self, obj: Lead) -> str:
@@ -519,37 +638,6 @@ class LeadAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("Ansprechpartner"), ordering="last_name")
     def contact_name(self, obj: Lead) -> str:
         return obj.contact_name
-
-    def save_model(self, request, obj, form, change):
-        now = timezone.now()
-        with transaction.atomic():
-            if not obj.number:
-                from leads.numbering import next_lead_number
-
-                obj.number = next_lead_number()
-            previous_status_id = None
-            if change:
-                previous_status_id = (
-                    Lead.objects.filter(pk=obj.pk).values_list("status_id", flat=True).first()
-                )
-                # open edit masks of the same lead notice the admin's change
-                obj.version += 1
-            else:
-                obj.created_by = request.user
-            obj.updated_by = request.user
-            status_changed = previous_status_id != obj.status_id
-            if status_changed:
-                obj.status_changed_at = now
-                obj.closed_at = now if obj.status.is_terminal else None
-            super().save_model(request, obj, form, change)
-            if status_changed:
-                LeadStatusChange.objects.create(
-                    lead=obj,
-                    from_status_id=previous_status_id,
-                    to_status=obj.status,
-                    changed_at=now,
-                    changed_by=request.user,
-                )
 
 
 @admin.register(LeadStatusChange)
@@ -569,6 +657,9 @@ class LeadStatusChangeAdmin(StatusChangeColumns, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the status history is written by leads.services only
 
 
 @admin.register(Opportunity)
