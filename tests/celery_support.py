@@ -14,6 +14,7 @@
 
 import os
 import random
+import re
 import signal
 import socket
 import subprocess
@@ -92,6 +93,10 @@ def wait_for(predicate: Callable[[], Any], timeout: float, what: str, interval: 
     raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
+class RedisExited(AssertionError):
+    pass
+
+
 class RedisServer:
     """A throwaway redis-server that can be killed and restarted on the same data dir.
 
@@ -103,38 +108,65 @@ class RedisServer:
         self.dir = directory
         self.port = free_port()
         self.proc: subprocess.Popen | None = None
+        self.started_once = False
 
     @property
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
-        self.dir.mkdir(parents=True, exist_ok=True)
-        self.proc = subprocess.Popen(  # noqa: S603 - fixed argument list
-            [  # noqa: S607 - redis-server from PATH, like scripts/lib.sh
-                "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "yes",
-                "--appendfsync",
-                "always",
-                "--dir",
-                str(self.dir),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        wait_for(self._started, 20, f"redis to start on port {self.port}")
+        """Start, or start again on the same port and data. Only a first start may move to
+        another free port (another test's server took this one since `free_port()`)."""
+        attempts = 1 if self.started_once else 3
+        for attempt in range(attempts):
+            self.dir.mkdir(parents=True, exist_ok=True)
+            self.proc = subprocess.Popen(  # noqa: S603 - fixed argument list
+                [  # noqa: S607 - redis-server from PATH, like scripts/lib.sh
+                    "redis-server",
+                    "--port",
+                    str(self.port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "yes",
+                    "--appendfsync",
+                    "always",
+                    "--dir",
+                    str(self.dir),
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            try:
+                wait_for(self._started, 20, f"redis to start on port {self.port}")
+            except RedisExited:
+                if attempt + 1 == attempts:
+                    raise
+                self.port = free_port()
+            else:
+                self.started_once = True
+                return
 
     def _started(self) -> bool:
         if self.proc is not None and self.proc.poll() is not None:
-            raise AssertionError(f"redis-server exited ({self.proc.returncode}), port {self.port}")
-        return self.answers()
+            raise RedisExited(f"redis-server exited ({self.proc.returncode}), port {self.port}")
+        return self._answering_pid() == self.proc.pid  # ours, not a server that had the port
+
+    def _answering_pid(self) -> int | None:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as sock:
+                sock.sendall(b"INFO server\r\n")
+                data = b""
+                while not re.search(rb"process_id:\d+\r\n", data):
+                    chunk = sock.recv(4096)
+                    if not chunk:
+                        return None
+                    data += chunk
+        except OSError:
+            return None
+        return int(re.search(rb"process_id:(\d+)", data).group(1))
 
     def answers(self) -> bool:
         try:

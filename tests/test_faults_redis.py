@@ -28,7 +28,6 @@ import pytest
 from celery.signals import task_postrun
 from django.core import mail, signing
 from django.core.cache import cache
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -54,12 +53,6 @@ SLOW_REQUEST = 10.0
 VISITOR = "198.51.100.44"
 RESCAN = "activities.tasks.requeue_pending_mails"
 SEND = "activities.tasks.send_activity_mail"
-
-
-@pytest.fixture(autouse=True)
-def _needs_postgres():
-    if connection.vendor != "postgresql":
-        pytest.skip("the worker needs a database shared between threads (PostgreSQL)")
 
 
 @pytest.fixture
