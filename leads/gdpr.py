@@ -272,15 +272,19 @@ def person_personal_data(person: Person) -> dict[str, Any]:
     }
 
 
+def _check_erase(user, reason: str) -> None:
+    if not can_erase(user):
+        raise LeadError(_("Nur die Vertriebsleitung darf personenbezogene Daten löschen."))
+    if not (reason or "").strip():
+        raise LeadError(_("Bitte geben Sie den Anlass der Löschung an."))
+
+
 @transaction.atomic
 def lead_erase(*, lead: Lead, user, reason: str, ip_address: str | None = None) -> Lead:
     """Anonymise the lead now (on the person's request); managers and staff only."""
     from leads.retention import PERSONAL_FIELDS
 
-    if not can_erase(user):
-        raise LeadError(_("Nur die Vertriebsleitung darf personenbezogene Daten löschen."))
-    if not (reason or "").strip():
-        raise LeadError(_("Bitte geben Sie den Anlass der Löschung an."))
+    _check_erase(user, reason)
     locked = Lead.objects.select_for_update().get(pk=lead.pk)
     if locked.anonymised_at is not None:
         raise LeadError(_("Dieser Lead ist bereits anonymisiert."))
@@ -302,10 +306,7 @@ def lead_erase(*, lead: Lead, user, reason: str, ip_address: str | None = None) 
 
 @transaction.atomic
 def person_erase(*, person: Person, user, reason: str, ip_address: str | None = None) -> Person:
-    if not can_erase(user):
-        raise LeadError(_("Nur die Vertriebsleitung darf personenbezogene Daten löschen."))
-    if not (reason or "").strip():
-        raise LeadError(_("Bitte geben Sie den Anlass der Löschung an."))
+    _check_erase(user, reason)
     locked = Person.objects.select_for_update().get(pk=person.pk)
     Person.objects.filter(pk=locked.pk).update(**PERSON_PERSONAL_FIELDS, version=F("version") + 1)
     Person.history.filter(id=locked.pk).update(**PERSON_PERSONAL_FIELDS)
