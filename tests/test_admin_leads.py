@@ -306,3 +306,11 @@ def test_non_staff_never_reach_the_lead_admin(request, persona):
     response = client.post(_url(lead), {"status": status("Konvertiert").pk})
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_business_card_is_shown_through_the_protected_view(admin_client_staff):
+    lead = LeadFactory()
+    Lead.objects.filter(pk=lead.pk).update(business_card="business_cards/karte.png")
+    html = admin_client_staff.get(_url(lead)).content.decode()
+    assert f'href="{reverse("leads:business_card", args=[lead.pk])}"' in html
+    assert "media/business_cards" not in html
