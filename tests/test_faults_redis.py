@@ -124,7 +124,7 @@ def web_form_payload(campaign, n: int) -> dict:
     }
 
 
-def wait_for_fresh_rate_window(margin: float = 15.0) -> None:
+def wait_for_fresh_rate_window(margin: float = 10.0) -> None:
     """The per-process fallback counts per calendar minute: start a flood well inside one,
     so it is not split over two windows."""
     left = 60 - time.time() % 60
