@@ -6,7 +6,7 @@ import django_filters as df
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import fields as df_fields
@@ -15,6 +15,7 @@ from contacts.models import LeadStatus, Phase
 from leads.forms import staff_users
 from leads.lookups import ChoiceLists, choice_lists
 from leads.models import Campaign, Interest, Lead, LeadSource, LeadType
+from leads.search import search_leads
 
 ME, NOBODY = "me", "nobody"
 # single-choice filters whose options come from leads.lookups (filter name -> list kind)
@@ -172,16 +173,7 @@ class LeadFilter(df.FilterSet):
                 widget.attrs.setdefault("class", "form-control form-control-sm")
 
     def filter_text(self, queryset, name, value):
-        for word in value.split()[:8]:
-            queryset = queryset.filter(
-                Q(number__icontains=word)
-                | Q(company_name__icontains=word)
-                | Q(first_name__icontains=word)
-                | Q(last_name__icontains=word)
-                | Q(email__icontains=word)
-                | Q(city__icontains=word)
-            )
-        return queryset
+        return search_leads(queryset, value)
 
     def filter_user(self, queryset, name, value):
         return queryset.filter(**{name: value})

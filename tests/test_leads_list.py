@@ -179,6 +179,48 @@ def test_count_is_bounded(rep_client, monkeypatch):
 
 
 @pytest.mark.django_db
+def test_search_every_word_in_any_field(rep_client):
+    """Each word must occur somewhere (number, company, names, e-mail, city), case-insensitive."""
+    hit = _lead(company_name="Weber Solartechnik GmbH", last_name="Krause", city="Kassel")
+    _lead(company_name="Weber Bau", last_name="Krause", city="Kiel")
+    _lead(company_name="Solartechnik Nord", last_name="Weber", city="Kiel")
+    url = reverse("leads:list")
+    assert _numbers(rep_client.get(url, {"q": "weber solartechnik kassel"})) == [hit.number]
+    assert _numbers(rep_client.get(url, {"q": "TECHNIK KRAUSE"})) == [hit.number]
+    assert len(_numbers(rep_client.get(url, {"q": "weber"}))) == 3
+    assert _numbers(rep_client.get(url, {"q": "weber%"})) == []  # LIKE wildcards are literal
+
+
+@pytest.mark.django_db
+def test_narrowed_and_full_paging_agree(rep_client, monkeypatch):
+    """Below the count limit the page is read by id; above it, by the filter. Same pages."""
+    from leads import selectors
+
+    for i in range(12):
+        _lead(company_name=f"Sonnenhof {i}", score=i % 4)
+    url = reverse("leads:list")
+
+    def walk():
+        pages, cursor = [], None
+        while True:
+            params = {"q": "sonnenhof", "sort": "-score", "per": 10}
+            if cursor:
+                params["cursor"] = cursor
+            page = rep_client.get(url, params).context["page"]
+            pages.append(([lead.number for lead in page.items], page.total_display))
+            cursor = page.next_cursor
+            if not cursor:
+                return pages
+
+    narrowed = walk()
+    monkeypatch.setattr(selectors, "COUNT_LIMIT", 5)
+    full = walk()
+    assert [numbers for numbers, _ in narrowed] == [numbers for numbers, _ in full]
+    assert narrowed[0][1] == "12"
+    assert full[0][1] == "mehr als 5"
+
+
+@pytest.mark.django_db
 def test_htmx_request_gets_results_fragment_only(rep_client):
     lead = _lead(company_name="Fragment GmbH")
     response = rep_client.get(
