@@ -699,9 +699,14 @@ class ConsentRecordAdmin(admin.ModelAdmin):
 
 @admin.register(LeadNumberCounter)
 class LeadNumberCounterAdmin(admin.ModelAdmin):
+    """Read-only: lowering a counter would hand out lead numbers a second time."""
+
     list_display = ("name", "value")
 
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):

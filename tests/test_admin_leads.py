@@ -314,3 +314,17 @@ def test_business_card_is_shown_through_the_protected_view(admin_client_staff):
     html = admin_client_staff.get(_url(lead)).content.decode()
     assert f'href="{reverse("leads:business_card", args=[lead.pk])}"' in html
     assert "media/business_cards" not in html
+
+
+@pytest.mark.django_db
+def test_lead_number_counter_is_read_only(admin_client_staff):
+    from leads.models import LeadNumberCounter
+
+    LeadFactory()  # a lead number allocates the counter row
+    counter = LeadNumberCounter.objects.first()
+    url = reverse("admin:leads_leadnumbercounter_change", args=[counter.pk])
+    assert admin_client_staff.get(url).status_code == 200  # view only
+    response = admin_client_staff.post(url, {"name": counter.name, "value": 0})
+    assert response.status_code == 403
+    counter.refresh_from_db()
+    assert counter.value > 0
