@@ -11,11 +11,14 @@ template engine.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from html import escape as _html_escape
 
 from django.forms.renderers import DjangoTemplates
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 _W = "django/forms/widgets/"
 
@@ -176,3 +179,33 @@ class FastRenderer(DjangoTemplates):
     def include(self, template_name, context) -> SafeString:
         """An option template of its own, rendered like {% include %} does (no strip)."""
         return self.get_template(template_name).render(context)
+
+
+class StaticChoicesMixin:
+    """For a select whose choices never change while the process runs (the ~250 countries):
+    its HTML is cached per language, name, value and attributes (bounded, thread-safe)."""
+
+    _cache: OrderedDict = OrderedDict()
+    _lock = threading.Lock()
+    cache_size = 256
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        key = (
+            type(self),
+            get_language(),
+            name,
+            tuple(self.format_value(value)),
+            tuple(sorted((str(k), str(v)) for k, v in final_attrs.items())),
+        )
+        with self._lock:
+            html = self._cache.get(key)
+            if html is not None:
+                self._cache.move_to_end(key)
+                return html
+        html = super().render(name, value, attrs, renderer)
+        with self._lock:
+            self._cache[key] = html
+            while len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+        return html

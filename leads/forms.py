@@ -6,9 +6,11 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django_countries.widgets import LazySelect
 
 from accounts.models import Role
 from contacts.models import Company, LeadStatus, Person, Phase
+from leadcrm.forms_rendering import StaticChoicesMixin
 from leads import uploads
 from leads.lookups import choice_lists
 from leads.models import Campaign, Interest, Lead, LeadSource, LeadType, ScoringCriterion
@@ -27,6 +29,10 @@ def staff_users():
         .distinct()
         .order_by("first_name", "last_name", "username")
     )
+
+
+class CountrySelect(StaticChoicesMixin, LazySelect):
+    """The country select (~250 options), rendered once per language and value."""
 
 
 class UserChoiceField(forms.ModelChoiceField):
@@ -80,6 +86,7 @@ class LeadForm(forms.ModelForm):
                 attrs={"type": "datetime-local"}, format=DATETIME_FORMAT
             ),
             "notes": forms.Textarea(attrs={"rows": 4}),
+            "country": CountrySelect,
         }
 
     def __init__(

@@ -105,3 +105,21 @@ def test_other_templates_fall_back_to_the_engine():
 
     fast = str(Split(renderer=FastRenderer())["when"])
     assert fast == str(Split(renderer=DjangoTemplates())["when"])
+
+
+def test_country_select_is_cached_per_value_and_language():
+    from django.utils import translation
+    from django_countries.widgets import LazySelect
+
+    from leads.forms import CountrySelect, LeadForm
+
+    choices = list(LeadForm.base_fields["country"].choices)
+    cached, plain = CountrySelect(choices=choices), LazySelect(choices=choices)
+    for value in ("DE", "AT", "", None):
+        for attrs in ({"id": "id_country"}, {"id": "id_country", "disabled": True}):
+            assert cached.render("country", value, attrs) == plain.render("country", value, attrs)
+    with translation.override("en"):
+        english = CountrySelect(choices=list(LeadForm.base_fields["country"].choices))
+        assert "Germany" in english.render("country", "DE")
+    assert "Deutschland" in cached.render("country", "DE")
+    assert 'value="AT" selected' in cached.render("country", "AT")
