@@ -69,7 +69,7 @@ def lead_board_page(
     *, leads: QuerySet[Lead], status_id: int, after: str = "", size: int = BOARD_PAGE_SIZE
 ) -> tuple[list[Lead], str]:
     """One page of a lead column, newest first, and the cursor of the next page ("" at end)."""
-    qs = leads.filter(status_id=status_id).for_board().order_by("-created_at", "-pk")
+    qs = leads.filter(status_id=status_id).for_board_cards().order_by("-created_at", "-pk")
     if after:
         keyset = _parse_lead_cursor(after)
         if keyset is None:
