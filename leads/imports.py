@@ -18,6 +18,7 @@ import io
 import logging
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +27,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -544,7 +545,23 @@ def _job_result(lead_import: LeadImport) -> dict:
     }
 
 
-def _commit_batch(lead_import: LeadImport, batch: list, ctx: RowContext) -> None:
+def _clean_batch(batch: list, ctx: RowContext, language: str | None) -> dict[int, tuple]:
+    """`clean_row` for every row of a batch: {row number: (data, interests, errors)}.
+
+    Pure Python without queries, so `import_run` runs it for the next batch in a worker
+    thread while the current batch waits for the database. A row whose cleaning raises is
+    left out; `_process_row` cleans it again and reports the error for that row."""
+    cleaned: dict[int, tuple] = {}
+    with translation.override(language):
+        for number, values in batch:
+            with contextlib.suppress(Exception):
+                cleaned[number] = clean_row(values, ctx)
+    return cleaned
+
+
+def _commit_batch(
+    lead_import: LeadImport, batch: list, ctx: RowContext, cleaned: dict | None = None
+) -> None:
     """One batch in one transaction: duplicate lookup for all its rows (one query per key),
     the rows, the new leads in bulk, the issues in one insert, then the resume marker
     (`last_row`), the counts and the Job's progress."""
@@ -552,11 +569,8 @@ def _commit_batch(lead_import: LeadImport, batch: list, ctx: RowContext) -> None
 
     counts = {"created": 0, "updated": 0, "skipped": 0, "failed": 0}
     issues: list[LeadImportIssue] = []
-    cleaned: dict[int, tuple] = {}
-    for number, values in batch:
-        # a row whose cleaning fails is cleaned again (and reported) by _process_row
-        with contextlib.suppress(Exception):
-            cleaned[number] = clean_row(values, ctx)
+    if cleaned is None:
+        cleaned = _clean_batch(batch, ctx, translation.get_language())
     with transaction.atomic():
         # one lookup per key for the whole batch, with the values clean_row normalised
         index = LeadIndex(
@@ -602,6 +616,20 @@ def _commit_batch(lead_import: LeadImport, batch: list, ctx: RowContext) -> None
         setattr(lead_import, name, getattr(locked, name))
 
 
+def _batches(lead_import: LeadImport, size: int) -> Iterator[list[tuple[int, dict]]]:
+    """The rows after `last_row` in lists of `size`."""
+    batch: list[tuple[int, dict]] = []
+    for number, values in data_rows(lead_import):
+        if number <= lead_import.last_row:
+            continue
+        batch.append((number, values))
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 def import_run(*, lead_import: LeadImport, batch_size: int | None = None) -> str:
     """Import the rows after `last_row`; returns the final job state (done / cancelled).
 
@@ -615,21 +643,22 @@ def import_run(*, lead_import: LeadImport, batch_size: int | None = None) -> str
     ctx = _build_context(lead_import, user)
     if job_id:
         Job.objects.filter(pk=job_id).update(state=JobState.RUNNING)
-    batch: list[tuple[int, dict]] = []
-    for number, values in data_rows(lead_import):
-        if number <= lead_import.last_row:
-            continue
-        batch.append((number, values))
-        if len(batch) >= size:
-            _commit_batch(lead_import, batch, ctx)
-            batch = []
-            if job_id and Job.objects.filter(pk=job_id, cancel_requested=True).exists():
-                Job.objects.filter(pk=job_id).update(
-                    state=JobState.CANCELLED, finished_at=timezone.now()
-                )
-                return JobState.CANCELLED
-    if batch:
-        _commit_batch(lead_import, batch, ctx)
+    language = translation.get_language()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="lead-import") as pool:
+        # the next batch is read and cleaned while the current one is written
+        ahead = None
+        for batch in _batches(lead_import, size):
+            cleaning = pool.submit(_clean_batch, batch, ctx, language)
+            if ahead is not None:
+                _commit_batch(lead_import, ahead[0], ctx, ahead[1].result())
+                if job_id and Job.objects.filter(pk=job_id, cancel_requested=True).exists():
+                    Job.objects.filter(pk=job_id).update(
+                        state=JobState.CANCELLED, finished_at=timezone.now()
+                    )
+                    return JobState.CANCELLED
+            ahead = (batch, cleaning)
+        if ahead is not None:
+            _commit_batch(lead_import, ahead[0], ctx, ahead[1].result())
     if job_id:
         Job.objects.filter(pk=job_id).update(
             state=JobState.DONE,

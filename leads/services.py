@@ -503,13 +503,15 @@ def leads_bulk_create(
     checked: set[int] = set()
     now = timezone.now()
     criteria = scoring.active_criteria()
+    scores: dict[Any, tuple[int, list]] = {}  # by source, for leads without ratings
+    new_lead = _lead_maker()
     leads: list[Lead] = []
     interest_ids: list[set[int]] = []
     wanted_ratings: list[dict[int, int]] = []
     for data, lead_interests, lead_ratings in zip(rows, interests, ratings, strict=True):
         if "business_card" in data:
             raise ValueError("leads_bulk_create: business cards need lead_create")
-        lead = Lead()
+        lead = new_lead()
         _assign(lead, data)
         status = data.get("status")
         if status is not None:
@@ -540,10 +542,18 @@ def leads_bulk_create(
             raise ValueError("leads_bulk_create: leads with an appointment need lead_create")
         lead.created_by = lead.updated_by = actor
         lead.version = 1
-        wanted = scoring.clean_ratings(lead_ratings, criteria)
-        lead.score, lead.score_breakdown = scoring.compute_score(
-            source_id=lead.source_id, ratings=wanted, criteria=criteria
-        )
+        wanted = scoring.clean_ratings(lead_ratings, criteria) if lead_ratings else {}
+        if wanted:
+            lead.score, lead.score_breakdown = scoring.compute_score(
+                source_id=lead.source_id, ratings=wanted, criteria=criteria
+            )
+        else:
+            if lead.source_id not in scores:
+                scores[lead.source_id] = scoring.compute_score(
+                    source_id=lead.source_id, ratings={}, criteria=criteria
+                )
+            score, breakdown = scores[lead.source_id]
+            lead.score, lead.score_breakdown = score, [dict(part) for part in breakdown]
         leads.append(lead)
         interest_ids.append({i.pk if isinstance(i, Interest) else int(i) for i in lead_interests})
         wanted_ratings.append(wanted)
@@ -595,6 +605,22 @@ def leads_bulk_create(
     return leads
 
 
+def _lead_maker():
+    """`Lead()` for many leads: the defaults computed once, passed positionally (the fast
+    path of Model.__init__); callable defaults are still called per lead."""
+    fields = Lead._meta.concrete_fields
+    defaults = [f.get_default() for f in fields]
+    fresh = [i for i, f in enumerate(fields) if callable(f.default)]
+
+    def make() -> Lead:
+        values = list(defaults)
+        for i in fresh:
+            values[i] = fields[i].get_default()
+        return Lead(*values)
+
+    return make
+
+
 def _bulk_history(
     leads: list[Lead], lead_rows: list[list] | None, owners: list, links: list, actor
 ) -> None:
@@ -635,27 +661,23 @@ def _bulk_history(
         ids = bulk_copy.reserve_ids(History, len(plan))
         lead_columns = {f.attname: n for n, f in enumerate(Lead._meta.concrete_fields)}
         fields = list(History._meta.concrete_fields)
-        columns = []
-        for field in fields:
-            columns.append(field.attname if field.attname.startswith("history_") else None)
+        own = ("history_id", "history_date", "history_change_reason", "history_type")
+        own += ("history_user_id", "follow_up_by_id")
+        # each history column: the lead row's value at that position, or one of `own`
+        take = [lead_columns.get(f.attname, 0) for f in fields]
+        put = [(own.index(f.attname), n) for n, f in enumerate(fields) if f.attname in own]
+        missing = {f.attname for f in fields} - set(lead_columns) - set(own)
+        if missing:
+            raise ValueError(f"history columns without a value: {sorted(missing)}")
         history_ids: list[int] = []
         rows = []
         for history_id, (i, kind, when, why, owner_id) in zip(ids, plan, strict=True):
             source = lead_rows[i]
-            extra = {
-                "history_id": history_id,
-                "history_date": when,
-                "history_change_reason": why,
-                "history_type": kind,
-                "history_user_id": actor_id,
-                "follow_up_by_id": owner_id,
-            }
-            rows.append(
-                [
-                    extra[f.attname] if f.attname in extra else source[lead_columns[f.attname]]
-                    for f in fields
-                ]
-            )
+            row = [source[n] for n in take]
+            values = (history_id, when, why, kind, actor_id, owner_id)
+            for k, n in put:
+                row[n] = values[k]
+            rows.append(row)
             history_ids.append(history_id)
         bulk_copy.copy_rows(History._meta.db_table, [f.column for f in fields], rows)
     else:
