@@ -3,11 +3,13 @@ lead with the same e-mail address (no second lead for the same person).
 
 New leads go through `lead_create` (number, status, score, history, distribution), with
 channel "web_form" and the campaign's default source. Marketing consent starts the double
-opt-in: a "requested" record now, the confirmation mail after commit.
+opt-in: a "requested" record now, the confirmation mail after commit (an outbox entry on
+the record: if the broker is down, the beat re-scan in leads/doi.py sends it later).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +32,7 @@ from leads.models import (
 from leads.services import lead_create
 
 UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
+log = logging.getLogger(__name__)
 LEAD_FIELDS = (
     "salutation",
     "first_name",
@@ -142,9 +145,16 @@ def capture_web_lead(
 
 
 def _queue_doi_mail(record_id: int, base_url: str) -> None:
+    """Hand the id to the broker; if it is down the request stays due for the beat job
+    (the visitor's lead and consent are committed: never answer them with a 500)."""
     from leads.import_tasks import send_doi_mail
 
-    send_doi_mail.delay(record_id, base_url)
+    try:
+        send_doi_mail.delay(record_id, base_url)
+    except Exception:  # kombu OperationalError, redis ConnectionError, …
+        log.exception(
+            "Could not queue DOI mail of consent %s; the beat job will send it", record_id
+        )
 
 
 def _notify_owner(lead: Lead) -> None:

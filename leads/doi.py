@@ -2,11 +2,16 @@
 
 A request (ConsentRecord "requested") gets a confirmation mail with a signed link whose
 token carries the record id and expires after `LEADCRM_DOI_MAX_AGE_DAYS` (default 7).
+The mail is an outbox entry: due while the request's `mail_sent_at` is empty, queued after
+commit and re-scanned by a beat job, so a broker outage delays it but never loses it.
 The click records a ConsentRecord "confirmed" pointing at the request (one-to-one: a
 link confirms once; a second click is refused). Withdrawal links never expire.
 """
 
 from __future__ import annotations
+
+import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
@@ -14,12 +19,21 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from leads.models import ConsentAction, ConsentRecord
 
 DOI_SALT = "leads.doi.confirm"
 WITHDRAW_SALT = "leads.doi.withdraw"
+MAX_DOI_MAIL_ATTEMPTS = 5
+# the re-scan leaves younger requests to the task queued on commit
+DOI_RESCAN_GRACE_MINUTES = 5
+log = logging.getLogger(__name__)
+
+
+class DoiMailError(Exception):
+    """Sending a confirmation mail failed; the request stays due (retry, re-scan)."""
 
 
 class DoiError(Exception):
@@ -149,11 +163,62 @@ def consent_state(records) -> str:
     return ""
 
 
-def send_doi_mail(*, record_id: int, base_url: str) -> bool:
-    """Send the confirmation mail for a request; False when the record is gone."""
-    record = ConsentRecord.objects.select_related("lead", "person").filter(pk=record_id).first()
-    if record is None or not record.email:
+def doi_mails_due(*, grace_minutes: int = DOI_RESCAN_GRACE_MINUTES) -> list[int]:
+    """Requests whose confirmation mail is still due: unsent, not given up, older than the
+    grace period (their first task may still be on its way) and not yet expired."""
+    now = timezone.now()
+    return list(
+        ConsentRecord.objects.filter(
+            action=ConsentAction.REQUESTED,
+            mail_sent_at__isnull=True,
+            mail_attempts__lt=MAX_DOI_MAIL_ATTEMPTS,
+            created_at__lt=now - timedelta(minutes=grace_minutes),
+            created_at__gte=now - timedelta(seconds=doi_max_age_seconds()),
+        )
+        .exclude(email="")
+        .order_by("id")
+        .values_list("id", flat=True)[:500]
+    )
+
+
+def send_doi_mail(*, record_id: int, base_url: str = "") -> bool:
+    """Send the confirmation mail of a request once; True when this call sent it.
+
+    The row stays locked while the mail goes out, so a second copy of the task (a redelivered
+    message, a re-scan racing the first send) waits and then finds it sent. Only a crash
+    between the ESP accepting the mail and the commit can send it twice. A failed attempt is
+    counted and raises DoiMailError (retry) until MAX_DOI_MAIL_ATTEMPTS.
+    """
+    with transaction.atomic():
+        record = (
+            ConsentRecord.objects.select_for_update()
+            .filter(pk=record_id, action=ConsentAction.REQUESTED, mail_sent_at__isnull=True)
+            .exclude(email="")  # erased meanwhile
+            .first()
+        )
+        if record is None or record.mail_attempts >= MAX_DOI_MAIL_ATTEMPTS:
+            return False
+        record.mail_attempts += 1
+        failure: Exception | None = None
+        try:
+            _doi_message(record, base_url or settings.BASE_URL).send()
+        except Exception as exc:  # ESP/SMTP error, broken template: keep it due, count it
+            failure = exc
+        else:
+            record.mail_sent_at = timezone.now()
+        record.save(update_fields=["mail_attempts", "mail_sent_at"])
+    if failure is None:
+        return True
+    if record.mail_attempts >= MAX_DOI_MAIL_ATTEMPTS:
+        log.error("DOI mail of consent %s failed for good: %s", record_id, failure)
         return False
+    log.warning(
+        "DOI mail of consent %s failed (attempt %s): %s", record_id, record.mail_attempts, failure
+    )
+    raise DoiMailError(str(failure)) from failure
+
+
+def _doi_message(record: ConsentRecord, base_url: str) -> EmailMultiAlternatives:
     confirm_url = base_url.rstrip("/") + reverse("leads:doi_confirm", args=[confirm_token(record)])
     withdraw_url = base_url.rstrip("/") + reverse(
         "leads:consent_withdraw", args=[withdraw_token(record)]
@@ -177,5 +242,4 @@ def send_doi_mail(*, record_id: int, base_url: str) -> bool:
         subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[record.email]
     )
     message.attach_alternative(html, "text/html")
-    message.send()
-    return True
+    return message

@@ -8,6 +8,8 @@ from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
+from leads import doi
+
 
 @shared_task(
     name="leads.tasks.run_import",
@@ -41,11 +43,26 @@ def run_import(job_id: int) -> str:
 @shared_task(
     name="leads.tasks.send_doi_mail",
     acks_late=True,
+    autoretry_for=(OperationalError, doi.DoiMailError),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=doi.MAX_DOI_MAIL_ATTEMPTS,
+)
+def send_doi_mail(record_id: int, base_url: str = "") -> bool:
+    """Send a request's DOI confirmation mail; sends nothing when it was already sent."""
+    return doi.send_doi_mail(record_id=record_id, base_url=base_url)
+
+
+@shared_task(
+    name="leads.tasks.requeue_pending_doi_mails",
+    acks_late=True,
     autoretry_for=(OperationalError,),
     retry_backoff=True,
     max_retries=5,
 )
-def send_doi_mail(record_id: int, base_url: str) -> bool:
-    from leads import doi
-
-    return doi.send_doi_mail(record_id=record_id, base_url=base_url)
+def requeue_pending_doi_mails() -> int:
+    """Beat: queue DOI mails still due (their broker message was lost or never sent)."""
+    ids = doi.doi_mails_due()
+    for record_id in ids:
+        send_doi_mail.delay(record_id)
+    return len(ids)

@@ -13,6 +13,11 @@ SCHEDULES = [
     ("Nachbetreuung überfällig", "leads.tasks.notify_overdue_follow_ups", {"minutes": 15}),
     ("Terminerinnerungen", "activities.tasks.send_appointment_reminders", {"minutes": 5}),
     ("Mail-Ausgang prüfen", "activities.tasks.requeue_pending_mails", {"minutes": 5}),
+    (
+        "Bestätigungsmails (Double-Opt-in) prüfen",
+        "leads.tasks.requeue_pending_doi_mails",
+        {"minutes": 5},
+    ),
     ("Veraltete Leads markieren", "leads.tasks.flag_stale_leads", {"crontab": "30 5 * * *"}),
     (
         "Wochenübersicht veraltete Leads",
@@ -28,12 +33,16 @@ SCHEDULES = [
 ]
 
 
-def load(apps) -> None:
+def load(apps, names: tuple[str, ...] | None = None) -> None:
+    """Create the default schedules that are missing; `names` limits it to some entries
+    (a later data migration adding one job must not recreate jobs an admin deleted)."""
     IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
     CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
     PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
     now = timezone.now()
     for name, task, when in SCHEDULES:
+        if names is not None and name not in names:
+            continue
         if PeriodicTask.objects.filter(name=name).exists():
             continue
         kwargs = {}

@@ -120,6 +120,7 @@ def test_beat_schedules_present():
         "Nachbetreuung überfällig": "leads.tasks.notify_overdue_follow_ups",
         "Terminerinnerungen": "activities.tasks.send_appointment_reminders",
         "Mail-Ausgang prüfen": "activities.tasks.requeue_pending_mails",
+        "Bestätigungsmails (Double-Opt-in) prüfen": "leads.tasks.requeue_pending_doi_mails",
         "Veraltete Leads markieren": "leads.tasks.flag_stale_leads",
         "Wochenübersicht veraltete Leads": "leads.tasks.send_stale_digests",
         "Tägliche Zusammenfassung": "notifications.tasks.send_daily_digests",
