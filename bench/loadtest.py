@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import shutil
 import socket
 import statistics
@@ -117,8 +118,11 @@ def python_load(base: str, cookie: str, seconds: float, clients: int) -> dict[st
 
 
 def wrk_load(base: str, cookie: str, seconds: float, clients: int) -> dict[str, dict]:
+    """Each page for seconds/len(PAGES) with wrk (2 threads); bench/wrk_report.lua prints the
+    percentiles and errors as one line that is parsed here."""
     report = {}
     per_page = max(1, int(seconds / len(PAGES)))
+    script = ROOT / "bench" / "wrk_report.lua"
     for page in PAGES:
         out = subprocess.run(  # noqa: S603 - fixed argv
             [
@@ -129,17 +133,50 @@ def wrk_load(base: str, cookie: str, seconds: float, clients: int) -> dict[str, 
                 str(clients),
                 "-d",
                 f"{per_page}s",
-                "--latency",
+                "--timeout",
+                "30s",
+                "-s",
+                str(script),
                 "-H",
                 f"Cookie: {cookie}",
                 base + page,
             ],
             capture_output=True,
             text=True,
-            timeout=per_page + 30,
+            timeout=per_page + 60,
         ).stdout
-        report[page] = {"wrk": out.strip()}
+        line = next((x for x in out.splitlines() if x.startswith("LOADTEST ")), "")
+        figures = dict(part.split("=", 1) for part in line.split()[1:])
+        if not figures:
+            report[page] = {"wrk": out.strip()}
+            continue
+        requests, errors = int(figures["requests"]), int(figures["errors"])
+        report[page] = {
+            "requests": requests,
+            "errors": errors,
+            "error_rate": errors / requests if requests else float("nan"),
+            "rps": requests / float(figures["duration_s"]),
+            "p50_ms": float(figures["p50_ms"]),
+            "p95_ms": float(figures["p95_ms"]),
+            "p99_ms": float(figures["p99_ms"]),
+        }
     return report
+
+
+def _production_env() -> dict[str, str]:
+    """The app as in production (DEBUG off, manifest static files, no query log), on plain
+    HTTP loopback: no TLS redirect and no HSTS. Login lockout off for the fixed session."""
+    return {
+        **os.environ,
+        "DEBUG": "False",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "False",
+        "SECURE_HSTS_SECONDS": "0",
+        "STATIC_ROOT": str(ROOT / "var" / "loadtest-static"),
+        "AXES_ENABLED": "false",
+        "LOG_LEVEL": "WARNING",
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -160,12 +197,21 @@ def main(argv: list[str] | None = None) -> int:
             cwd=ROOT,
             check=False,
         )
+    env = _production_env()
+    # the session is signed with the server's SECRET_KEY: create it under the same settings
+    os.environ.update({k: env[k] for k in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS")})
     cookie = _session_cookie()
     from leads.models import Lead
 
     leads = Lead.objects.count()
     port = _free_port()
-    env = {**os.environ, "DEBUG": os.environ.get("DEBUG", "True"), "AXES_ENABLED": "false"}
+    (ROOT / "var").mkdir(exist_ok=True)
+    subprocess.run(  # noqa: S603 - fixed argv
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
     log = open(ROOT / "var" / "loadtest-gunicorn.log", "w")  # noqa: SIM115
     server = subprocess.Popen(  # noqa: S603
         [
@@ -203,7 +249,8 @@ def main(argv: list[str] | None = None) -> int:
         report = loader(base, cookie, seconds, args.clients)
         lines = [
             f"# {time.strftime('%Y-%m-%d %H:%M')} {leads:,} leads, {seconds:.0f} s, "
-            f"{args.clients} clients, {args.workers} workers"
+            f"{args.clients} clients, gunicorn {args.workers} sync workers, DEBUG off, "
+            f"client {'wrk' if use_wrk else 'python threads'}"
         ]
         for page, figures in report.items():
             if "wrk" in figures:
