@@ -8,12 +8,15 @@ loopback port and points the Django cache and the Celery broker at it, then:
    connection (as after its first sent task).
 2. Redis killed (SIGKILL): the logged-in pages (start page, lead list, lead mask, board,
    dashboard, bell) answer 200 and the web-to-lead form neither 500s nor lets a flood
-   through (its rate limit counts per process). A rep sends a mail from the action box (the
-   request succeeds, the activity stays `queued` in the database: the outbox) and adds a
-   teammate to an appointment (the notification row is written).
-3. Redis started again on the same port: a real Celery worker runs the beat job that
-   re-scans the outbox; the mail is delivered exactly once (a second scan sends nothing)
-   and the teammate's bell shows the notification.
+   through (its rate limit counts per process). A visitor who ticks the marketing consent
+   is thanked too, and the double opt-in request is saved with its mail due (the DOI
+   outbox). A rep sends a mail from the action box (the request succeeds, the activity stays
+   `queued` in the database: the outbox) and adds a teammate to an appointment (the
+   notification row is written).
+3. Redis started again on the same port: a real Celery worker runs the beat jobs that
+   re-scan both outboxes; the activity mail and the DOI mail are delivered exactly once (a
+   second scan, and a second copy of the DOI task, send nothing) and the teammate's bell
+   shows the notification.
 
 Needs PostgreSQL (the worker thread has its own database connection and must see the
 test's committed rows) and a redis-server binary.
@@ -34,7 +37,7 @@ from django.utils.html import escape
 
 from activities.models import Activity, ActivityKind, MailState, MailTemplate, TemplatePurpose
 from boards.summary import CACHE_KEY, refresh_summary
-from leads.models import Lead
+from leads.models import ConsentAction, ConsentRecord, Lead
 from notifications.models import Notification
 from tests.celery_support import RedisServer, current_app, embedded_worker, make_app, wait_for
 from tests.factories import CampaignFactory
@@ -53,6 +56,9 @@ SLOW_REQUEST = 10.0
 VISITOR = "198.51.100.44"
 RESCAN = "activities.tasks.requeue_pending_mails"
 SEND = "activities.tasks.send_activity_mail"
+DOI_RESCAN = "leads.tasks.requeue_pending_doi_mails"
+DOI_SEND = "leads.tasks.send_doi_mail"
+DOI_VISITOR = "198.51.100.45"
 
 
 @pytest.fixture
@@ -179,6 +185,19 @@ def test_redis_outage_pages_work_and_mail_and_notification_survive(
     assert statuses == [302] * 5 + [429] * 2
     assert Lead.objects.filter(campaign=campaign).count() == 5
 
+    # another visitor ticks the marketing consent: its DOI mail cannot be queued now
+    response, seconds = timed(
+        client.post,
+        form_url,
+        {**web_form_payload(campaign, 99), "marketing_consent": "on"},
+        REMOTE_ADDR=DOI_VISITOR,
+    )
+    assert response.status_code == 302
+    assert seconds < SLOW_REQUEST
+    consent = ConsentRecord.objects.get(action=ConsentAction.REQUESTED)
+    assert consent.lead.email == "julia.schneider99@sonnenhof-energie.de"
+    assert consent.mail_sent_at is None  # due in the DOI outbox, not lost
+
     # the rep sends the appointment confirmation from the action box
     response = rep_client.post(
         reverse("leads:process_confirmation", args=[lead.pk]),
@@ -216,16 +235,27 @@ def test_redis_outage_pages_work_and_mail_and_notification_survive(
     # the re-scan leaves mails younger than its grace period alone (their broker message
     # may still be on its way): let that time pass for this one
     Activity.objects.filter(pk=activity.pk).update(updated_at=timezone.now() - timedelta(hours=1))
+    ConsentRecord.objects.filter(pk=consent.pk).update(
+        created_at=timezone.now() - timedelta(minutes=10)
+    )
     finished = Finished()
     task_postrun.connect(finished, weak=False)
     try:
         with embedded_worker(app):
             app.send_task(RESCAN)
+            app.send_task(DOI_RESCAN)
             wait_for(lambda: finished.of(SEND), 60, "the re-queued mail to be sent")
+            wait_for(lambda: finished.of(DOI_SEND), 60, "the re-queued DOI mail to be sent")
             assert finished.of(RESCAN) == [("SUCCESS", 1)]
-            # a second scan finds nothing left to send
+            assert finished.of(DOI_RESCAN) == [("SUCCESS", 1)]
+            # a second scan finds nothing left to send; a second copy of the DOI task
+            # (a redelivered message) sends nothing either
             app.send_task(RESCAN)
+            app.send_task(DOI_RESCAN)
+            app.send_task(DOI_SEND, args=[consent.pk])
             wait_for(lambda: len(finished.of(RESCAN)) == 2, 60, "the second re-scan")
+            wait_for(lambda: len(finished.of(DOI_RESCAN)) == 2, 60, "the second DOI re-scan")
+            wait_for(lambda: len(finished.of(DOI_SEND)) == 2, 60, "the second DOI task")
     finally:
         task_postrun.disconnect(finished)
 
@@ -233,9 +263,18 @@ def test_redis_outage_pages_work_and_mail_and_notification_survive(
     assert [state for state, _ in finished.of(SEND)] == ["SUCCESS"]
     activity.refresh_from_db()
     assert activity.mail_state == MailState.SENT
-    assert len(mail.outbox) == 1  # exactly once
-    assert mail.outbox[0].subject == activity.subject
-    assert mail.outbox[0].to == [activity.mail_to]
+    sent = [m for m in mail.outbox if m.to == [activity.mail_to]]
+    assert len(sent) == 1  # exactly once
+    assert sent[0].subject == activity.subject
+
+    assert finished.of(DOI_RESCAN)[1] == ("SUCCESS", 0)
+    assert finished.of(DOI_SEND) == [("SUCCESS", True), ("SUCCESS", False)]
+    consent.refresh_from_db()
+    assert consent.mail_sent_at is not None and consent.mail_attempts == 1
+    doi_mails = [m for m in mail.outbox if m.to == ["julia.schneider99@sonnenhof-energie.de"]]
+    assert len(doi_mails) == 1  # exactly once
+    assert "/leads/einwilligung/bestaetigen/" in doi_mails[0].body
+    assert len(mail.outbox) == 2
 
     bell = teammate_client.get(reverse("notifications:bell"))
     assert bell.status_code == 200
