@@ -23,6 +23,7 @@ from django.db import connection
 from django.db.models import BooleanField, CharField, ExpressionWrapper, F, Func, Q, Value
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
+from phonenumber_field.phonenumber import PhoneNumber
 
 from contacts.models import TERMINAL_PHASES, Company, Person
 from leads.models import Lead
@@ -81,6 +82,23 @@ def normalize_phone(value: Any, region: str = "DE") -> str:
     if not phonenumbers.is_possible_number(number) or len(str(number.national_number)) < 5:
         return ""
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def parse_phone(value: Any, region: str = "DE") -> PhoneNumber | None:
+    """`normalize_phone` as a PhoneNumber whose raw input is the E.164 form (None when
+    `normalize_phone` gives ""): the import keeps the parsed number, so saving the lead
+    does not parse it again, and it stores the same string `normalize_phone` gives."""
+    text = str(value or "").strip()
+    if not text:
+        return None
+    try:
+        number = PhoneNumber.from_string(text, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(number) or len(str(number.national_number)) < 5:
+        return None
+    number.raw_input = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return number
 
 
 def normalize_company(value: Any) -> str:

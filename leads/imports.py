@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from contacts.models import Salutation
-from leads.duplicates import LeadIndex, normalize_email, normalize_phone
+from leads.duplicates import LeadIndex, normalize_email, parse_phone
 from leads.errors import LeadError
 from leads.models import (
     CaptureChannel,
@@ -385,8 +385,8 @@ def clean_row(values: dict[str, str], ctx: RowContext) -> tuple[dict, list, list
                 errors.append(_("E-Mail „%(v)s“ ist ungültig.") % {"v": value})
                 continue
         elif target == "phone":
-            phone = normalize_phone(value)
-            if not phone:
+            phone = parse_phone(value)  # raw_input: the E.164 form normalize_phone gives
+            if phone is None:
                 errors.append(_("Telefonnummer „%(v)s“ ist ungültig.") % {"v": value})
                 continue
             value = phone
@@ -439,6 +439,12 @@ def _issue(number: int, values: dict, message: str, kind: str = "error") -> Lead
     return LeadImportIssue(row_number=number, kind=kind, message=message, values=values)
 
 
+def _phone_key(data: dict) -> str:
+    """The E.164 form of the row's phone (as `normalize_phone` gives it), or ""."""
+    phone = data.get("phone")
+    return phone.raw_input if phone is not None else ""
+
+
 def _process_row(
     number: int,
     values: dict,
@@ -461,7 +467,7 @@ def _process_row(
         issues.append(_issue(number, values, " ".join(errors)))
         counts["failed"] += 1
         return
-    email, phone = data.get("email", ""), str(data.get("phone", ""))
+    email, phone = data.get("email", ""), _phone_key(data)
     existing_id = index.match(email, phone)
     mode = lead_import.duplicate_mode
     if existing_id and (mode == DuplicateMode.SKIP or existing_id < 0):
@@ -575,7 +581,7 @@ def _commit_batch(
         # one lookup per key for the whole batch, with the values clean_row normalised
         index = LeadIndex(
             (
-                {"email": data.get("email", ""), "phone": str(data.get("phone", ""))}
+                {"email": data.get("email", ""), "phone": _phone_key(data)}
                 for data, _interests, errors in cleaned.values()
                 if not errors
             ),

@@ -610,7 +610,7 @@ def _lead_maker():
     path of Model.__init__); callable defaults are still called per lead."""
     fields = Lead._meta.concrete_fields
     defaults = [f.get_default() for f in fields]
-    fresh = [i for i, f in enumerate(fields) if callable(f.default)]
+    fresh = [i for i, f in enumerate(fields) if f.has_default() and callable(f.default)]
 
     def make() -> Lead:
         values = list(defaults)

@@ -441,3 +441,33 @@ def test_copy_is_used_on_postgresql():
     from leads import bulk_copy
 
     assert bulk_copy.available() == (connection.vendor == "postgresql")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "089 1234567",
+        "+49 151 123456789",  # possible, not valid: stored as typed (E.164 form)
+        "0151 12345678",
+        "+1 650 253 0000",
+        "0043 1 234567",
+        "(089) 12-34-567",
+        "+49 (0)89 1234567",
+        "12",
+        "abc",
+        "",
+    ],
+)
+def test_parse_phone_stores_what_normalize_phone_gives(text):
+    from leads import bulk_copy
+    from leads.duplicates import normalize_phone, parse_phone
+
+    field = Lead._meta.get_field("phone")
+    parsed, normalized = parse_phone(text), normalize_phone(text)
+    if not normalized:
+        assert parsed is None
+        return
+    assert parsed.raw_input == normalized
+    stored_before = field.get_prep_value(field.to_python(normalized))
+    assert field.get_prep_value(parsed) == stored_before
+    assert bulk_copy.db_value(field, parsed) == stored_before
