@@ -293,19 +293,10 @@ def lead_for_mask(pk: int) -> Lead | None:
     """The lead with everything the mask renders, in a constant number of queries."""
     from activities.models import Activity
 
+    # the relations the mask shows as objects; the selects need only the ids (source,
+    # type, campaign, users), and every join here widens the 250-column row the ORM builds
     return (
-        Lead.objects.select_related(
-            "status",
-            "source",
-            "type",
-            "campaign",
-            "follow_up_by",
-            "appointment_with",
-            "customer",
-            "created_by",
-            "updated_by",
-            "appointment",
-        )
+        Lead.objects.select_related("status", "customer", "created_by", "updated_by")
         .prefetch_related(
             "interests",
             "ratings",
