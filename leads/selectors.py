@@ -268,16 +268,45 @@ def without_needless_distinct(qs: QuerySet) -> QuerySet:
     return qs
 
 
+# The model fields each list column reads; the page loads those (plus every sort key and
+# the status) instead of all ~60 columns of a lead (phone numbers are parsed on load, too).
+COLUMN_FIELDS = {
+    "contact": ("first_name",),
+    "source": ("source",),
+    "type": ("type",),
+    "campaign": ("campaign",),
+    "follow_up_by": ("follow_up_by",),
+    "follow_up_until": ("closed_at",),
+    "appointment_with": ("appointment_with",),
+    "customer": ("customer",),
+    "city": ("city",),
+    "email": ("email",),
+    "phone": ("phone",),
+}
+ALWAYS_LOADED = (
+    "status",
+    *(c.sort_field for c in COLUMNS if c.sort_field and "__" not in c.sort_field),
+)
+
+
+def _page_rows(qs: QuerySet, columns: list[Column] | None) -> QuerySet:
+    qs = list_queryset(qs, columns)
+    if columns is None:
+        return qs
+    extra = [name for col in columns for name in COLUMN_FIELDS.get(col.key, ())]
+    return qs.only(*ALWAYS_LOADED, *extra)
+
+
 def lead_list(
     *, filterset, sort: str | None, cursor: str | None, page_size: int, columns=None
 ) -> Page:
     qs = without_needless_distinct(filterset.qs)
     return paginate(
-        list_queryset(qs, columns),
+        _page_rows(qs, columns),
         sort=sort,
         cursor=cursor,
         page_size=page_size,
-        by_ids=lambda ids: list_queryset(Lead.objects.filter(pk__in=ids), columns),
+        by_ids=lambda ids: _page_rows(Lead.objects.filter(pk__in=ids), columns),
     )
 
 
