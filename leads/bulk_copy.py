@@ -116,8 +116,16 @@ def copy_models(objs: Sequence[models.Model]) -> list[list[Any]]:
         for field in auto:
             field.pre_save(obj, add=True)
     make = row_maker(fields)
-    rows = [make(obj) for obj in objs]
-    copy_rows(meta.db_table, [f.column for f in fields], rows)
+    rows: list[list[Any]] = []
+
+    def produce():
+        # made while the server already stores the rows sent before (COPY streams)
+        for obj in objs:
+            row = make(obj)
+            rows.append(row)
+            yield row
+
+    copy_rows(meta.db_table, [f.column for f in fields], produce())
     for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias

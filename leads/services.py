@@ -669,16 +669,17 @@ def _bulk_history(
         missing = {f.attname for f in fields} - set(lead_columns) - set(own)
         if missing:
             raise ValueError(f"history columns without a value: {sorted(missing)}")
-        history_ids: list[int] = []
-        rows = []
-        for history_id, (i, kind, when, why, owner_id) in zip(ids, plan, strict=True):
-            source = lead_rows[i]
-            row = [source[n] for n in take]
-            values = (history_id, when, why, kind, actor_id, owner_id)
-            for k, n in put:
-                row[n] = values[k]
-            rows.append(row)
-            history_ids.append(history_id)
+        history_ids = ids
+
+        def produce():
+            for history_id, (i, kind, when, why, owner_id) in zip(ids, plan, strict=True):
+                row = [lead_rows[i][n] for n in take]
+                values = (history_id, when, why, kind, actor_id, owner_id)
+                for k, n in put:
+                    row[n] = values[k]
+                yield row
+
+        rows = produce()
         bulk_copy.copy_rows(History._meta.db_table, [f.column for f in fields], rows)
     else:
         records = []
