@@ -155,6 +155,16 @@ def leads_by_status_and_source(leads: QuerySet[Lead]) -> Chart:
     return chart
 
 
+def _pie(key: str, title, items: list[tuple[str, int]]) -> Chart:
+    """A share chart of (label, count) items in their display order."""
+    total = sum(n for _label, n in items)
+    chart = Chart(key, title, "pie", labels=[label for label, _n in items])
+    chart.series = [{"label": str(_("Leads")), "data": [n for _label, n in items]}]
+    chart.columns = [str(_("Name")), str(_("Anzahl")), str(_("Anteil in %"))]
+    chart.rows = [[label, n, pct(n, total)] for label, n in items]
+    return chart
+
+
 def _share(leads, key: str, title, relation: str, empty_label) -> Chart:
     rows = (
         leads.order_by()
@@ -169,17 +179,18 @@ def _share(leads, key: str, title, relation: str, empty_label) -> Chart:
             for r in rows
         ),
     )
-    total = sum(item[3] for item in items)
-    chart = Chart(key, title, "pie", labels=[item[2] for item in items])
-    chart.series = [{"label": str(_("Leads")), "data": [item[3] for item in items]}]
-    chart.columns = [str(_("Name")), str(_("Anzahl")), str(_("Anteil in %"))]
-    chart.rows = [[item[2], item[3], pct(item[3], total)] for item in items]
-    return chart
+    return _pie(key, title, [(item[2], item[3]) for item in items])
 
 
-def share_by_source(leads: QuerySet[Lead]) -> Chart:
-    """Aktueller Anteil Leads nach Quelle (pie)."""
-    return _share(leads, "source_share", _("Anteil Leads nach Quelle"), "source", NO_SOURCE)
+def share_by_source(leads: QuerySet[Lead], *, status_source: Chart | None = None) -> Chart:
+    """Aktueller Anteil Leads nach Quelle (pie). From the status × source chart when it is
+    at hand (its columns are the sources in the same order): one grouped query less."""
+    title = _("Anteil Leads nach Quelle")
+    if status_source is None:
+        return _share(leads, "source_share", title, "source", NO_SOURCE)
+    sources = status_source.columns[1:-1]
+    totals = [sum(row[1 + i] for row in status_source.rows) for i in range(len(sources))]
+    return _pie("source_share", title, list(zip(sources, totals, strict=True)))
 
 
 def share_by_type(leads: QuerySet[Lead]) -> Chart:
@@ -305,7 +316,10 @@ CHARTS = [
 
 
 def all_charts(leads: QuerySet[Lead]) -> list[Chart]:
-    return [build(leads) for build in CHARTS]
+    status_source = leads_by_status_and_source(leads)
+    charts = {leads_by_status_and_source: status_source}
+    charts[share_by_source] = share_by_source(leads, status_source=status_source)
+    return [charts[build] if build in charts else build(leads) for build in CHARTS]
 
 
 def chart_by_key(leads: QuerySet[Lead], key: str) -> Chart | None:

@@ -65,6 +65,24 @@ def test_share_by_source(leads):
     assert chart.rows == [["Messe", 3, 50.0], ["Webseite", 2, 33.3], ["Ohne Quelle", 1, 16.7]]
 
 
+def test_share_by_source_from_the_status_source_chart(leads, django_assert_num_queries):
+    status_source = dashboard.leads_by_status_and_source(leads)
+    with django_assert_num_queries(0):
+        derived = dashboard.share_by_source(leads, status_source=status_source)
+    queried = dashboard.share_by_source(leads)
+    assert (derived.labels, derived.series, derived.rows) == (
+        queried.labels,
+        queried.series,
+        queried.rows,
+    )
+
+
+def test_all_charts_one_query_each_but_the_shared_one(leads, django_assert_num_queries):
+    with django_assert_num_queries(len(dashboard.CHARTS) - 1):
+        charts = dashboard.all_charts(leads)
+    assert [c.key for c in charts][:2] == ["status_source", "source_share"]
+
+
 def test_share_by_type(leads):
     chart = dashboard.share_by_type(leads)
     assert chart.rows == [["MQL", 2, 33.3], ["SQL", 2, 33.3], ["Ohne Typ", 2, 33.3]]

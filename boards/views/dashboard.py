@@ -56,8 +56,14 @@ class DashboardFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         from leads.forms import staff_users
+        from leads.lookups import choice_lists
 
         self.fields["owner"].queryset = staff_users()
+        # the options from the one choice-list query; the querysets validate a submitted id
+        lists = choice_lists()
+        blank = [("", _("Alle"))]
+        self.fields["owner"].widget.choices = blank + lists.options("user")
+        self.fields["campaign"].widget.choices = blank + lists.options("campaign")
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select form-select-sm js-autosubmit"
 
