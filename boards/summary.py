@@ -32,16 +32,7 @@ def build_summary() -> dict:
     return {
         "built_at": timezone.now(),
         "tiles": dashboard.tiles(leads),
-        "charts": [
-            dashboard.leads_by_status_and_source(leads),
-            dashboard.share_by_source(leads),
-            dashboard.share_by_type(leads),
-            dashboard.closed_per_month(leads),
-            dashboard.sales_funnel(leads),
-            dashboard.average_time_in_status(leads),
-            dashboard.conversion_by_source(leads),
-            dashboard.conversion_by_score_band(leads),
-        ],
+        "charts": dashboard.all_charts(leads),
     }
 
 

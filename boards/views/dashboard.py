@@ -135,16 +135,7 @@ def lead_dashboard(request: HttpRequest) -> HttpResponse:
         tiles, charts = summary["tiles"], summary["charts"]
     else:
         tiles = dashboard.tiles(without_period)
-        charts = [
-            dashboard.leads_by_status_and_source(leads),
-            dashboard.share_by_source(leads),
-            dashboard.share_by_type(leads),
-            dashboard.closed_per_month(without_period),
-            dashboard.sales_funnel(leads),
-            dashboard.average_time_in_status(leads),
-            dashboard.conversion_by_source(leads),
-            dashboard.conversion_by_score_band(leads),
-        ]
+        charts = dashboard.all_charts(leads, closed=without_period)
     links = tile_links(form)
     for tile in tiles:
         tile.url = links.get(tile.key, "")
