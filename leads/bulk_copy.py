@@ -15,6 +15,7 @@ Only for PostgreSQL (`available()`); other databases use `bulk_create`.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import operator
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -71,12 +72,24 @@ def row_maker(fields: Sequence[models.Field]) -> Callable[[models.Model], list[A
     if len(fields) == 1:
         single = getter
         getter = lambda obj: (single(obj),)  # noqa: E731
-    prepared = {i for i, f in enumerate(fields) if isinstance(f, models.JSONField)}
+    json_fields = {i for i, f in enumerate(fields) if isinstance(f, models.JSONField)}
+    dumped: dict[int, tuple[Any, str]] = {}  # id(value) -> (value, JSON text)
+
+    def as_json(field: models.JSONField, value: Any) -> Any:
+        if value is None:
+            return None
+        # one object shared by many rows (a score breakdown) is encoded once
+        hit = dumped.get(id(value))
+        if hit is None or hit[0] is not value:
+            hit = dumped[id(value)] = (value, json.dumps(value, cls=field.encoder))
+        return hit[1]
 
     def make(obj: models.Model) -> list[Any]:
         values = list(getter(obj))
         for i, value in enumerate(values):
-            if type(value) not in _SIMPLE or i in prepared:
+            if i in json_fields:
+                values[i] = as_json(fields[i], value)
+            elif type(value) not in _SIMPLE:
                 values[i] = db_value(fields[i], value)
         return values
 

@@ -483,7 +483,8 @@ def leads_bulk_create(
     fields, status, planned times: LeadError for the whole call); the database refuses bad
     values for the whole call too, so callers that must isolate bad rows validate first
     and fall back to `lead_create` row by row. Not supported here (use `lead_create`):
-    business cards, contacts and leads that need an appointment activity.
+    business cards, contacts and leads that need an appointment activity. Leads of the
+    same source without ratings share one `score_breakdown` list object.
     """
     from django.conf import settings
 
@@ -552,8 +553,8 @@ def leads_bulk_create(
                 scores[lead.source_id] = scoring.compute_score(
                     source_id=lead.source_id, ratings={}, criteria=criteria
                 )
-            score, breakdown = scores[lead.source_id]
-            lead.score, lead.score_breakdown = score, [dict(part) for part in breakdown]
+            # leads of one source share the breakdown list (COPY encodes it once)
+            lead.score, lead.score_breakdown = scores[lead.source_id]
         leads.append(lead)
         interest_ids.append({i.pk if isinstance(i, Interest) else int(i) for i in lead_interests})
         wanted_ratings.append(wanted)
@@ -606,17 +607,25 @@ def leads_bulk_create(
 
 
 def _lead_maker():
-    """`Lead()` for many leads: the defaults computed once, passed positionally (the fast
-    path of Model.__init__); callable defaults are still called per lead."""
+    """`Lead()` for many leads: the attribute values of one `Lead()` copied into each new
+    instance (what __init__ would set, without its 55 descriptor calls per lead); callable
+    defaults are still called per lead. Plain `Lead()` when init signals are connected."""
+    from django.db.models import signals
+    from django.db.models.base import ModelState
+
+    if signals.pre_init.has_listeners(Lead) or signals.post_init.has_listeners(Lead):
+        return Lead
     fields = Lead._meta.concrete_fields
-    defaults = [f.get_default() for f in fields]
-    fresh = [i for i, f in enumerate(fields) if f.has_default() and callable(f.default)]
+    template = {k: v for k, v in Lead().__dict__.items() if k != "_state"}
+    fresh = [f for f in fields if f.has_default() and callable(f.default)]
 
     def make() -> Lead:
-        values = list(defaults)
-        for i in fresh:
-            values[i] = fields[i].get_default()
-        return Lead(*values)
+        lead = Lead.__new__(Lead)
+        lead.__dict__.update(template)
+        lead._state = ModelState()
+        for model_field in fresh:
+            lead.__dict__[model_field.attname] = model_field.get_default()
+        return lead
 
     return make
 
