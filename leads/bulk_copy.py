@@ -68,10 +68,23 @@ def row_maker(fields: Sequence[models.Field]) -> Callable[[models.Model], list[A
     fields = list(fields)
     if not fields:
         return lambda obj: []
-    getter = operator.attrgetter(*(f.attname for f in fields))
+    names = [f.attname for f in fields]
+    # the raw values from the instance's __dict__ (what the descriptors stored: a country
+    # code rather than a Country, a file name rather than a FieldFile); attributes when
+    # one is missing there
+    raw = operator.itemgetter(*names)
+    attributes = operator.attrgetter(*names)
     if len(fields) == 1:
-        single = getter
-        getter = lambda obj: (single(obj),)  # noqa: E731
+        raw_one, attribute_one = raw, attributes
+        raw = lambda d: (raw_one(d),)  # noqa: E731
+        attributes = lambda obj: (attribute_one(obj),)  # noqa: E731
+
+    def getter(obj: models.Model) -> tuple:
+        try:
+            return raw(obj.__dict__)
+        except KeyError:
+            return attributes(obj)
+
     json_fields = {i for i, f in enumerate(fields) if isinstance(f, models.JSONField)}
     dumped: dict[int, tuple[Any, str]] = {}  # id(value) -> (value, JSON text)
 

@@ -21,6 +21,7 @@ from typing import Any
 import phonenumbers
 from django.db import connection
 from django.db.models import BooleanField, CharField, ExpressionWrapper, F, Func, Q, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from phonenumber_field.phonenumber import PhoneNumber
@@ -392,7 +393,7 @@ class LeadIndex:
         for chunk in _chunks(sorted(emails), 1000):
             rows_found = (
                 base.annotate(email_lower=Lower("email"))
-                .filter(email_lower__in=chunk)
+                .filter(_in_list("LOWER(email)", chunk) or Q(email_lower__in=chunk))
                 .order_by("pk")
                 .values_list("pk", "number", "email_lower")
             )
@@ -405,7 +406,7 @@ class LeadIndex:
         for chunk in _chunks(sorted(phones), 1000):
             for pk, number, phone in (
                 base.alias(phone_text=phone_text)
-                .filter(phone_text__in=chunk)
+                .filter(_in_list("phone", chunk) or Q(phone_text__in=chunk))
                 .order_by("pk")
                 .values_list("pk", "number", "phone")
             ):
@@ -424,6 +425,17 @@ class LeadIndex:
         if phone:
             self.by_phone.setdefault(phone, pk)
         self.numbers.setdefault(pk, number)
+
+
+def _in_list(column_sql: str, values: list[str]):
+    """`column = ANY(%s)` with the values as one array parameter on PostgreSQL (same rows
+    and index as `IN (…)`, without a thousand placeholders to build and parse); None on
+    other databases, where the caller's `__in` filter applies. `column_sql` is a constant
+    of the caller on the leads table, never user input."""
+    if connection.vendor != "postgresql":
+        return None
+    sql = f"{column_sql} = ANY(%s)"  # a constant of the caller; the values are a parameter
+    return RawSQL(sql, [list(values)], output_field=BooleanField())  # noqa: S611
 
 
 def _chunks(items: list, size: int):
