@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 register = template.Library()
 
 DASH = "—"
-_EMPTY = mark_safe(f"<td>{DASH}</td>")  # noqa: S308 - a constant
+_EMPTY = mark_safe(f"<td>{DASH}</td>")  # noqa: S308  # nosec B308 B703 - a constant
 
 
 def _plain(value) -> SafeString:
@@ -30,7 +30,7 @@ def _plain(value) -> SafeString:
 def lead_status_badge(status, hidden: bool) -> SafeString:
     """The badge of templates/contacts/_lead_status.html."""
     if not status:
-        return mark_safe(f'<span class="text-body-secondary">{DASH}</span>')  # noqa: S308
+        return mark_safe(f'<span class="text-body-secondary">{DASH}</span>')  # noqa: S308  # nosec B308 B703 - escaped
     title = (
         gettext("Ausgeblendet: Die Firmenkategorie verwendet keinen Lead-Status.")
         if hidden
@@ -104,6 +104,6 @@ CELLS: dict[str, Callable] = {
 
 @register.simple_tag
 def person_cells(person, columns) -> SafeString:
-    return mark_safe(  # noqa: S308 - each cell is escaped
+    return mark_safe(  # noqa: S308  # nosec B308 B703 - each cell is escaped
         "".join(CELLS[col.key](person) for col in columns if col.key in CELLS)
     )
