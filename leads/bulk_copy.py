@@ -45,6 +45,20 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
         return sorted(row[0] for row in cursor.fetchall())
 
 
+def reserve_ids_many(requests: Sequence[tuple[type[models.Model], int]]) -> list[list[int]]:
+    """`reserve_ids` for several models in one query: [(model, count), …] -> id lists."""
+    parts, params = [], []
+    for model, count in requests:
+        parts.append(
+            "ARRAY(SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s))"
+        )
+        params += [model._meta.db_table, model._meta.pk.column, max(count, 0)]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)  # noqa: S608 - constant SQL
+        row = cursor.fetchone()
+    return [sorted(ids) for ids in row]
+
+
 def db_value(field: models.Field, value: Any) -> Any:
     """The value as COPY wants it: simple types as they are, the rest prepared by the field."""
     if type(value) in _SIMPLE and not isinstance(field, models.JSONField):

@@ -17,7 +17,7 @@ the few milliseconds between the number and the commit. Numbers may still have g
 deleted lead) – they are identifiers, not an invoice sequence.
 """
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
 from leads.models import LeadNumberCounter
@@ -61,6 +61,18 @@ def reserve_lead_numbers(count: int) -> list[str]:
     """
     if count <= 0:
         return []
+    if connection.vendor == "postgresql":
+        # one statement: the increment and its result (UPDATE … RETURNING)
+        table = LeadNumberCounter._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET value = value + %s WHERE name = %s RETURNING value",  # noqa: S608
+                [count, COUNTER_NAME],
+            )
+            found = cursor.fetchone()
+        if found is not None:
+            last = found[0]
+            return [NUMBER_FORMAT.format(value=v) for v in range(last - count + 1, last + 1)]
     with transaction.atomic():
         _ensure_counter_row()
         counter = LeadNumberCounter.objects.filter(name=COUNTER_NAME)

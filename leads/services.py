@@ -567,11 +567,21 @@ def leads_bulk_create(
         if result is not None:
             lead.follow_up_by = result.user
     fast = bulk_copy.available()
+    history = getattr(settings, "SIMPLE_HISTORY_ENABLED", True)
+    plan = _history_plan(leads, owners, interest_ids) if history else []
+    history_ids = None
+    if fast:
+        # every id of the batch in one query: leads, status changes, history rows
+        lead_ids, change_ids, history_ids = bulk_copy.reserve_ids_many(
+            [(Lead, len(leads)), (LeadStatusChange, len(leads)), (Lead.history.model, len(plan))]
+        )
+        for lead, pk in zip(leads, lead_ids, strict=True):
+            lead.pk = pk
     lead_rows = bulk_copy.copy_models(leads) if fast else Lead.objects.bulk_create(leads)
 
     change_fields = list(LeadStatusChange._meta.concrete_fields)
     if fast:
-        ids = bulk_copy.reserve_ids(LeadStatusChange, len(leads))
+        ids = change_ids
         values = {"from_status_id": None, "changed_at": now, "changed_by_id": actor_id}
         rows = []
         for lead, pk in zip(leads, ids, strict=True):
@@ -598,8 +608,8 @@ def leads_bulk_create(
         for lead, ids in zip(leads, interest_ids, strict=True)
         for interest_id in sorted(ids)
     )
-    if getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
-        _bulk_history(leads, lead_rows if fast else None, owners, links, actor)
+    if history:
+        _bulk_history(leads, lead_rows if fast else None, plan, history_ids, links, actor)
     notify_new_owners(
         [(lead, r) for lead, r in zip(leads, owners, strict=True) if r is not None], actor
     )
@@ -630,16 +640,43 @@ def _lead_maker():
     return make
 
 
-def _bulk_history(
-    leads: list[Lead], lead_rows: list[list] | None, owners: list, links: list, actor
-) -> None:
-    """The history rows `lead_create` writes: "+" (v=1), "~" after setting interests
-    (v=1, with the interests), "~" after the assignment (the rule's reason).
-
-    With `lead_rows` (the values `bulk_copy.copy_models` wrote for the leads) the rows go
-    in by COPY from those values; otherwise as HistoricalLead instances by bulk_create."""
+def _history_plan(leads: list[Lead], owners: list, interest_ids: list[set[int]]) -> list:
+    """The history rows `lead_create` writes, in insert order: "+" (v=1), "~" after setting
+    interests (v=1, with the interests), "~" after the assignment (the rule's reason) – as
+    (index of the lead, type, date, reason, owner at that moment)."""
     import datetime as dt
 
+    now = timezone.now()
+    tick = dt.timedelta(microseconds=1)
+    reason = f"{VERSION_TAG}1"
+    plan: list[tuple[int, str, Any, str, Any]] = []
+    later: list[tuple[int, str, Any, str, Any]] = []
+    for i, (lead, result) in enumerate(zip(leads, owners, strict=True)):
+        owner_before = None if result is not None else lead.follow_up_by_id
+        plan.append((i, "+", now, reason, owner_before))
+        if interest_ids[i]:
+            later.append((i, "~", now + tick, reason, owner_before))
+    for i, result in enumerate(owners):
+        if result is not None:
+            later.append((i, "~", now + 2 * tick, result.reason[:100], leads[i].follow_up_by_id))
+    # "+" rows first, then the interest rows, then the assignments: ids follow the order
+    later.sort(key=lambda entry: entry[2])
+    return plan + later
+
+
+def _bulk_history(
+    leads: list[Lead],
+    lead_rows: list[list] | None,
+    plan: list,
+    history_ids: list[int] | None,
+    links: list,
+    actor,
+) -> None:
+    """Write the `_history_plan` rows and their interests' snapshot rows.
+
+    With `lead_rows` (the values `bulk_copy.copy_models` wrote for the leads) the rows go
+    in by COPY from those values with the reserved `history_ids`; otherwise as
+    HistoricalLead instances by bulk_create."""
     from leads import bulk_copy
 
     History = Lead.history.model
@@ -647,27 +684,9 @@ def _bulk_history(
     links_of: dict[int, list] = {}
     for link in links:
         links_of.setdefault(link.lead_id, []).append(link)
-    now = timezone.now()
-    tick = dt.timedelta(microseconds=1)
-    reason = f"{VERSION_TAG}1"
-    # (index of the lead, type, date, reason, owner at that moment), in insert order
-    plan: list[tuple[int, str, Any, str, Any]] = []
-    later: list[tuple[int, str, Any, str, Any]] = []
-    for i, (lead, result) in enumerate(zip(leads, owners, strict=True)):
-        owner_before = None if result is not None else lead.follow_up_by_id
-        plan.append((i, "+", now, reason, owner_before))
-        if links_of.get(lead.pk):
-            later.append((i, "~", now + tick, reason, owner_before))
-    for i, result in enumerate(owners):
-        if result is not None:
-            plan_entry = (i, "~", now + 2 * tick, result.reason[:100], leads[i].follow_up_by_id)
-            later.append(plan_entry)
-    # "+" rows first, then the interest rows, then the assignments: ids follow the order
-    later.sort(key=lambda entry: entry[2])
-    plan += later
     actor_id = actor.pk if actor is not None else None
     if lead_rows is not None:
-        ids = bulk_copy.reserve_ids(History, len(plan))
+        ids = history_ids if history_ids is not None else bulk_copy.reserve_ids(History, len(plan))
         lead_columns = {f.attname: n for n, f in enumerate(Lead._meta.concrete_fields)}
         fields = list(History._meta.concrete_fields)
         own = ("history_id", "history_date", "history_change_reason", "history_type")
