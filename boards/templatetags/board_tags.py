@@ -6,11 +6,11 @@ from functools import lru_cache
 from html import escape as _html_escape
 
 from django import template
-from django.template.defaultfilters import date as date_filter
-from django.urls import get_script_prefix, reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_noop as N_
+
+from leadcrm.urlcache import object_url
 
 register = template.Library()
 
@@ -20,23 +20,6 @@ def _esc(value) -> str:
     if hasattr(value, "__html__"):
         return value.__html__()
     return _html_escape(str(value))
-
-
-_SENTINEL = "987654321"
-
-
-@lru_cache(maxsize=64)
-def _url_parts(name: str, script_prefix: str) -> tuple[str, str]:
-    head, found, tail = reverse(name, args=[int(_SENTINEL)]).partition(_SENTINEL)
-    if not found:  # pragma: no cover - a URL that does not end up containing its argument
-        raise ValueError(f"{name} does not take one id")
-    return head, tail
-
-
-def _object_url(name: str, pk: int) -> str:
-    """reverse(name, args=[pk]) for a one-id URL, resolved once per name (~200 a board)."""
-    head, tail = _url_parts(name, get_script_prefix())
-    return f"{head}{int(pk)}{tail}"
 
 
 def _score_band(score: int) -> int:
@@ -50,13 +33,13 @@ def lead_card(context, card) -> SafeString:
     texts = _texts()
     placed = context.get("placed")
     pk = card.pk
-    move_url = _object_url("boards:lead_move", pk)
+    move_url = object_url("boards:lead_move", pk)
     detail_url_name = context.get("detail_url_name")
     number = _esc(card.number)
     if detail_url_name:
         head = (
             f'<a class="small fw-semibold text-decoration-none" '
-            f'href="{_esc(_object_url(detail_url_name, pk))}">{number}</a>'
+            f'href="{_esc(object_url(detail_url_name, pk))}">{number}</a>'
         )
     else:
         head = f'<span class="small fw-semibold">{number}</span>'
@@ -69,7 +52,7 @@ def lead_card(context, card) -> SafeString:
             f'<span class="{css}" title="{texts["until"]}">\n'
             f'        <i class="bi bi-calendar-event" aria-hidden="true"></i>'
             f'<span class="visually-hidden">{texts["until"]}</span> '
-            f"{_esc(date_filter(until, 'd.m.Y'))}{hint}\n      </span>"
+            f"{until.strftime('%d.%m.%Y')}{hint}\n      </span>"
         )
     else:
         follow_up = f'<span class="text-body-tertiary">{texts["no_follow_up"]}</span>'

@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django import template
-from django.template.defaultfilters import date as date_filter
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
+
+from leadcrm.urlcache import object_url
 
 register = template.Library()
 
@@ -49,7 +49,7 @@ def lead_status_badge(status, hidden: bool) -> SafeString:
 def _name(p) -> SafeString:
     return format_html(
         '<td><a href="{}">{}</a></td>',
-        reverse("contacts:person_detail", args=[p.pk]),
+        object_url("contacts:person_detail", p.pk),
         p.full_name or p.last_name,
     )
 
@@ -59,7 +59,7 @@ def _company(p) -> SafeString:
         return _EMPTY
     return format_html(
         '<td><a href="{}">{}</a></td>',
-        reverse("contacts:company_detail", args=[p.company_id]),
+        object_url("contacts:company_detail", p.company_id),
         p.company.name,
     )
 
@@ -81,7 +81,7 @@ def _changed_at(p) -> SafeString:
     if not p.lead_status_changed_at:
         return _EMPTY
     local = timezone.localtime(p.lead_status_changed_at)
-    return format_html("<td>{}</td>", date_filter(local, "d.m.Y H:i"))
+    return format_html("<td>{}</td>", local.strftime("%d.%m.%Y %H:%M"))
 
 
 CELLS: dict[str, Callable] = {

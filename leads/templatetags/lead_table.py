@@ -11,11 +11,11 @@ import datetime as dt
 from collections.abc import Callable
 
 from django import template
-from django.template.defaultfilters import date as date_filter
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+
+from leadcrm.urlcache import object_url
 
 register = template.Library()
 
@@ -29,7 +29,7 @@ def _plain(value) -> SafeString:
 def _number(lead, today) -> SafeString:
     return format_html(
         '<td class="text-nowrap"><a class="fw-semibold" href="{}">{}</a></td>',
-        reverse("leads:detail", args=[lead.pk]),
+        object_url("leads:detail", lead.pk),
         lead.number,
     )
 
@@ -55,7 +55,7 @@ def _follow_up_until(lead, today) -> SafeString:
     until = lead.follow_up_until
     overdue = until is not None and not lead.closed_at and until < today
     css = "text-nowrap text-danger fw-semibold" if overdue else "text-nowrap"
-    return format_html('<td class="{}">{}</td>', css, date_filter(until, "d.m.Y") or DASH)
+    return format_html('<td class="{}">{}</td>', css, until.strftime("%d.%m.%Y") if until else DASH)
 
 
 def _customer(lead, today) -> SafeString:
@@ -63,7 +63,7 @@ def _customer(lead, today) -> SafeString:
         return mark_safe(f"<td>{DASH}</td>")  # noqa: S308  # nosec B308 B703 - a constant
     return format_html(
         '<td><a href="{}">{}</a></td>',
-        reverse("contacts:company_detail", args=[lead.customer.pk]),
+        object_url("contacts:company_detail", lead.customer_id),
         lead.customer,
     )
 
@@ -75,7 +75,8 @@ def _email(lead, today) -> SafeString:
 
 
 def _timestamp(value: dt.datetime | None) -> SafeString:
-    text = date_filter(timezone.localtime(value), "d.m.Y H:i") if value else ""
+    # strftime: the same "d.m.Y H:i" as the template's date filter, a fraction of its cost
+    text = timezone.localtime(value).strftime("%d.%m.%Y %H:%M") if value else ""
     return format_html('<td class="text-nowrap">{}</td>', text)
 
 
