@@ -123,3 +123,22 @@ def test_country_select_is_cached_per_value_and_language():
         assert "Germany" in english.render("country", "DE")
     assert "Deutschland" in cached.render("country", "DE")
     assert 'value="AT" selected' in cached.render("country", "AT")
+
+
+def test_form_field_tag_markup():
+    from leads.templatetags.lead_forms import form_field
+
+    class Small(forms.Form):
+        name = forms.CharField(label="Name <b>")
+        flag = forms.BooleanField(label="Aktiv", required=False)
+
+    form = Small({"name": ""})
+    form.is_valid()
+    html = form_field(form["name"])
+    assert html.startswith('<div class="lc-field">')
+    assert 'for="id_name">Name &lt;b&gt; <span class="text-danger"' in html
+    assert '<div class="invalid-feedback d-block">' in html
+    checkbox = form_field(form["flag"])
+    assert checkbox.startswith('<div class="lc-field form-check">')
+    assert '<label class="form-check-label" for="id_flag">Aktiv</label>' in checkbox
+    assert checkbox.index("<input") < checkbox.index("<label")
