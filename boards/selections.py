@@ -1,8 +1,9 @@
-"""Saved selections [Selektionen] of persons and companies: services and selectors.
+"""Saved selections [Selektionen] of persons, companies and leads: services and selectors.
 
 A dynamic selection stores the Find criteria and re-evaluates them on open; a static one
 freezes the members found when it was saved. Private selections are seen by their owner
-only, shared ones by everybody; only the owner renames or deletes.
+only, shared ones by everybody; only the owner renames or deletes. Lead selections are
+static and made elsewhere (the demo data); here they are listed and opened, not created.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from boards.models import Selection, SelectionKind, SelectionTarget
 from contacts import search
+from leads import permissions as lead_permissions
+from leads.selectors import list_queryset
 
 STATIC_MAX = 20_000
 
@@ -26,16 +29,19 @@ def selection_for_user(*, pk: int, user) -> Selection | None:
 
 
 def selections_visible(*, user) -> QuerySet[Selection]:
-    return (
-        Selection.objects.visible_to(user)
-        .filter(target__in=[SelectionTarget.PERSON, SelectionTarget.COMPANY])
-        .select_related("owner")
-        .order_by("name", "id")
-    )
+    return Selection.objects.visible_to(user).select_related("owner").order_by("name", "id")
 
 
 def selection_members(selection: Selection) -> QuerySet:
     return search.selection_queryset(selection)
+
+
+def selection_leads(selection: Selection, *, user, columns) -> QuerySet:
+    """The leads of a lead selection that `user` may see, newest first, with the relations
+    the shown lead list `columns` need (one query per page)."""
+    members = search.selection_queryset(selection).values("pk")
+    visible = lead_permissions.visible_leads(user).filter(pk__in=members)
+    return list_queryset(visible, columns).order_by("-created_at", "-id")
 
 
 def _clean_name(name: str) -> str:

@@ -326,10 +326,18 @@ def describe(criteria: list[dict]) -> list[str]:
 
 
 def selection_queryset(selection) -> QuerySet:
-    """Members of a person/company selection: dynamic criteria re-evaluated, static frozen.
+    """Members of a selection: dynamic criteria re-evaluated, static frozen.
 
-    The board (boards.selection_members) and the selection list both call this.
+    The board (boards.selection_members) and the selection list both call this. A lead
+    selection is static only (its leads were picked, e.g. by the demo data): the criteria
+    here are about persons and companies, so a dynamic lead selection has no members.
     """
+    if selection.target == "lead":
+        from leads.models import Lead
+
+        if selection.kind != "static":
+            return Lead.objects.none()
+        return Lead.objects.filter(pk__in=selection.leads.values("pk"))
     model = Person if selection.target == "person" else Company
     if selection.kind == "static":
         members = selection.persons if selection.target == "person" else selection.companies

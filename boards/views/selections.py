@@ -8,14 +8,16 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import role_required
 from boards import selections as svc
-from boards.models import SelectionKind
+from boards.models import SelectionKind, SelectionTarget
 from contacts import search, selectors
-from contacts.views.common import decorate_persons, int_param, table_context
+from contacts.views.common import decorate_persons, int_param, query_without_page, table_context
+from leads import selectors as lead_selectors
 
 
 def _get(request, pk: int):
@@ -43,23 +45,37 @@ def selection_list(request):
 @role_required()
 def selection_detail(request, pk: int):
     selection = _get(request, pk)
-    key = "find_persons" if selection.target == "person" else "find_companies"
-    qs = svc.selection_members(selection)
+    page = int_param(request.GET.get("page"), 1)
     context = {
         "selection": selection,
         "target": selection.target,
         "described": search.describe(selection.criteria or []),
-        "pager": selectors.page_of(qs, page=int_param(request.GET.get("page"), 1)),
-        "board_url": _board_url(selection),
-        "find_url": reverse("contacts:find")
+        "is_owner": selection.owner_id == request.user.pk,
+    }
+    if selection.target == SelectionTarget.LEAD:
+        columns = lead_selectors.list_columns(request.user)
+        qs = svc.selection_leads(selection, user=request.user, columns=columns)
+        context.update(
+            pager=selectors.page_of(qs, page=page),
+            columns=columns,
+            column_keys=[c.key for c in columns],
+            all_columns=lead_selectors.COLUMNS,
+            base_query=query_without_page(request),
+            today=timezone.localdate(),
+        )
+        return render(request, "boards/selection_detail.html", context)
+    key = "find_persons" if selection.target == SelectionTarget.PERSON else "find_companies"
+    context.update(
+        pager=selectors.page_of(svc.selection_members(selection), page=page),
+        board_url=_board_url(selection),
+        find_url=reverse("contacts:find")
         + "?"
         + urlencode(
             [("target", selection.target)] + search.criteria_to_query(selection.criteria or [])
         ),
-        "is_owner": selection.owner_id == request.user.pk,
         **table_context(request, key=key),
-    }
-    if selection.target == "person":
+    )
+    if selection.target == SelectionTarget.PERSON:
         decorate_persons(context["pager"]["rows"], context["columns"])
     return render(request, "boards/selection_detail.html", context)
 
