@@ -318,6 +318,23 @@ def test_static_lead_selection_lists_its_leads_newest_first(rep_client, manager,
     assert reverse("boards:selection_detail", args=[selection.pk]) in listed
 
 
+def test_demo_lead_selection_renders_its_leads(rep_client, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.DEBUG = True  # setup_demo makes demo data only with DEBUG
+    call_command("setup_demo", stdout=StringIO())
+    selection = Selection.objects.get(name="Intersolar 2026 – Nachfassen")
+    members = list(selection.leads.order_by("-created_at", "-id"))
+    assert selection.target == "lead" and selection.kind == "static" and members
+    body = rep_client.get(reverse("boards:selection_detail", args=[selection.pk])).content.decode()
+    assert "Keine Firmen gefunden" not in body
+    links = [body.find(f'href="{reverse("leads:detail", args=[m.pk])}"') for m in members[:50]]
+    assert -1 not in links
+    assert links == sorted(links)  # newest first
+
+
 def test_lead_selection_shows_only_the_leads_the_user_may_see(
     rep_client, manager, rep, teammate, monkeypatch
 ):
