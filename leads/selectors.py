@@ -337,7 +337,12 @@ def lead_for_mask(pk: int) -> Lead | None:
             ),
             Prefetch(
                 "activities",
-                queryset=Activity.objects.select_related("person").order_by("-start", "-id"),
+                # the columns of the mask's activity table (the body texts stay in the DB)
+                queryset=Activity.objects.select_related("person")
+                .only(
+                    "kind", "subject", "start", "status", "person__first_name", "person__last_name"
+                )
+                .order_by("-start", "-id"),
             ),
             Prefetch(
                 "consents",
