@@ -342,6 +342,8 @@ class RowContext:
     sources: dict[str, LeadSource]
     interests: dict[str, Interest]
     users: dict[str, Any]
+    source: LeadSource | None = None  # the import's default source and campaign, loaded
+    campaign: Any = None  # here once (the worker thread cleaning ahead never queries)
 
 
 def _build_context(lead_import: LeadImport, user) -> RowContext:
@@ -358,6 +360,8 @@ def _build_context(lead_import: LeadImport, user) -> RowContext:
         sources={s.name.casefold(): s for s in LeadSource.objects.all()},
         interests={i.name.casefold(): i for i in Interest.objects.all()},
         users=users,
+        source=lead_import.source,
+        campaign=lead_import.campaign,
     )
 
 
@@ -462,7 +466,7 @@ def _process_row(
     from leads.services import lead_update
 
     lead_import = ctx.lead_import
-    data, interests, errors = cleaned if cleaned is not None else clean_row(values, ctx)
+    data, interests, errors = cleaned[:3] if cleaned is not None else clean_row(values, ctx)
     if errors:
         issues.append(_issue(number, values, " ".join(errors)))
         counts["failed"] += 1
@@ -491,13 +495,21 @@ def _process_row(
             )
         counts["updated"] += 1
         return
-    data.setdefault("source", lead_import.source)
-    if lead_import.campaign_id:
-        data["campaign"] = lead_import.campaign
-    data["capture_channel"] = CaptureChannel.IMPORT
-    pending.append((number, values, data, interests))
+    prepared = cleaned[3] if cleaned is not None and len(cleaned) > 3 else None
+    pending.append((number, values, _create_data(data, ctx), interests, prepared))
     if mode != DuplicateMode.CREATE:
         index.add(-number, email, phone)
+
+
+def _create_data(data: dict, ctx: RowContext) -> dict:
+    """A row's data for a new lead: the import's source (unless the row names one), its
+    campaign and the capture channel."""
+    data = dict(data)
+    data.setdefault("source", ctx.source)
+    if ctx.campaign is not None:
+        data["campaign"] = ctx.campaign
+    data["capture_channel"] = CaptureChannel.IMPORT
+    return data
 
 
 def _create_pending(pending: list, ctx: RowContext, counts: dict, issues: list) -> None:
@@ -508,13 +520,17 @@ def _create_pending(pending: list, ctx: RowContext, counts: dict, issues: list) 
 
     if not pending:
         return
+    prepared = [entry[4] for entry in pending]
     try:
         with transaction.atomic():
-            created = leads_bulk_create(
-                rows=[data for _n, _v, data, _i in pending],
-                interests=[interests for _n, _v, _d, interests in pending],
-                user=ctx.user,
-            )
+            if all(p is not None for p in prepared):  # built by the worker thread
+                created = leads_bulk_create(prepared=prepared, user=ctx.user)
+            else:
+                created = leads_bulk_create(
+                    rows=[entry[2] for entry in pending],
+                    interests=[entry[3] for entry in pending],
+                    user=ctx.user,
+                )
     except Exception:  # noqa: BLE001 - fall back to isolating the bad rows
         logger.warning(
             "import %s: bulk creation refused, row by row", ctx.lead_import.pk, exc_info=True
@@ -523,7 +539,7 @@ def _create_pending(pending: list, ctx: RowContext, counts: dict, issues: list) 
     if created is not None:
         counts["created"] += len(created)
         return
-    for number, values, data, interests in pending:
+    for number, values, data, interests, _prepared in pending:
         try:
             with transaction.atomic():
                 lead_create(data=data, user=ctx.user, interests=interests)
@@ -551,17 +567,37 @@ def _job_result(lead_import: LeadImport) -> dict:
     }
 
 
-def _clean_batch(batch: list, ctx: RowContext, language: str | None) -> dict[int, tuple]:
-    """`clean_row` for every row of a batch: {row number: (data, interests, errors)}.
+def _clean_batch(
+    batch: list, ctx: RowContext, language: str | None, basis: tuple | None = None
+) -> dict[int, tuple]:
+    """`clean_row` for every row of a batch: {row number: (data, interests, errors,
+    prepared lead or None)}; with `basis` (default status, scoring criteria) also the
+    unsaved lead each valid row would create (`leads_bulk_prepare`).
 
     Pure Python without queries, so `import_run` runs it for the next batch in a worker
     thread while the current batch waits for the database. A row whose cleaning raises is
-    left out; `_process_row` cleans it again and reports the error for that row."""
+    left out; `_process_row` cleans it again and reports the error for that row. When the
+    leads cannot be prepared here, `leads_bulk_create` prepares them itself."""
+    from leads.services import leads_bulk_prepare
+
     cleaned: dict[int, tuple] = {}
     with translation.override(language):
         for number, values in batch:
             with contextlib.suppress(Exception):
-                cleaned[number] = clean_row(values, ctx)
+                cleaned[number] = (*clean_row(values, ctx), None)
+        valid = [n for n, (_d, _i, errors, _p) in cleaned.items() if not errors]
+        if basis is not None and valid:
+            default_status, criteria = basis
+            with contextlib.suppress(Exception):
+                prepared = leads_bulk_prepare(
+                    rows=[_create_data(cleaned[n][0], ctx) for n in valid],
+                    interests=[cleaned[n][1] for n in valid],
+                    user=ctx.user,
+                    default_status=default_status,
+                    criteria=criteria,
+                )
+                for n, lead in zip(valid, prepared, strict=True):
+                    cleaned[n] = (*cleaned[n][:3], lead)
     return cleaned
 
 
@@ -582,7 +618,7 @@ def _commit_batch(
         index = LeadIndex(
             (
                 {"email": data.get("email", ""), "phone": _phone_key(data)}
-                for data, _interests, errors in cleaned.values()
+                for data, _interests, errors, *_prepared in cleaned.values()
                 if not errors
             ),
             normalized=True,
@@ -647,6 +683,9 @@ def import_run(*, lead_import: LeadImport, batch_size: int | None = None) -> str
     job_id = lead_import.job_id
     user = lead_import.created_by
     ctx = _build_context(lead_import, user)
+    from contacts.models import LeadStatus
+    from leads import scoring
+
     if job_id:
         Job.objects.filter(pk=job_id).update(state=JobState.RUNNING)
     language = translation.get_language()
@@ -654,7 +693,9 @@ def import_run(*, lead_import: LeadImport, batch_size: int | None = None) -> str
         # the next batch is read and cleaned while the current one is written
         ahead = None
         for batch in _batches(lead_import, size):
-            cleaning = pool.submit(_clean_batch, batch, ctx, language)
+            # what the worker needs from the database, read here (one thread per connection)
+            basis = (LeadStatus.objects.default(), scoring.active_criteria())
+            cleaning = pool.submit(_clean_batch, batch, ctx, language, basis)
             if ahead is not None:
                 _commit_batch(lead_import, ahead[0], ctx, ahead[1].result())
                 if job_id and Job.objects.filter(pk=job_id, cancel_requested=True).exists():

@@ -464,51 +464,42 @@ def lead_delete(*, lead: Lead, user) -> None:
 # --- bulk creation (import) -----------------------------------------------------------
 
 
-@transaction.atomic
-def leads_bulk_create(
+@dataclass
+class PreparedLead:
+    """An unsaved lead of `leads_bulk_prepare` with its interests and checked ratings."""
+
+    lead: Lead
+    interest_ids: set[int]
+    ratings: dict[int, int]
+
+
+def leads_bulk_prepare(
     *,
     rows: Sequence[Mapping[str, Any]],
     user,
     interests: Sequence[Iterable[Interest | int]] | None = None,
     ratings: Sequence[Mapping[int, Any] | None] | None = None,
-) -> list[Lead]:
-    """`lead_create` for many leads in a few statements; returns the saved leads in order.
+    default_status: LeadStatus | None = None,
+    criteria: list | None = None,
+) -> list[PreparedLead]:
+    """The unsaved leads `leads_bulk_create` writes: data checked like `lead_create` does
+    (unknown fields, status, planned times: LeadError), status, version, created by, score.
 
-    Each lead gets what `lead_create` gives it – a number (one consecutive block, reserved
-    race-free), the default or given status with its status change, version 1, created
-    by, score (ratings and source), interests, the owner by the assignment rules (members
-    locked, counted in memory, one write), the "Neuer Lead zugewiesen" notification and the
-    same history rows ("+" with reason "v=1", "~" for the interests, "~" for the
-    assignment with the rule's reason). Data is checked like `lead_create` does (unknown
-    fields, status, planned times: LeadError for the whole call); the database refuses bad
-    values for the whole call too, so callers that must isolate bad rows validate first
-    and fall back to `lead_create` row by row. Not supported here (use `lead_create`):
-    business cards, contacts and leads that need an appointment activity. Leads of the
-    same source without ratings share one `score_breakdown` list object.
-    """
-    from django.conf import settings
-
-    from leads import bulk_copy
-    from leads.distribution import notify_new_owners, plan_owners
-    from leads.models import LeadRating
-    from leads.numbering import reserve_lead_numbers
-
-    if not rows:
-        return []
+    Reads the database only for what is not given: with `default_status`, `criteria`
+    (`scoring.active_criteria()`) and statuses in `rows` given as LeadStatus objects it is
+    pure Python, so the import prepares the next batch in a worker thread while the
+    current one is written."""
     interests = interests or [()] * len(rows)
     ratings = ratings or [None] * len(rows)
     actor = _user_or_none(user)
-    actor_id = actor.pk if actor is not None else None
-    default_status = None
     statuses: dict[Any, LeadStatus | None] = {}
     checked: set[int] = set()
     now = timezone.now()
-    criteria = scoring.active_criteria()
+    if criteria is None:
+        criteria = scoring.active_criteria()
     scores: dict[Any, tuple[int, list]] = {}  # by source, for leads without ratings
     new_lead = _lead_maker()
-    leads: list[Lead] = []
-    interest_ids: list[set[int]] = []
-    wanted_ratings: list[dict[int, int]] = []
+    prepared: list[PreparedLead] = []
     for data, lead_interests, lead_ratings in zip(rows, interests, ratings, strict=True):
         if "business_card" in data:
             raise ValueError("leads_bulk_create: business cards need lead_create")
@@ -534,7 +525,7 @@ def leads_bulk_create(
                 )
             _apply_status(Lead(), None, status, user)  # the lifecycle checks, once a status
             checked.add(status.pk)
-        # what _apply_status sets on a new lead; the status change rows follow the insert
+        # what _apply_status sets on a new lead (the times again when it is written)
         lead.status = status
         lead.status_changed_at = now
         lead.closed_at = now if status.phase in TERMINAL_PHASES else None
@@ -555,9 +546,57 @@ def leads_bulk_create(
                 )
             # leads of one source share the breakdown list (COPY encodes it once)
             lead.score, lead.score_breakdown = scores[lead.source_id]
-        leads.append(lead)
-        interest_ids.append({i.pk if isinstance(i, Interest) else int(i) for i in lead_interests})
-        wanted_ratings.append(wanted)
+        ids = {i.pk if isinstance(i, Interest) else int(i) for i in lead_interests}
+        prepared.append(PreparedLead(lead, ids, wanted))
+    return prepared
+
+
+@transaction.atomic
+def leads_bulk_create(
+    *,
+    rows: Sequence[Mapping[str, Any]] = (),
+    user,
+    interests: Sequence[Iterable[Interest | int]] | None = None,
+    ratings: Sequence[Mapping[int, Any] | None] | None = None,
+    prepared: Sequence[PreparedLead] | None = None,
+) -> list[Lead]:
+    """`lead_create` for many leads in a few statements; returns the saved leads in order.
+
+    Each lead gets what `lead_create` gives it – a number (one consecutive block, reserved
+    race-free), the default or given status with its status change, version 1, created
+    by, score (ratings and source), interests, the owner by the assignment rules (members
+    locked, counted in memory, one write), the "Neuer Lead zugewiesen" notification and the
+    same history rows ("+" with reason "v=1", "~" for the interests, "~" for the
+    assignment with the rule's reason). Data is checked like `lead_create` does (unknown
+    fields, status, planned times: LeadError for the whole call); the database refuses bad
+    values for the whole call too, so callers that must isolate bad rows validate first
+    and fall back to `lead_create` row by row. Not supported here (use `lead_create`):
+    business cards, contacts and leads that need an appointment activity. Leads of the
+    same source without ratings share one `score_breakdown` list object.
+
+    `prepared` (from `leads_bulk_prepare`, unsaved) replaces rows/interests/ratings.
+    """
+    from django.conf import settings
+
+    from leads import bulk_copy
+    from leads.distribution import notify_new_owners, plan_owners
+    from leads.models import LeadRating
+    from leads.numbering import reserve_lead_numbers
+
+    if prepared is None:
+        prepared = leads_bulk_prepare(rows=rows, user=user, interests=interests, ratings=ratings)
+    if not prepared:
+        return []
+    actor = _user_or_none(user)
+    actor_id = actor.pk if actor is not None else None
+    now = timezone.now()
+    leads = [p.lead for p in prepared]
+    interest_ids = [p.interest_ids for p in prepared]
+    wanted_ratings = [p.ratings for p in prepared]
+    for lead in leads:
+        lead.status_changed_at = now
+        if lead.closed_at is not None:
+            lead.closed_at = now
 
     # numbers first, then the members' rows: the lock order of lead_create
     for lead, number in zip(leads, reserve_lead_numbers(len(leads)), strict=True):

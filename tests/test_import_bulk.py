@@ -471,3 +471,35 @@ def test_parse_phone_stores_what_normalize_phone_gives(text):
     stored_before = field.get_prep_value(field.to_python(normalized))
     assert field.get_prep_value(parsed) == stored_before
     assert bulk_copy.db_value(field, parsed) == stored_before
+
+
+def test_next_batch_is_prepared_in_a_worker_thread_without_queries(marketing, monkeypatch):
+    import threading
+
+    from django.db import connections
+
+    from leads import services
+
+    seen = []
+    original_prepare, original_create = services.leads_bulk_prepare, services.leads_bulk_create
+
+    def prepare(**kwargs):
+        result = original_prepare(**kwargs)
+        # this thread's own connection object: never opened, so no query ran here
+        opened = connections["default"].connection is not None
+        seen.append((threading.current_thread() is threading.main_thread(), opened))
+        return result
+
+    def create(**kwargs):
+        seen.append(("create", "prepared" in kwargs))
+        return original_create(**kwargs)
+
+    monkeypatch.setattr(services, "leads_bulk_prepare", prepare)
+    monkeypatch.setattr(services, "leads_bulk_create", create)
+    rows = [[f"F{i}", f"N{i}", f"w{i}@f.de", "", "", "Windkraft"] for i in range(6)]
+    run(upload(marketing, rows_csv(rows)), batch_size=3)
+    assert seen == [(False, False), ("create", True), (False, False), ("create", True)] or (
+        seen == [(False, False), (False, False), ("create", True), ("create", True)]
+    )
+    assert Lead.objects.count() == 6
+    assert all(lead.interests.count() == 1 for lead in Lead.objects.all())
