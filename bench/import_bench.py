@@ -1,10 +1,12 @@
 """Benchmark: lead import throughput (rows/s) for a CSV with duplicates.
 
     python -m bench.import_bench [--rows 100000] [--duplicate-share 0.1] [--batch 1000]
+                                 [--mode skip|update|create] [--with-rule]
 
 Writes a semicolon-separated UTF-8 CSV with German data where every tenth row repeats the
 e-mail address of an earlier row, uploads it (sniffing, counting) and runs the import in
-"skip duplicates" mode exactly as the Celery task does: batches of `imports.BATCH_SIZE`
+"skip duplicates" mode (or --mode) exactly as the Celery task does: batches of
+`imports.BATCH_SIZE`
 rows, each in one transaction, duplicate lookup per batch, the batch's new leads through
 `leads_bulk_create` (numbers, history, status changes, distribution). Prints upload time,
 import time and rows/s. The leads stay in the database: meant for a throwaway database
@@ -58,6 +60,9 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--duplicate-share", type=float, default=0.1)
     parser.add_argument("--batch", type=int, default=None, help="default: imports.BATCH_SIZE")
     parser.add_argument(
+        "--mode", choices=["skip", "update", "create"], default="skip", help="duplicates"
+    )
+    parser.add_argument(
         "--with-rule",
         action="store_true",
         help="distribute the new leads by a round-robin rule over 5 users during the run",
@@ -84,7 +89,7 @@ def main(argv: list[str] | None = None) -> dict:
     started = time.perf_counter()
     lead_import = imports.import_upload(upload=SimpleUploadedFile("bench.csv", content), user=user)
     upload_s = time.perf_counter() - started
-    lead_import.duplicate_mode = DuplicateMode.SKIP
+    lead_import.duplicate_mode = DuplicateMode(args.mode)
     lead_import.save()
 
     rule = _bench_rule() if args.with_rule else None
@@ -111,6 +116,8 @@ def main(argv: list[str] | None = None) -> dict:
         "import_s": round(import_s, 1),
         "rows_per_s": round(args.rows / import_s, 1),
         "created": lead_import.created_count,
+        "mode": args.mode,
+        "updated": lead_import.updated_count,
         "skipped_duplicates": lead_import.skipped_count,
         "failed": lead_import.failed_count,
         "assigned_by_rule": (

@@ -259,6 +259,7 @@ def plan_owners(
     )
     if not rules:
         return results
+    conditions = [(rule, _conditions(rule)) for rule in rules]
     today = today or timezone.localdate()
     pools: dict[int, _RulePool] = {}
     open_db: dict[int, int] = {}  # open leads per user in the database (loaded lazily)
@@ -267,7 +268,7 @@ def plan_owners(
         owner_id = lead.follow_up_by_id
         if owner_id is None:
             ids = interest_ids[i] if interest_ids else set()
-            rule = next((r for r in rules if rule_matches(r, lead, ids)), None)
+            rule = next((r for r, c in conditions if _conditions_match(c, lead, ids)), None)
             if rule is None:
                 continue
             pool = pools.get(rule.pk)
@@ -286,6 +287,56 @@ def plan_owners(
     if touched:
         AssignmentMember.objects.bulk_update(touched, ["assigned_count"])
     return results
+
+
+def _conditions(rule: AssignmentRule) -> tuple:
+    """A rule's conditions as sets, read once (rule prefetched); see `_conditions_match`."""
+    return (
+        {x.pk for x in rule.sources.all()},
+        {x.pk for x in rule.types.all()},
+        {x.pk for x in rule.campaigns.all()},
+        {x.pk for x in rule.interests.all()},
+        set(_split(rule.countries)),
+        tuple(_split(rule.postal_code_prefixes)),
+    )
+
+
+def _conditions_match(conditions: tuple, lead: Lead, interest_ids: set[int]) -> bool:
+    """`rule_matches` on the precomputed conditions of `_conditions` (same answers)."""
+    sources, types, campaigns, interests, countries, prefixes = conditions
+    if sources and lead.source_id not in sources:
+        return False
+    if types and lead.type_id not in types:
+        return False
+    if campaigns and lead.campaign_id not in campaigns:
+        return False
+    if interests and not interests & interest_ids:
+        return False
+    if countries and str(lead.country or "").upper() not in countries:
+        return False
+    postal_code = (lead.postal_code or "").strip().upper()
+    if prefixes and not postal_code.startswith(prefixes):
+        return False
+    return True
+
+
+def _pick_round_robin_int(members: list[AssignmentMember]) -> tuple[AssignmentMember, int]:
+    """`_pick_round_robin` in integer arithmetic (same pick, same position): a/b < c/d is
+    a·d < c·b for positive weights, floor(w·(lc/lw − 1)) is w·(lc − lw) // lw."""
+    lc, lw = members[0].assigned_count, members[0].weight
+    for m in members[1:]:
+        if m.assigned_count * lw > lc * m.weight:
+            lc, lw = m.assigned_count, m.weight
+    best = best_pos = None
+    for m in members:
+        pos = max(m.assigned_count, (m.weight * (lc - lw)) // lw)
+        if best is None:
+            best, best_pos = m, pos
+            continue
+        left, right = (pos + 1) * best.weight, (best_pos + 1) * m.weight
+        if left < right or (left == right and m.pk < best.pk):
+            best, best_pos = m, pos
+    return best, best_pos
 
 
 def _pick_in_memory(
@@ -322,7 +373,7 @@ def _pick_in_memory(
         position = member.assigned_count
         why = _("wenigste offene Leads (%(n)d)") % {"n": open_count(member)}
     else:
-        member, position = _pick_round_robin(pool.available)
+        member, position = _pick_round_robin_int(pool.available)
         why = _("reihum, Gewicht %(weight)d, Position %(count)d") % {
             "weight": member.weight,
             "count": position,
@@ -341,6 +392,7 @@ def _pick_in_memory(
 def notify_new_owners(pairs: list[tuple[Lead, AssignmentResult]], actor) -> int:
     """The "Neuer Lead zugewiesen" notifications of `_notify_new_owner` for saved leads,
     in one statement (same dedupe keys, so a repeated batch notifies nobody twice)."""
+    from leads import bulk_copy
     from leads.overdue import lead_url
     from notifications.models import Kind, Priority
     from notifications.services import NotificationItem, notify_many
@@ -363,4 +415,24 @@ def notify_new_owners(pairs: list[tuple[Lead, AssignmentResult]], actor) -> int:
                 dedupe_key=f"assigned:{lead.pk}:{result.user.pk}",
             )
         )
-    return notify_many(items)
+    if not bulk_copy.available() or not items:
+        return notify_many(items)
+    # new leads: their dedupe keys cannot exist yet, so COPY (no conflict handling) is safe;
+    # a conflict would refuse the whole batch, which the import then retries row by row
+    from notifications.services import _build
+
+    rows = [
+        _build(
+            recipient=i.recipient,
+            title=i.title,
+            text=i.text,
+            kind=i.kind,
+            priority=i.priority,
+            entity=i.entity,
+            url=i.url,
+            dedupe_key=i.dedupe_key,
+        )
+        for i in items
+    ]
+    bulk_copy.copy_models(rows)
+    return len(rows)

@@ -503,3 +503,60 @@ def test_next_batch_is_prepared_in_a_worker_thread_without_queries(marketing, mo
     )
     assert Lead.objects.count() == 6
     assert all(lead.interests.count() == 1 for lead in Lead.objects.all())
+
+
+def test_bulk_rule_matching_and_round_robin_equal_the_single_versions():
+    import random
+
+    from leads.distribution import (
+        _conditions,
+        _conditions_match,
+        _pick_round_robin,
+        _pick_round_robin_int,
+        rule_matches,
+    )
+    from leads.models import AssignmentRule
+    from tests.factories import CampaignFactory, lead_type
+
+    messe, web = source("Messe"), source("Webseite")
+    mql = lead_type("MQL")
+    campaign = CampaignFactory()
+    pv, wind = interest("Photovoltaik"), interest("Windkraft")
+    rules = []
+    for fields, relations in [
+        ({}, {}),
+        ({"countries": "de, at"}, {"sources": [messe]}),
+        ({"postal_code_prefixes": "80, 81 , 9"}, {"types": [mql]}),
+        ({}, {"campaigns": [campaign], "interests": [pv]}),
+        ({"countries": "CH", "postal_code_prefixes": "8"}, {"interests": [pv, wind]}),
+    ]:
+        rule = make_rule(f"R{len(rules)}", **fields)
+        for name, objs in relations.items():
+            getattr(rule, name).set(objs)
+        rules.append(rule)
+    rules = list(
+        AssignmentRule.objects.filter(pk__in=[r.pk for r in rules]).prefetch_related(
+            "sources", "types", "interests", "campaigns"
+        )
+    )
+    rnd = random.Random(3)
+    for _ in range(300):
+        lead = Lead(
+            source=rnd.choice([None, messe, web]),
+            type=rnd.choice([None, mql]),
+            campaign=rnd.choice([None, campaign]),
+            country=rnd.choice(["DE", "AT", "CH", "", "FR"]),
+            postal_code=rnd.choice(["", "80331", " 81245", "90402", "10115", "8000"]),
+        )
+        ids = set(rnd.sample([pv.pk, wind.pk], rnd.randint(0, 2)))
+        for rule in rules:
+            assert _conditions_match(_conditions(rule), lead, ids) == rule_matches(rule, lead, ids)
+
+    for _ in range(500):
+        members = [
+            AssignmentMember(pk=i + 1, weight=rnd.randint(1, 5), assigned_count=rnd.randint(0, 40))
+            for i in range(rnd.randint(1, 6))
+        ]
+        picked, position = _pick_round_robin(members)
+        picked_int, position_int = _pick_round_robin_int(members)
+        assert (picked.pk, position) == (picked_int.pk, position_int)
