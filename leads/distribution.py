@@ -227,6 +227,7 @@ class _RulePool:
             ).present_on(today)
         }
         self.users = users
+        self.names = {pk: str(u) for pk, u in users.items()}
         self.available = [m for m in self.members if m.user_id in users]
         self.touched: dict[int, AssignmentMember] = {}
 
@@ -260,6 +261,7 @@ def plan_owners(
     if not rules:
         return results
     conditions = [(rule, _conditions(rule)) for rule in rules]
+    texts = _reason_texts()
     today = today or timezone.localdate()
     pools: dict[int, _RulePool] = {}
     open_db: dict[int, int] = {}  # open leads per user in the database (loaded lazily)
@@ -274,7 +276,7 @@ def plan_owners(
             pool = pools.get(rule.pk)
             if pool is None:
                 pool = pools[rule.pk] = _RulePool(rule, today)
-            result = _pick_in_memory(pool, open_db, open_batch)
+            result = _pick_in_memory(pool, open_db, open_batch, texts)
             if result is None:
                 continue
             results[i] = result
@@ -339,9 +341,23 @@ def _pick_round_robin_int(members: list[AssignmentMember]) -> tuple[AssignmentMe
     return best, best_pos
 
 
+def _reason_texts() -> dict[str, str]:
+    """The translated reasons of `choose_owner`, looked up once per batch."""
+    return {
+        "fallback": _("Regel „%(rule)s“: alle Mitglieder abwesend, Ersatz %(user)s"),
+        "fewest": _("wenigste offene Leads (%(n)d)"),
+        "rotation": _("reihum, Gewicht %(weight)d, Position %(count)d"),
+        "rule": _("Regel „%(rule)s“: %(user)s – %(why)s"),
+    }
+
+
 def _pick_in_memory(
-    pool: _RulePool, open_db: dict[int, int], open_batch: dict[int, int]
+    pool: _RulePool,
+    open_db: dict[int, int],
+    open_batch: dict[int, int],
+    texts: dict[str, str] | None = None,
 ) -> AssignmentResult | None:
+    texts = texts or _reason_texts()
     rule = pool.rule
     if not pool.available:
         fallback = rule.fallback_user
@@ -350,8 +366,7 @@ def _pick_in_memory(
         return AssignmentResult(
             rule=rule,
             user=fallback,
-            reason=_("Regel „%(rule)s“: alle Mitglieder abwesend, Ersatz %(user)s")
-            % {"rule": rule.name, "user": fallback},
+            reason=texts["fallback"] % {"rule": rule.name, "user": fallback},
         )
     if rule.strategy == AssignmentStrategy.FEWEST_OPEN:
         missing = [m.user_id for m in pool.available if m.user_id not in open_db]
@@ -371,21 +386,17 @@ def _pick_in_memory(
 
         member = min(pool.available, key=lambda m: (open_count(m), m.assigned_count, m.pk))
         position = member.assigned_count
-        why = _("wenigste offene Leads (%(n)d)") % {"n": open_count(member)}
+        why = texts["fewest"] % {"n": open_count(member)}
     else:
         member, position = _pick_round_robin_int(pool.available)
-        why = _("reihum, Gewicht %(weight)d, Position %(count)d") % {
-            "weight": member.weight,
-            "count": position,
-        }
+        why = texts["rotation"] % {"weight": member.weight, "count": position}
     member.assigned_count = position + 1
     pool.touched[member.pk] = member
     user = pool.users[member.user_id]
     return AssignmentResult(
         rule=rule,
         user=user,
-        reason=_("Regel „%(rule)s“: %(user)s – %(why)s")
-        % {"rule": rule.name, "user": user, "why": why},
+        reason=texts["rule"] % {"rule": rule.name, "user": pool.names[user.pk], "why": why},
     )
 
 
@@ -393,10 +404,12 @@ def notify_new_owners(pairs: list[tuple[Lead, AssignmentResult]], actor) -> int:
     """The "Neuer Lead zugewiesen" notifications of `_notify_new_owner` for saved leads,
     in one statement (same dedupe keys, so a repeated batch notifies nobody twice)."""
     from leads import bulk_copy
-    from leads.overdue import lead_url
+    from leads.overdue import lead_url, lead_url_template
     from notifications.models import Kind, Priority
     from notifications.services import NotificationItem, notify_many
 
+    url_template = lead_url_template()
+    title = _("Neuer Lead zugewiesen: %(name)s")
     actor_pk = getattr(actor, "pk", None)
     items = []
     for lead, result in pairs:
@@ -406,12 +419,12 @@ def notify_new_owners(pairs: list[tuple[Lead, AssignmentResult]], actor) -> int:
         items.append(
             NotificationItem(
                 recipient=result.user,
-                title=_("Neuer Lead zugewiesen: %(name)s") % {"name": name},
+                title=title % {"name": name},
                 text=result.reason,
                 kind=Kind.LEAD_ASSIGNED,
                 priority=Priority.A,
                 entity=lead,
-                url=lead_url(lead.pk),
+                url=lead_url(lead.pk, url_template),
                 dedupe_key=f"assigned:{lead.pk}:{result.user.pk}",
             )
         )
