@@ -57,7 +57,7 @@ def _session_cookie() -> str:
         user.groups.add(Group.objects.get_or_create(name=Role.SALES)[0])
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = "accounts.backends.RoleModelBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
     return f"sessionid={store.session_key}"

@@ -196,7 +196,7 @@ user = get_user_model().objects.create_user("fault", password="Sonnen-Dach-Falte
 user.groups.add(Group.objects.get(name="Vertrieb"))
 s = SessionStore()
 s[SESSION_KEY] = str(user.pk)
-s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+s[BACKEND_SESSION_KEY] = "accounts.backends.RoleModelBackend"
 s[HASH_SESSION_KEY] = user.get_session_auth_hash()
 s.create()
 print(s.session_key)

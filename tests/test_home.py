@@ -127,7 +127,7 @@ def test_anonymous_is_sent_to_login(client):
 
 
 # session, user, role groups, overdue rows, overdue count, appointments, top leads, unread
-HOME_QUERIES = 8
+HOME_QUERIES = 7
 
 
 @pytest.mark.parametrize("size", [2, 25])

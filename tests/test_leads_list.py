@@ -320,10 +320,11 @@ def test_list_query_count_constant(rep, rep_client, django_assert_num_queries, s
             ).split()
         ],
     )
-    # session + user + groups + choice lists (one UNION) + preference + rows + bounded count
+    # session + user with its roles (one query) + choice lists (one UNION) + preference
+    # + ids (the bounded count) + rows
     with django_assert_num_queries(LIST_QUERIES):
         response = rep_client.get(reverse("leads:list"), {"sort": "-score"})
     assert response.status_code == 200
 
 
-LIST_QUERIES = 7
+LIST_QUERIES = 6

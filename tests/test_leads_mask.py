@@ -293,9 +293,9 @@ def test_company_and_person_search(rep_client):
     assert response.status_code == 200
 
 
-# session, user, groups, lead + 5 prefetches (interests, ratings, contacts, activities,
+# session, user with its roles, lead + 5 prefetches (interests, ratings, contacts, activities,
 # consents), scoring criteria + options, choice lists (one UNION)
-MASK_QUERIES = 12
+MASK_QUERIES = 11
 
 
 @pytest.mark.parametrize("size", [5, 30])

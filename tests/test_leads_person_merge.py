@@ -130,5 +130,5 @@ def test_merge_page_query_count_constant(manager_client, django_assert_num_queri
         assert manager_client.get(url, {"other": other.pk}).status_code == 200
 
 
-PAGE_QUERIES = 5
-COMPARE_QUERIES = 5
+PAGE_QUERIES = 4
+COMPARE_QUERIES = 4
