@@ -63,10 +63,10 @@ def reserve_lead_numbers(count: int) -> list[str]:
         return []
     if connection.vendor == "postgresql":
         # one statement: the increment and its result (UPDATE … RETURNING)
-        table = LeadNumberCounter._meta.db_table
         with connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {table} SET value = value + %s WHERE name = %s RETURNING value",  # noqa: S608
+                "UPDATE leads_leadnumbercounter SET value = value + %s WHERE name = %s "
+                "RETURNING value",
                 [count, COUNTER_NAME],
             )
             found = cursor.fetchone()
