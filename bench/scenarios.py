@@ -35,6 +35,7 @@ PAGE_SCENARIOS = [
     "lead_mask",
     "lead_board",
     "dashboard",
+    "dashboard_period",
     "dashboard_live",
     "persons_tab",
     "selection",
@@ -139,7 +140,9 @@ def _urls() -> dict[str, str]:
         "lead_board": reverse("boards:lead_board"),
         "dashboard": reverse("boards:dashboard"),
         # a filter bypasses the precomputed summary: every chart computed live
-        "dashboard_live": reverse("boards:dashboard") + "?period=365",
+        # a period alone is served from its beat summary; an owner filter is computed live
+        "dashboard_period": reverse("boards:dashboard") + "?period=365",
+        "dashboard_live": reverse("boards:dashboard") + f"?owner={rep.pk}",
         "persons_tab": reverse("contacts:company_detail", args=[company.pk]) + "?tab=persons",
         "selection": reverse("boards:selection_detail", args=[selection.pk]),
     }

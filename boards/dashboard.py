@@ -113,6 +113,26 @@ def tiles(leads: QuerySet[Lead], *, now: dt.datetime | None = None) -> list[Tile
     ]
 
 
+# --- periods ------------------------------------------------------------------------------
+# The "Angelegt im Zeitraum" choices of the dashboard ("" = all): the current-state charts
+# count the leads created since the period's start; tiles and the closed-per-month chart
+# bring their own time window.
+PERIOD_KEYS = ("", "30", "90", "365", "year")
+
+
+def period_since(period: str, today: dt.date | None = None) -> dt.datetime | None:
+    """Local midnight of the period's first day (a timestamp: an index range scan), or None."""
+    if period not in PERIOD_KEYS or not period:
+        return None
+    today = today or timezone.localdate()
+    start = (
+        today.replace(month=1, day=1)
+        if period == "year"
+        else today - dt.timedelta(days=int(period))
+    )
+    return timezone.make_aware(dt.datetime.combine(start, dt.time.min))
+
+
 # --- charts ------------------------------------------------------------------------------
 def leads_by_status_and_source(leads: QuerySet[Lead]) -> Chart:
     """Aktuelle Anzahl Leads nach Ergebnis (status), aufgeteilt nach Quelle (stacked bars)."""

@@ -36,7 +36,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from activities.models import Activity, ActivityKind, MailState, MailTemplate, TemplatePurpose
-from boards.summary import CACHE_KEY, refresh_summary
+from boards.summary import cache_key, refresh_summary
 from leads.models import ConsentAction, ConsentRecord, Lead
 from notifications.models import Notification
 from tests.celery_support import RedisServer, current_app, embedded_worker, make_app, wait_for
@@ -150,7 +150,7 @@ def test_redis_outage_pages_work_and_mail_and_notification_survive(
 
     # --- 1. Redis up: the cache and the broker really are on it --------------------------
     refresh_summary()
-    assert cache.get(CACHE_KEY) is not None
+    assert cache.get(cache_key()) is not None
     with app.producer_or_acquire() as producer:  # a warm broker connection in the pool
         producer.connection.ensure_connection(max_retries=1)
 

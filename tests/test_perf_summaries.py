@@ -8,7 +8,9 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from boards import selectors
-from boards.summary import CACHE_KEY, refresh_summary
+from boards.dashboard import PERIOD_KEYS
+from boards.summary import cache_key, refresh_summary
+from boards.views.dashboard import PERIODS
 from tests.factories import LeadFactory, status
 
 pytestmark = pytest.mark.django_db
@@ -16,9 +18,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def no_summary():
-    cache.delete(CACHE_KEY)
+    keys = [cache_key(period) for period in PERIOD_KEYS]
+    cache.delete_many(keys)
     yield
-    cache.delete(CACHE_KEY)
+    cache.delete_many(keys)
 
 
 def test_board_counts_are_bounded(rep_client, monkeypatch):
@@ -52,11 +55,38 @@ def test_dashboard_served_from_summary_with_its_age(rep_client, no_summary):
     assert response.context["tiles"][0].url  # tile links still follow the form
 
 
-def test_dashboard_with_filter_is_live(rep_client, no_summary):
+def test_dashboard_with_owner_or_campaign_is_live(rep, rep_client, no_summary):
     refresh_summary()
-    response = rep_client.get(reverse("boards:dashboard"), {"period": "30"})
-    assert response.context["summary_at"] is None
-    assert 'id="dashboard-summary-age"' not in response.content.decode()
+    for params in ({"owner": rep.pk}, {"owner": rep.pk, "period": "30"}):
+        response = rep_client.get(reverse("boards:dashboard"), params)
+        assert response.context["summary_at"] is None
+        assert 'id="dashboard-summary-age"' not in response.content.decode()
+
+
+def test_dashboard_by_period_served_from_its_summary(rep_client, no_summary):
+    from django.utils import timezone
+
+    old = LeadFactory(status=status("Offen"))
+    type(old).objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - timezone.timedelta(days=100)
+    )
+    LeadFactory(status=status("Offen"))
+    refresh_summary()
+    LeadFactory(status=status("Offen"))  # after the refresh: in no summary yet
+
+    def total(period):
+        response = rep_client.get(reverse("boards:dashboard"), {"period": period})
+        assert response.context["summary_at"] is not None, period
+        status_source = response.context["charts"][0]
+        return sum(row[-1] for row in status_source.rows)
+
+    assert total("") == 2
+    assert total("90") == 1  # created 100 days ago: outside the last 90 days
+    assert total("365") == 2
+
+
+def test_period_keys_match_the_form():
+    assert tuple(key for key, _label in PERIODS) == PERIOD_KEYS
 
 
 def test_dashboard_without_summary_is_live(rep_client, no_summary):

@@ -67,13 +67,16 @@ class DashboardFilterForm(forms.Form):
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select form-select-sm js-autosubmit"
 
-    def period_start(self, today: dt.date) -> dt.date | None:
-        period = self.cleaned_data.get("period") if self.is_valid() else ""
-        if period == "year":
-            return today.replace(month=1, day=1)
-        if period:
-            return today - dt.timedelta(days=int(period))
-        return None
+    @property
+    def chosen_period(self) -> str:
+        return (self.cleaned_data.get("period") or "") if self.is_valid() else ""
+
+    @property
+    def narrows_leads(self) -> bool:
+        """A filter by owner or campaign (computed live; a period alone is precomputed)."""
+        return self.is_valid() and bool(
+            self.cleaned_data.get("owner") or self.cleaned_data.get("campaign")
+        )
 
 
 def _filtered(request: HttpRequest) -> tuple[DashboardFilterForm, QuerySet[Lead], QuerySet[Lead]]:
@@ -90,11 +93,8 @@ def _filtered(request: HttpRequest) -> tuple[DashboardFilterForm, QuerySet[Lead]
         if form.cleaned_data["campaign"]:
             leads = leads.filter(campaign=form.cleaned_data["campaign"])
     without_period = leads
-    start = form.period_start(timezone.localdate())
-    if start:
-        # local midnight as a timestamp: an index range scan, where `created_at__date`
-        # (a time-zone conversion per row) had to read every lead
-        since = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
+    since = dashboard.period_since(form.chosen_period)
+    if since:
         leads = leads.filter(created_at__gte=since)
     return form, leads, without_period
 
@@ -132,8 +132,9 @@ def tile_links(form: DashboardFilterForm, *, today: dt.date | None = None) -> di
 @role_required()
 def lead_dashboard(request: HttpRequest) -> HttpResponse:
     form, leads, without_period = _filtered(request)
-    unfiltered = not form.is_bound or (form.is_valid() and not any(form.cleaned_data.values()))
-    summary = cached_summary() if unfiltered else None  # precomputed by beat (boards/summary.py)
+    precomputed = not form.is_bound or (form.is_valid() and not form.narrows_leads)
+    # by beat, per period (boards/summary.py); a filter by owner or campaign is live
+    summary = cached_summary(form.chosen_period) if precomputed else None
     if summary:
         tiles, charts = summary["tiles"], summary["charts"]
     else:
