@@ -110,6 +110,16 @@ DATABASES = {
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
+if IS_POSTGRES:
+    # The planner's cost of a random page read. PostgreSQL's default (4) models spinning
+    # disks; on SSDs it makes the planner walk the time-ordered index and filter instead of
+    # using the status index, e.g. board columns right after a large import into one
+    # status (45 ms → 1 ms per column at a million leads, bench/results/NOTES.md).
+    # Set DB_RANDOM_PAGE_COST=4 on spinning disks; empty to keep the server's setting.
+    _rpc = env.str("DB_RANDOM_PAGE_COST", default="1.1")
+    if _rpc:
+        DATABASES["default"].setdefault("OPTIONS", {})
+        DATABASES["default"]["OPTIONS"]["options"] = f"-c random_page_cost={float(_rpc)}"
 if not IS_POSTGRES:
     # SQLite: wait for the writer lock instead of failing while the worker writes.
     DATABASES["default"].setdefault("OPTIONS", {})
