@@ -90,7 +90,15 @@ class LeadForm(forms.ModelForm):
         }
 
     def __init__(
-        self, *args, user=None, criteria=None, ratings=None, main_contact=None, lists=None, **kw
+        self,
+        *args,
+        user=None,
+        criteria=None,
+        ratings=None,
+        main_contact=None,
+        lists=None,
+        interest_ids=None,
+        **kw,
     ):
         super().__init__(*args, **kw)
         self.user = user
@@ -135,7 +143,9 @@ class LeadForm(forms.ModelForm):
         if lead.pk:
             self.initial.setdefault("version", lead.version)
             # not a Meta field (the service sets it), so the ModelForm does not fill it in
-            self.initial.setdefault("interests", [i.pk for i in lead.interests.all()])
+            if interest_ids is None:
+                interest_ids = [i.pk for i in lead.interests.all()]
+            self.initial.setdefault("interests", interest_ids)
         # one select per active criterion; the source criterion is the Quelle field itself
         self.criteria = list(criteria if criteria is not None else [])
         ratings = ratings or {}

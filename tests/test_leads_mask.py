@@ -293,9 +293,9 @@ def test_company_and_person_search(rep_client):
     assert response.status_code == 200
 
 
-# session, user with its roles, lead + 5 prefetches (interests, ratings, contacts, activities,
-# consents), scoring criteria + options, choice lists (one UNION)
-MASK_QUERIES = 11
+# session, user with its roles, lead + 3 prefetches (contacts, activities, consents),
+# interests + ratings (one UNION), scoring criteria + options, choice lists (one UNION)
+MASK_QUERIES = 10
 
 
 @pytest.mark.parametrize("size", [5, 30])
@@ -341,3 +341,21 @@ def test_tampered_or_missing_version_is_a_form_error(rep, rep_client, version):
     assert 'id="form-errors"' in response.content.decode()
     lead.refresh_from_db()
     assert lead.notes == ""
+
+
+@pytest.mark.django_db
+def test_mask_starts_from_the_saved_interests_and_ratings(rep, rep_client):
+    from leads.models import LeadRating
+    from leads.selectors import interests_and_ratings
+
+    wind, solar = f.interest("Windkraft"), f.interest("Photovoltaik")
+    lead = lead_create(data={"follow_up_by": rep}, user=rep, interests=[wind, solar]).lead
+    criterion = ScoringCriterion.objects.filter(uses_source=False).first()
+    option = criterion.options.first()
+    LeadRating.objects.update_or_create(lead=lead, criterion=criterion, defaults={"option": option})
+    interest_ids, ratings = interests_and_ratings(lead)
+    assert interest_ids == sorted([wind.pk, solar.pk])
+    assert ratings[criterion.pk] == option.pk
+    form = rep_client.get(reverse("leads:detail", args=[lead.pk])).context["form"]
+    assert sorted(form.initial["interests"]) == sorted([wind.pk, solar.pk])
+    assert form.initial[f"rating_{criterion.pk}"] == option.pk

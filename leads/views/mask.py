@@ -116,9 +116,15 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_view_lead(request.user, lead):
         raise PermissionDenied
     criteria = criteria_for_mask()
-    ratings = {r.criterion_id: r.option_id for r in lead.ratings.all()}
+    interest_ids, ratings = selectors.interests_and_ratings(lead)
     main = selectors.main_contact(lead)
-    kwargs = {"user": request.user, "criteria": criteria, "ratings": ratings, "main_contact": main}
+    kwargs = {
+        "user": request.user,
+        "criteria": criteria,
+        "ratings": ratings,
+        "main_contact": main,
+        "interest_ids": interest_ids,
+    }
     conflict = None
     if request.method == "POST":
         if not can_edit_lead(request.user, lead):
