@@ -223,8 +223,14 @@ class Lead(models.Model):
     salutation = models.CharField(_("Anrede"), max_length=10, blank=True)
     first_name = models.CharField(_("Vorname"), max_length=100, blank=True)
     last_name = models.CharField(_("Nachname"), max_length=100, blank=True)
+    # no single-column indexes where a composite one starts with the column (the lead table
+    # is written by every import: each index costs, bench/results/import.md)
     status = models.ForeignKey(
-        LeadStatus, on_delete=models.PROTECT, related_name="leads", verbose_name=_("Status")
+        LeadStatus,
+        on_delete=models.PROTECT,
+        related_name="leads",
+        verbose_name=_("Status"),
+        db_index=False,  # lead_status_created_idx
     )
     source = models.ForeignKey(
         LeadSource,
@@ -267,6 +273,7 @@ class Lead(models.Model):
         blank=True,
         related_name="leads_to_follow_up",
         verbose_name=_("Nachbetreuung durch"),
+        db_index=False,  # lead_owner_created_idx
     )
     follow_up_until = models.DateField(_("Nachbetreuung bis"), null=True, blank=True)
     planned_start = models.DateTimeField(_("Termin von (geplant)"), null=True, blank=True)
@@ -287,8 +294,8 @@ class Lead(models.Model):
 
     # Bewertung des Leadpotenzials
     score = models.PositiveSmallIntegerField(
-        _("Lead-Score"), default=0, validators=[MaxValueValidator(100)], db_index=True
-    )
+        _("Lead-Score"), default=0, validators=[MaxValueValidator(100)]
+    )  # sorted through lead_perf_score_idx (PostgreSQL, leads/migrations/0006)
     score_breakdown = models.JSONField(_("Score-Aufschlüsselung"), default=list, blank=True)
     interests = models.ManyToManyField(
         Interest, blank=True, related_name="leads", verbose_name=_("Interessensschwerpunkte")
@@ -385,7 +392,8 @@ class Lead(models.Model):
         related_name="+",
         verbose_name=_("Geändert von"),
     )
-    created_at = models.DateTimeField(_("Angelegt am"), auto_now_add=True, db_index=True)
+    # ordered and ranged through lead_perf_created_idx (PostgreSQL, leads/migrations/0006)
+    created_at = models.DateTimeField(_("Angelegt am"), auto_now_add=True)
     updated_at = models.DateTimeField(_("Geändert am"), auto_now=True)
 
     history = HistoricalRecords(
@@ -412,7 +420,6 @@ class Lead(models.Model):
                 name="lead_follow_up_open_idx",
                 condition=Q(closed_at__isnull=True),
             ),
-            models.Index(fields=["-score", "-id"], name="lead_score_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(score__lte=100), name="lead_score_range"),
