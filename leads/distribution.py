@@ -123,15 +123,7 @@ def choose_owner(rule: AssignmentRule, *, today: dt.date) -> AssignmentResult | 
     )
     available = [m for m in members if m.user_id in available_ids]
     if not available:
-        fallback = rule.fallback_user
-        if fallback is None or not fallback.is_active:
-            return None
-        return AssignmentResult(
-            rule=rule,
-            user=fallback,
-            reason=_("Regel „%(rule)s“: alle Mitglieder abwesend, Ersatz %(user)s")
-            % {"rule": rule.name, "user": fallback},
-        )
+        return _fallback(rule, _reason_texts())
     if rule.strategy == AssignmentStrategy.FEWEST_OPEN:
         member, open_count = _pick_fewest_open(available)
         position = member.assigned_count
@@ -341,6 +333,18 @@ def _pick_round_robin_int(members: list[AssignmentMember]) -> tuple[AssignmentMe
     return best, best_pos
 
 
+def _fallback(rule: AssignmentRule, texts: dict[str, str]) -> AssignmentResult | None:
+    """All members absent: the rule's active fallback user, or nobody."""
+    fallback = rule.fallback_user
+    if fallback is None or not fallback.is_active:
+        return None
+    return AssignmentResult(
+        rule=rule,
+        user=fallback,
+        reason=texts["fallback"] % {"rule": rule.name, "user": fallback},
+    )
+
+
 def _reason_texts() -> dict[str, str]:
     """The translated reasons of `choose_owner`, looked up once per batch."""
     return {
@@ -360,14 +364,7 @@ def _pick_in_memory(
     texts = texts or _reason_texts()
     rule = pool.rule
     if not pool.available:
-        fallback = rule.fallback_user
-        if fallback is None or not fallback.is_active:
-            return None
-        return AssignmentResult(
-            rule=rule,
-            user=fallback,
-            reason=texts["fallback"] % {"rule": rule.name, "user": fallback},
-        )
+        return _fallback(rule, texts)
     if rule.strategy == AssignmentStrategy.FEWEST_OPEN:
         missing = [m.user_id for m in pool.available if m.user_id not in open_db]
         if missing:
@@ -432,20 +429,8 @@ def notify_new_owners(pairs: list[tuple[Lead, AssignmentResult]], actor) -> int:
         return notify_many(items)
     # new leads: their dedupe keys cannot exist yet, so COPY (no conflict handling) is safe;
     # a conflict would refuse the whole batch, which the import then retries row by row
-    from notifications.services import _build
+    from notifications.services import notification_rows
 
-    rows = [
-        _build(
-            recipient=i.recipient,
-            title=i.title,
-            text=i.text,
-            kind=i.kind,
-            priority=i.priority,
-            entity=i.entity,
-            url=i.url,
-            dedupe_key=i.dedupe_key,
-        )
-        for i in items
-    ]
+    rows = notification_rows(items)
     bulk_copy.copy_models(rows)
     return len(rows)

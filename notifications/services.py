@@ -85,13 +85,10 @@ def notify(
     return notification
 
 
-def notify_many(items: Iterable[NotificationItem]) -> int:
-    """Bulk variant for jobs; duplicates (same recipient + dedupe key) are skipped.
-
-    Returns the number of rows handed to the database (on some backends conflicts are
-    skipped silently, so this is an upper bound of the rows created).
-    """
-    rows = [
+def notification_rows(items: Iterable[NotificationItem]) -> list[Notification]:
+    """Unsaved notifications for `items` (an item without a recipient gives none): what
+    notify_many inserts, and what a bulk writer (the lead import's COPY) writes itself."""
+    return [
         _build(
             recipient=item.recipient,
             title=item.title,
@@ -105,6 +102,15 @@ def notify_many(items: Iterable[NotificationItem]) -> int:
         for item in items
         if item.recipient is not None
     ]
+
+
+def notify_many(items: Iterable[NotificationItem]) -> int:
+    """Bulk variant for jobs; duplicates (same recipient + dedupe key) are skipped.
+
+    Returns the number of rows handed to the database (on some backends conflicts are
+    skipped silently, so this is an upper bound of the rows created).
+    """
+    rows = notification_rows(items)
     if not rows:
         return 0
     Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
