@@ -12,8 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import fields as df_fields
 
 from contacts.models import LeadStatus, Phase
-from leads.forms import staff_users
-from leads.lookups import ChoiceLists, choice_lists
+from leads.lookups import ChoiceLists, choice_lists, staff_users
 from leads.models import Campaign, Interest, Lead, LeadSource, LeadType
 from leads.search import search_leads
 

@@ -8,27 +8,15 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_countries.widgets import LazySelect
 
-from accounts.models import Role
 from contacts.models import Company, LeadStatus, Person, Phase
 from leadcrm.forms_rendering import StaticChoicesMixin
 from leads import uploads
-from leads.lookups import choice_lists
+from leads.lookups import choice_lists, staff_users
 from leads.models import Campaign, Interest, Lead, LeadSource, LeadType, ScoringCriterion
 from leads.services import MASK_FIELDS
 
 SALUTATIONS = [("", "—"), ("Herr", _("Herr")), ("Frau", _("Frau")), ("divers", _("Divers"))]
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-def staff_users():
-    """Users who can be responsible for a lead (any role), for the Zuständigkeiten selects."""
-    return (
-        get_user_model()
-        .objects.active()
-        .filter(groups__name__in=[Role.SALES, Role.SALES_MANAGER, Role.MARKETING])
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
 
 
 class CountrySelect(StaticChoicesMixin, LazySelect):

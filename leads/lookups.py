@@ -63,15 +63,20 @@ def _part(queryset: QuerySet, kind: str, label, order: list, active=None, extra=
     )
 
 
-def staff_users_queryset() -> QuerySet:
-    """Active users in a sales or marketing role: who can be responsible for a lead."""
-    return User.objects.filter(is_active=True, groups__name__in=STAFF_ROLES)
+def staff_users() -> QuerySet:
+    """Active users in a sales or marketing role: who can be responsible for a lead (the
+    querysets of the Zuständigkeiten fields, which validate a submitted id)."""
+    return (
+        User.objects.filter(is_active=True, groups__name__in=STAFF_ROLES)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
 
 
 def _user_part():
     full_name = Trim(Concat("first_name", Value(" "), "last_name", output_field=CharField()))
     # one row per user although the role join may repeat them: ids of the role members
-    members = staff_users_queryset().values("pk")
+    members = staff_users().values("pk")
     return _part(
         User.objects.filter(pk__in=members),
         "user",

@@ -16,20 +16,11 @@ from activities.models import Activity
 from boards.models import Selection
 from contacts.errors import ConflictError, ContactError
 from contacts.models import Person
+from contacts.services import PERSON_FIELDS
 from leads.models import ConsentRecord, LeadContact, Opportunity, PersonalDataAccess
 
-MERGE_FIELDS = (
-    "company",
-    "salutation",
-    "title",
-    "first_name",
-    "last_name",
-    "function",
-    "email",
-    "phone",
-    "mobile",
-    "owner",
-)
+# the fields a person card edits (the bulk update offers the same ones)
+MERGE_FIELDS = PERSON_FIELDS
 
 
 def _value(person: Person, name: str):

@@ -268,7 +268,7 @@ def test_changing_weights_starts_rescoring(admin_client_staff, monkeypatch):
     import leads.scoring
 
     calls = []
-    monkeypatch.setattr(leads.scoring, "rescore_all_async", calls.append, raising=False)
+    monkeypatch.setattr(leads.scoring, "rescore_all_async", calls.append)
     criterion = ScoringCriterion.objects.get(name="Größe")
     data = _criterion_form(admin_client_staff, criterion, weight=criterion.weight + 1)
     response = admin_client_staff.post(

@@ -55,8 +55,7 @@ class DashboardFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from leads.forms import staff_users
-        from leads.lookups import choice_lists
+        from leads.lookups import choice_lists, staff_users
 
         self.fields["owner"].queryset = staff_users()
         # the options from the one choice-list query; the querysets validate a submitted id
