@@ -6,6 +6,8 @@ opportunity. Writes go through `leads/services.py`; reads through the querysets 
 `leads/selectors.py`.
 """
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -445,6 +447,12 @@ class Lead(models.Model):
     @property
     def is_terminal(self) -> bool:
         return self.status.phase in TERMINAL_PHASES
+
+    def follow_up_overdue(self, today: dt.date) -> bool:
+        """Nachbetreuung überfällig: the follow-up date passed and the lead is still open
+        (the rule of the overdue job, leads/overdue.py)."""
+        until = self.follow_up_until
+        return until is not None and until < today and not self.is_terminal
 
 
 class LeadContact(models.Model):

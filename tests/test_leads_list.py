@@ -328,3 +328,13 @@ def test_list_query_count_constant(rep, rep_client, django_assert_num_queries, s
 
 
 LIST_QUERIES = 6
+
+
+@pytest.mark.django_db
+def test_follow_up_overdue_rule():
+    today = timezone.localdate()
+    past, future = today - dt.timedelta(days=1), today + dt.timedelta(days=1)
+    assert _lead(follow_up_until=past).follow_up_overdue(today)
+    assert not _lead(follow_up_until=future).follow_up_overdue(today)
+    assert not _lead(follow_up_until=None).follow_up_overdue(today)
+    assert not _lead(follow_up_until=past, status=f.status("Konvertiert")).follow_up_overdue(today)

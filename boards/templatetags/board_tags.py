@@ -45,7 +45,7 @@ def lead_card(context, card) -> SafeString:
         head = f'<span class="small fw-semibold">{number}</span>'
     until = card.follow_up_until
     if until:
-        overdue = until < context["today"] and not card.status.is_terminal
+        overdue = card.follow_up_overdue(context["today"])
         css = "text-danger fw-semibold board-overdue" if overdue else "text-body-secondary"
         hint = f' <span class="visually-hidden">({texts["overdue"]})</span>' if overdue else ""
         follow_up = (

@@ -53,7 +53,7 @@ def _score(lead, today) -> SafeString:
 
 def _follow_up_until(lead, today) -> SafeString:
     until = lead.follow_up_until
-    overdue = until is not None and not lead.closed_at and until < today
+    overdue = lead.follow_up_overdue(today)
     css = "text-nowrap text-danger fw-semibold" if overdue else "text-nowrap"
     return format_html('<td class="{}">{}</td>', css, until.strftime("%d.%m.%Y") if until else DASH)
 
