@@ -276,7 +276,6 @@ COLUMN_FIELDS = {
     "type": ("type",),
     "campaign": ("campaign",),
     "follow_up_by": ("follow_up_by",),
-    "follow_up_until": ("closed_at",),
     "appointment_with": ("appointment_with",),
     "customer": ("customer",),
     "city": ("city",),
