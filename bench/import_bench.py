@@ -6,7 +6,7 @@
 Writes a semicolon-separated UTF-8 CSV with German data where every tenth row repeats the
 e-mail address of an earlier row, uploads it (sniffing, counting) and runs the import in
 "skip duplicates" mode (or --mode) exactly as the Celery task does: batches of
-`imports.BATCH_SIZE`
+`import_files.BATCH_SIZE`
 rows, each in one transaction, duplicate lookup per batch, the batch's new leads through
 `leads_bulk_create` (numbers, history, status changes, distribution). Prints upload time,
 import time and rows/s. The leads stay in the database: meant for a throwaway database
@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(prog="python -m bench.import_bench")
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--duplicate-share", type=float, default=0.1)
-    parser.add_argument("--batch", type=int, default=None, help="default: imports.BATCH_SIZE")
+    parser.add_argument("--batch", type=int, default=None, help="default: import_files.BATCH_SIZE")
     parser.add_argument(
         "--mode", choices=["skip", "update", "create"], default="skip", help="duplicates"
     )
@@ -79,7 +79,8 @@ def main(argv: list[str] | None = None) -> dict:
     from django.test.utils import CaptureQueriesContext
 
     from accounts.models import User
-    from leads import imports
+    from capture.imports import files as import_files
+    from capture.imports import run as import_runner
     from leads.models import DuplicateMode, Lead
 
     call_command("migrate", verbosity=0)
@@ -87,7 +88,9 @@ def main(argv: list[str] | None = None) -> dict:
     content = _csv(args.rows, args.duplicate_share)
 
     started = time.perf_counter()
-    lead_import = imports.import_upload(upload=SimpleUploadedFile("bench.csv", content), user=user)
+    lead_import = import_files.import_upload(
+        upload=SimpleUploadedFile("bench.csv", content), user=user
+    )
     upload_s = time.perf_counter() - started
     lead_import.duplicate_mode = DuplicateMode(args.mode)
     lead_import.save()
@@ -100,7 +103,7 @@ def main(argv: list[str] | None = None) -> dict:
     started = time.perf_counter()
     try:
         with CaptureQueriesContext(connection) as queries:
-            imports.import_run(lead_import=lead_import, batch_size=args.batch)
+            import_runner.import_run(lead_import=lead_import, batch_size=args.batch)
     finally:
         if rule is not None:
             rule.delete()

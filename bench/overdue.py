@@ -48,8 +48,8 @@ def _run(args) -> dict:
 
     from accounts.models import User
     from contacts.models import LeadStatus
+    from leads.jobs.overdue import overdue_follow_ups_notify
     from leads.models import Lead
-    from leads.overdue import overdue_follow_ups_notify
 
     prefix = "BENCH-"
     owners = [

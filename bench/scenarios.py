@@ -261,7 +261,7 @@ def run_overdue() -> dict:
     """The overdue job on the generated data, twice (rolled back afterwards)."""
     from django.db import transaction
 
-    from leads.overdue import overdue_follow_ups_notify
+    from leads.jobs.overdue import overdue_follow_ups_notify
     from notifications.models import Notification
 
     figures = {}
@@ -299,16 +299,19 @@ def run_import(rows: int = 100_000, duplicate_share: float = 0.1) -> dict:
 
     from accounts.models import User
     from bench.import_bench import _csv
-    from leads import imports
+    from capture.imports import files as import_files
+    from capture.imports import run as import_runner
     from leads.models import DuplicateMode
 
     content = _csv(rows, duplicate_share)
     user = User.objects.get(username="bench-rep")
-    lead_import = imports.import_upload(upload=SimpleUploadedFile("bench.csv", content), user=user)
+    lead_import = import_files.import_upload(
+        upload=SimpleUploadedFile("bench.csv", content), user=user
+    )
     lead_import.duplicate_mode = DuplicateMode.SKIP
     lead_import.save()
     started = time.perf_counter()
-    imports.import_run(lead_import=lead_import, batch_size=500)
+    import_runner.import_run(lead_import=lead_import, batch_size=500)
     seconds = time.perf_counter() - started
     lead_import.refresh_from_db()
     figures = {

@@ -55,13 +55,19 @@ INSTALLED_APPS = [
     "axes",
     "phonenumber_field",
     "django_countries",
-    # LeadCRM apps, in dependency order (each may import only the ones above it)
+    # LeadCRM apps, bottom layer first: each may import only the ones above it in this list
+    # (the contract in pyproject.toml [tool.importlinter] enforces it)
+    "ui",
     "accounts",
     "notifications",
     "contacts",
     "activities",
     "leads",
+    "capture",
+    "conversion",
+    "privacy",
     "boards",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -130,7 +136,7 @@ if not IS_POSTGRES:
     DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
 
 # widgets built in Python (same markup as Django's templates, a fraction of the time)
-FORM_RENDERER = "leadcrm.forms_rendering.FastRenderer"
+FORM_RENDERER = "ui.forms_rendering.FastRenderer"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -187,7 +193,7 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 if TRUSTED_PROXY_COUNT:
     AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
-    RATELIMIT_IP_META_KEY = "leadcrm.views.client_ip"
+    RATELIMIT_IP_META_KEY = "ui.client_ip.client_ip"
 
 # --- i18n -----------------------------------------------------------------------------
 LANGUAGE_CODE = "de"

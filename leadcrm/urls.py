@@ -15,6 +15,9 @@ urlpatterns = [
     path("kontakte/", include("contacts.urls")),
     path("aktivitaeten/", include("activities.urls")),
     path("leads/", include("leads.urls")),
+    path("leads/", include("capture.urls")),
+    path("leads/", include("conversion.urls")),
+    path("leads/", include("privacy.urls")),
     path("boards/", include("boards.urls")),
     path("health/", views.health, name="health"),
 ]

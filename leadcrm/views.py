@@ -1,6 +1,5 @@
-"""Project-level views: the start page and the health check (+ the client address helper)."""
+"""Project-level views: the start page and the health check."""
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -29,18 +28,3 @@ def health(request: HttpRequest) -> JsonResponse:
     except Exception:  # any driver error means "not healthy"
         return JsonResponse({"status": "error"}, status=503)
     return JsonResponse({"status": "ok"})
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The visitor's address: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT proxies the
-    address the outermost trusted proxy saw (N-th from the right of X-Forwarded-For)."""
-    count = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
-    if count:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
-        if len(forwarded) >= count:
-            return forwarded[-count]
-    return request.META.get("REMOTE_ADDR", "")

@@ -9,11 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.widgets import LazySelect
 
 from contacts.models import Company, LeadStatus, Person, Phase
-from leadcrm.forms_rendering import StaticChoicesMixin
-from leads import uploads
 from leads.lookups import choice_lists, staff_users
 from leads.models import Campaign, Interest, Lead, LeadSource, LeadType, ScoringCriterion
-from leads.services import MASK_FIELDS
+from leads.services import uploads
+from leads.services.lead import MASK_FIELDS
+from ui.forms_rendering import StaticChoicesMixin
 
 SALUTATIONS = [("", "—"), ("Herr", _("Herr")), ("Frau", _("Frau")), ("divers", _("Divers"))]
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"

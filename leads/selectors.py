@@ -419,7 +419,7 @@ def status_durations(lead: Lead) -> list[dict]:
 
 def lead_history(lead: Lead, limit: int = 100) -> list[dict]:
     """Field changes newest first: [{record, user, date, type, changes: [(name, old, new)]}]."""
-    from leads.services import history_changes
+    from leads.services.history import history_changes
 
     records = list(
         Lead.history.filter(id=lead.pk)

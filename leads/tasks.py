@@ -18,7 +18,7 @@ def rescore_all_leads(job_id: int) -> None:
     resumes from its `result["last_id"]` after a retry.
     """
     from leads.models import Lead
-    from leads.scoring import rescore_leads
+    from leads.services.scoring import rescore_leads
     from notifications.models import Job, JobState
 
     job = Job.objects.filter(pk=job_id).first()
@@ -56,9 +56,3 @@ def rescore_all_leads(job_id: int) -> None:
     Job.objects.filter(pk=job_id).update(
         state=JobState.DONE, result={"last_id": last_id}, finished_at=timezone.now()
     )
-
-
-from leads import (  # noqa: E402  (registers the tasks of these modules)
-    import_tasks,  # noqa: F401
-    jobs_tasks,  # noqa: F401  (the scheduled jobs)
-)

@@ -44,7 +44,7 @@ from leads.models import (
     Opportunity,
     OpportunityKind,
 )
-from leads.numbering import next_lead_number
+from leads.services.numbering import next_lead_number
 from notifications.models import Job, Kind, Notification, Priority
 
 PASSWORD = "pw-Test-12345"

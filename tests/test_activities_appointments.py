@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from activities.models import Activity, ActivityKind
-from leads.appointments import AMBIGUOUS_WARNING, lead_sync_appointment
+from leads.services.appointments import AMBIGUOUS_WARNING, lead_sync_appointment
 from notifications.models import Notification, Priority
 from tests.factories import ActivityFactory, LeadFactory
 from tests.factories_activities import lead_with_appointment, planned

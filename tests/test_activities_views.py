@@ -156,7 +156,7 @@ def test_subarea_selectors_newest_first():
 
 def test_unsent_mail_card_links_back_to_mail_dialog(rep_client, rep):
     from activities.models import MailState, MailTemplate
-    from leads.processes import lead_create_mail_activity
+    from leads.services.processes import lead_create_mail_activity
 
     lead = lead_with_appointment(appointment_with=rep)
     activity = lead_create_mail_activity(

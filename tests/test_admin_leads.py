@@ -147,7 +147,7 @@ def test_lead_added_in_the_admin_is_numbered_distributed_and_recorded(
 
 
 def test_stale_form_is_refused_and_a_second_save_overwrites(admin_client_staff, manager):
-    from leads.services import lead_update
+    from leads.services.lead import lead_update
 
     lead = LeadFactory(city="Berlin")
     data = _form_data(admin_client_staff, _url(lead), city="Hamburg")

@@ -265,10 +265,10 @@ def _criterion_form(client, criterion, **changes) -> dict:
 
 
 def test_changing_weights_starts_rescoring(admin_client_staff, monkeypatch):
-    import leads.scoring
+    import leads.services.scoring
 
     calls = []
-    monkeypatch.setattr(leads.scoring, "rescore_all_async", calls.append)
+    monkeypatch.setattr(leads.services.scoring, "rescore_all_async", calls.append)
     criterion = ScoringCriterion.objects.get(name="Größe")
     data = _criterion_form(admin_client_staff, criterion, weight=criterion.weight + 1)
     response = admin_client_staff.post(
@@ -332,7 +332,7 @@ def test_make_default_action_moves_the_default(admin_client_staff):
 
 @pytest.mark.postgres
 def test_lead_paginator_uses_the_planner_estimate_on_postgres(monkeypatch):
-    from leads.admin import EstimatedCountPaginator
+    from leads.admin.leads import EstimatedCountPaginator
     from leads.models import Lead
 
     LeadFactory.create_batch(4)

@@ -211,7 +211,7 @@ def test_drop_on_converted_redirects_to_conversion_or_explains(rep_client, rep):
     lead.refresh_from_db()
     assert lead.status.name == "Offen"  # the conversion process sets it, not the board
     try:
-        convert = reverse("leads:convert", args=[lead.pk])
+        convert = reverse("conversion:convert", args=[lead.pk])
     except NoReverseMatch:
         assert "Konvertierung über die Aktionsbox starten" in response.content.decode()
     else:

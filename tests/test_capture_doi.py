@@ -12,9 +12,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from leads import doi
-from leads.import_tasks import requeue_pending_doi_mails
-from leads.import_tasks import send_doi_mail as send_doi_mail_task
+from capture import doi
+from capture.tasks import requeue_pending_doi_mails
+from capture.tasks import send_doi_mail as send_doi_mail_task
 from leads.models import ConsentAction, ConsentRecord
 from tests.celery_support import current_app, free_port, make_app
 from tests.factories import CampaignFactory, LeadFactory
@@ -35,7 +35,7 @@ def requested():
 
 
 def confirm_url(record):
-    return reverse("leads:doi_confirm", args=[doi.confirm_token(record)])
+    return reverse("capture:doi_confirm", args=[doi.confirm_token(record)])
 
 
 @pytest.mark.smoke
@@ -66,7 +66,7 @@ def test_reused_token_is_refused(client, requested):
 def test_expired_token_is_refused(client, requested, settings):
     token = doi.confirm_token(requested)
     settings.LEADCRM_DOI_MAX_AGE_DAYS = 0
-    response = client.post(reverse("leads:doi_confirm", args=[token]))
+    response = client.post(reverse("capture:doi_confirm", args=[token]))
     assert response.status_code == 400
     assert "abgelaufen" in response.content.decode()
     assert not ConsentRecord.objects.filter(action=ConsentAction.CONFIRMED).exists()
@@ -95,7 +95,7 @@ def test_expiry_is_seven_days_by_default(requested, monkeypatch):
     ids=["bad-signature", "garbage", "wrong-salt"],
 )
 def test_forged_token_is_refused(client, requested, token):
-    response = client.post(reverse("leads:doi_confirm", args=[token]))
+    response = client.post(reverse("capture:doi_confirm", args=[token]))
     assert response.status_code == 400
     assert not ConsentRecord.objects.filter(action=ConsentAction.CONFIRMED).exists()
 
@@ -107,7 +107,7 @@ def test_token_of_another_record_type_is_refused(client, requested):
 
 
 def test_withdrawal_link(client, requested):
-    url = reverse("leads:consent_withdraw", args=[doi.withdraw_token(requested)])
+    url = reverse("capture:consent_withdraw", args=[doi.withdraw_token(requested)])
     assert client.get(url).status_code == 200
     response = client.post(url, REMOTE_ADDR="203.0.113.30")
     assert response.status_code == 200
@@ -117,7 +117,7 @@ def test_withdrawal_link(client, requested):
 
 
 def test_forged_withdrawal_link(client, requested):
-    response = client.post(reverse("leads:consent_withdraw", args=["5:gefaelscht"]))
+    response = client.post(reverse("capture:consent_withdraw", args=["5:gefaelscht"]))
     assert response.status_code == 400
     assert not ConsentRecord.objects.filter(action=ConsentAction.WITHDRAWN).exists()
 
@@ -125,7 +125,7 @@ def test_forged_withdrawal_link(client, requested):
 def test_consent_log_partial_lists_actions(requested):
     doi.doi_confirm(token=doi.confirm_token(requested), ip_address="203.0.113.1", user_agent="UA")
     html = render_to_string(
-        "leads/gdpr/_consent_log.html",
+        "privacy/_consent_log.html",
         {"consents": ConsentRecord.objects.filter(lead=requested.lead)},
     )
     assert "Bestätigt" in html and "Angefragt" in html and "203.0.113.1" in html
@@ -135,10 +135,10 @@ def test_consent_log_partial_lists_actions(requested):
 
 
 def _web_form_post(client, campaign, email="julia.schneider@sonnenhof-energie.de"):
-    from leads.views.capture import TIMESTAMP_SALT
+    from capture.views.webform import TIMESTAMP_SALT
 
     return client.post(
-        reverse("leads:web_form", args=[campaign.slug]),
+        reverse("capture:web_form", args=[campaign.slug]),
         {
             "salutation": "Frau",
             "last_name": "Schneider",

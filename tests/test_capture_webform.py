@@ -8,6 +8,7 @@ from django.core import mail, signing
 from django.urls import reverse
 
 from activities.models import ActivityKind
+from capture.views.webform import TIMESTAMP_SALT
 from leads.models import (
     AssignmentMember,
     AssignmentRule,
@@ -16,7 +17,6 @@ from leads.models import (
     ConsentRecord,
     Lead,
 )
-from leads.views.capture import TIMESTAMP_SALT
 from tests.factories import CampaignFactory, LeadFactory, UserFactory, status
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +67,7 @@ def payload(campaign, **extra):
 
 
 def url(campaign):
-    return reverse("leads:web_form", args=[campaign.slug])
+    return reverse("capture:web_form", args=[campaign.slug])
 
 
 @pytest.mark.smoke
@@ -109,7 +109,7 @@ def test_get_carries_utm_into_hidden_fields_and_allows_framing(client, campaign,
 
 
 def test_other_pages_still_refuse_framing(rep_client):
-    response = rep_client.get(reverse("leads:import_upload"))
+    response = rep_client.get(reverse("capture:import_upload"))
     assert response.headers["X-Frame-Options"] == "DENY"
 
 
@@ -227,7 +227,7 @@ def test_marketing_consent_starts_double_opt_in(
 
 
 def test_thanks_page_is_public(client, campaign):
-    response = client.get(reverse("leads:web_form_thanks", args=[campaign.slug]))
+    response = client.get(reverse("capture:web_form_thanks", args=[campaign.slug]))
     assert response.status_code == 200
     assert "Vielen Dank" in response.content.decode()
 

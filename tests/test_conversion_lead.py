@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from activities.models import ActivityKind
 from contacts.models import Company, Person, Phase
-from leads.conversion import lead_convert
+from conversion.services import lead_convert
+from conversion.views import STATE_SALT
 from leads.errors import ConflictError, LeadError
 from leads.models import (
     ConsentAction,
@@ -20,8 +21,7 @@ from leads.models import (
     LeadStatusChange,
     Opportunity,
 )
-from leads.processes import action_box_entries
-from leads.views.conversion import STATE_SALT
+from leads.services.processes import action_box_entries
 from tests.factories import (
     ActivityFactory,
     CompanyFactory,
@@ -232,7 +232,7 @@ def test_stale_version_is_a_conflict(lead, rep):
 
 
 def url(lead):
-    return reverse("leads:convert", args=[lead.pk])
+    return reverse("conversion:convert", args=[lead.pk])
 
 
 def test_wizard_plain_form_new_company(rep_client, lead):

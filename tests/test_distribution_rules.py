@@ -8,8 +8,13 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from leads.distribution import choose_owner, lead_assign_owner, matching_rule, unassigned_leads
 from leads.models import AssignmentMember, AssignmentStrategy, Lead
+from leads.services.distribution import (
+    choose_owner,
+    lead_assign_owner,
+    matching_rule,
+    unassigned_leads,
+)
 from notifications.models import Kind, Notification
 from tests.factories import (
     CampaignFactory,
@@ -286,7 +291,7 @@ def test_concurrent_creates_never_pick_from_the_same_counter():
 
 @pytest.mark.django_db
 def test_lead_create_without_owner_is_distributed(rep):
-    from leads.services import lead_create
+    from leads.services.lead import lead_create
 
     owner = UserFactory()
     rule = make_rule("Nur Wind", rank=0, members=[owner])

@@ -4,14 +4,14 @@ candidate search for leads, companies and persons; the mask's HTMX warning."""
 import pytest
 from django.urls import reverse
 
-from leads.duplicates import (
+from contacts.duplicates import (
     find_company_duplicates,
-    find_lead_duplicates,
     find_person_duplicates,
     normalize_company,
     normalize_email,
     normalize_phone,
 )
+from leads.duplicates import find_lead_duplicates
 from tests.factories import CompanyFactory, LeadFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -148,19 +148,19 @@ def test_trigram_finds_typos_on_postgres():
 def test_duplicate_check_fragment(rep_client):
     lead = LeadFactory(email="treffer@firma.de", company_name="Treffer GmbH")
     response = rep_client.post(
-        reverse("leads:duplicate_check"), {"email": "treffer@firma.de"}, HTTP_HX_REQUEST="true"
+        reverse("capture:duplicate_check"), {"email": "treffer@firma.de"}, HTTP_HX_REQUEST="true"
     )
     assert response.status_code == 200
     html = response.content.decode()
     assert lead.number in html and "<html" not in html
     response = rep_client.post(
-        reverse("leads:duplicate_check"), {"email": "treffer@firma.de", "lead_id": lead.pk}
+        reverse("capture:duplicate_check"), {"email": "treffer@firma.de", "lead_id": lead.pk}
     )
     assert lead.number not in response.content.decode()
 
 
 def test_duplicate_check_outsider_refused(outsider_client):
-    response = outsider_client.post(reverse("leads:duplicate_check"), {"email": "a@b.de"})
+    response = outsider_client.post(reverse("capture:duplicate_check"), {"email": "a@b.de"})
     assert response.status_code == 403
 
 
@@ -168,8 +168,8 @@ def test_duplicate_check_query_count(rep_client, django_assert_max_num_queries):
     for i in range(2):
         LeadFactory(company_name=f"Sonnenhof {i} GmbH", email=f"s{i}@sonnenhof.de")
     with django_assert_max_num_queries(8):
-        rep_client.post(reverse("leads:duplicate_check"), {"company_name": "Sonnenhof GmbH"})
+        rep_client.post(reverse("capture:duplicate_check"), {"company_name": "Sonnenhof GmbH"})
     for i in range(2, 10):
         LeadFactory(company_name=f"Sonnenhof {i} GmbH", email=f"s{i}@sonnenhof.de")
     with django_assert_max_num_queries(8):
-        rep_client.post(reverse("leads:duplicate_check"), {"company_name": "Sonnenhof GmbH"})
+        rep_client.post(reverse("capture:duplicate_check"), {"company_name": "Sonnenhof GmbH"})

@@ -28,7 +28,7 @@ from django.db import connection
 
 from leads.errors import ConflictError
 from leads.models import Lead
-from leads.services import lead_create, lead_update
+from leads.services.lead import lead_create, lead_update
 
 ROOT = Path(__file__).resolve().parent.parent
 THREADS = 20

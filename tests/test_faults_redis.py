@@ -114,7 +114,7 @@ def timed(call, *args, **kwargs):
 
 
 def web_form_payload(campaign, n: int) -> dict:
-    from leads.views.capture import TIMESTAMP_SALT
+    from capture.views.webform import TIMESTAMP_SALT
 
     return {
         "salutation": "Frau",
@@ -171,7 +171,7 @@ def test_redis_outage_pages_work_and_mail_and_notification_survive(
         assert response.status_code == 200, name
         assert seconds < SLOW_REQUEST, f"{name} took {seconds:.1f}s without Redis"
 
-    form_url = reverse("leads:web_form", args=[campaign.slug])
+    form_url = reverse("capture:web_form", args=[campaign.slug])
     assert client.get(form_url).status_code == 200
     wait_for_fresh_rate_window()
     statuses = []

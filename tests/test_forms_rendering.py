@@ -6,7 +6,7 @@ import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
 
-from leadcrm.forms_rendering import FastRenderer
+from ui.forms_rendering import FastRenderer
 
 NASTY = "<script>alert(\"x\")</script> & 'Müller'"
 
@@ -126,7 +126,7 @@ def test_country_select_is_cached_per_value_and_language():
 
 
 def test_form_field_tag_markup():
-    from leads.templatetags.lead_forms import form_field
+    from ui.templatetags.ui_forms import form_field
 
     class Small(forms.Form):
         name = forms.CharField(label="Name <b>")

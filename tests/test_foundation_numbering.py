@@ -7,7 +7,7 @@ import pytest
 from django.db import IntegrityError, connection, connections, transaction
 
 from leads.models import Lead, LeadNumberCounter
-from leads.numbering import next_lead_number
+from leads.services.numbering import next_lead_number
 from tests.factories import LeadFactory, default_status
 
 NUMBER_RE = re.compile(r"^L-\d{6}$")

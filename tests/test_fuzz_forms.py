@@ -381,10 +381,10 @@ def test_fuzz_find(manager_client):
 def test_fuzz_public_web_form(client, db):
     interest("Windkraft")
     campaign = CampaignFactory(slug="pv-check", web_form_enabled=True, consent_text="Ja.")
-    url = reverse("leads:web_form", args=[campaign.slug])
+    url = reverse("capture:web_form", args=[campaign.slug])
     fields = form_fields(client, url, url)
     # a form that was open long enough (the minimum fill time is a bot check)
-    from leads.views.capture import TIMESTAMP_SALT
+    from capture.views.webform import TIMESTAMP_SALT
 
     for field in fields:
         if field["name"] == "ts":
@@ -396,7 +396,7 @@ def test_fuzz_public_web_form(client, db):
 
 
 def test_fuzz_conversion_step(manager_client, lead):
-    url = reverse("leads:convert", args=[lead.pk])
+    url = reverse("conversion:convert", args=[lead.pk])
     fields = form_fields(manager_client, url, url)
     run_fuzz(manager_client, url, fields, progress=('name="step" value="2"',))
 
@@ -416,7 +416,7 @@ def test_fuzz_import_mapping(marketing_client, marketing):
         ContentFile(b"Firma;Nachname;E-Mail\nSonnenhof;Schneider;js@example.de\n"),
         save=True,
     )
-    url = reverse("leads:import_mapping", args=[lead_import.pk])
+    url = reverse("capture:import_mapping", args=[lead_import.pk])
     fields = form_fields(marketing_client, url, url)
     run_fuzz(marketing_client, url, fields)
 

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from leads.errors import LeadError
-from leads.gdpr import lead_erase, person_erase
 from leads.models import ConsentAction, ConsentRecord, DataAccessAction, PersonalDataAccess
+from privacy.services import lead_erase, person_erase
 from tests.factories import ActivityFactory, LeadFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,7 @@ def lead(rep):
 
 @pytest.mark.smoke
 def test_json_export_contains_everything_and_is_logged(rep_client, rep, lead):
-    response = rep_client.get(reverse("leads:gdpr_lead_export", args=[lead.pk]))
+    response = rep_client.get(reverse("privacy:gdpr_lead_export", args=[lead.pk]))
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]
     data = json.loads(response.content)
@@ -50,7 +50,7 @@ def test_json_export_contains_everything_and_is_logged(rep_client, rep, lead):
 
 
 def test_page_shows_data_and_logs_view(rep_client, lead):
-    response = rep_client.get(reverse("leads:gdpr_lead", args=[lead.pk]))
+    response = rep_client.get(reverse("privacy:gdpr_lead", args=[lead.pk]))
     html = response.content.decode()
     assert response.status_code == 200
     assert "Schneider" in html and "Einwilligungsprotokoll" in html and "Bestätigt" in html
@@ -60,7 +60,7 @@ def test_page_shows_data_and_logs_view(rep_client, lead):
 
 def test_manager_erases_lead(manager_client, manager, lead):
     response = manager_client.post(
-        reverse("leads:gdpr_lead_erase", args=[lead.pk]),
+        reverse("privacy:gdpr_lead_erase", args=[lead.pk]),
         {"reason": "Löschersuchen per E-Mail vom 20.11."},
     )
     assert response.status_code == 302
@@ -75,7 +75,7 @@ def test_manager_erases_lead(manager_client, manager, lead):
 
 
 def test_rep_cannot_erase(rep_client, rep, lead):
-    response = rep_client.post(reverse("leads:gdpr_lead_erase", args=[lead.pk]), {"reason": "x"})
+    response = rep_client.post(reverse("privacy:gdpr_lead_erase", args=[lead.pk]), {"reason": "x"})
     assert response.status_code == 403
     with pytest.raises(LeadError):
         lead_erase(lead=lead, user=rep, reason="x")
@@ -95,10 +95,10 @@ def test_person_export_and_erase(manager_client, manager):
     person = PersonFactory(first_name="Karl", last_name="Bauer", email="karl@bauer.de")
     ConsentRecord.objects.create(person=person, action=ConsentAction.CONFIRMED, email=person.email)
     data = json.loads(
-        manager_client.get(reverse("leads:gdpr_person_export", args=[person.pk])).content
+        manager_client.get(reverse("privacy:gdpr_person_export", args=[person.pk])).content
     )
     assert data["person"]["nachname"] == "Bauer"
-    assert manager_client.get(reverse("leads:gdpr_person", args=[person.pk])).status_code == 200
+    assert manager_client.get(reverse("privacy:gdpr_person", args=[person.pk])).status_code == 200
     person_erase(person=person, user=manager, reason="Ersuchen")
     person.refresh_from_db()
     assert (person.first_name, person.last_name, person.email) == ("", "Gelöscht", "")
@@ -108,7 +108,7 @@ def test_person_export_and_erase(manager_client, manager):
 
 
 def test_staff_records_withdrawal(rep_client, rep, lead):
-    response = rep_client.post(reverse("leads:lead_consent_withdraw", args=[lead.pk]))
+    response = rep_client.post(reverse("privacy:lead_consent_withdraw", args=[lead.pk]))
     assert response.status_code == 302
     record = ConsentRecord.objects.get(action=ConsentAction.WITHDRAWN)
     assert record.recorded_by == rep and record.lead == lead
@@ -117,20 +117,20 @@ def test_staff_records_withdrawal(rep_client, rep, lead):
 def test_outsider_refused_everywhere(outsider_client, lead):
     person = PersonFactory()
     for method, url in [
-        ("get", reverse("leads:gdpr_lead", args=[lead.pk])),
-        ("get", reverse("leads:gdpr_lead_export", args=[lead.pk])),
-        ("post", reverse("leads:gdpr_lead_erase", args=[lead.pk])),
-        ("post", reverse("leads:lead_consent_withdraw", args=[lead.pk])),
-        ("get", reverse("leads:gdpr_person", args=[person.pk])),
-        ("get", reverse("leads:gdpr_person_export", args=[person.pk])),
-        ("post", reverse("leads:gdpr_person_erase", args=[person.pk])),
+        ("get", reverse("privacy:gdpr_lead", args=[lead.pk])),
+        ("get", reverse("privacy:gdpr_lead_export", args=[lead.pk])),
+        ("post", reverse("privacy:gdpr_lead_erase", args=[lead.pk])),
+        ("post", reverse("privacy:lead_consent_withdraw", args=[lead.pk])),
+        ("get", reverse("privacy:gdpr_person", args=[person.pk])),
+        ("get", reverse("privacy:gdpr_person_export", args=[person.pk])),
+        ("post", reverse("privacy:gdpr_person_erase", args=[person.pk])),
     ]:
         assert getattr(outsider_client, method)(url).status_code == 403, url
     assert not PersonalDataAccess.objects.exists()
 
 
 def test_page_query_count(rep_client, lead, django_assert_max_num_queries):
-    url = reverse("leads:gdpr_lead", args=[lead.pk])
+    url = reverse("privacy:gdpr_lead", args=[lead.pk])
     with django_assert_max_num_queries(25):
         rep_client.get(url)
     for _i in range(10):
@@ -143,9 +143,9 @@ def test_page_query_count(rep_client, lead, django_assert_max_num_queries):
 def test_access_log_keeps_the_client_address_behind_the_proxy(settings, manager_client, lead):
     settings.TRUSTED_PROXY_COUNT = 1
     proxy = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "198.51.100.7"}
-    manager_client.get(reverse("leads:gdpr_lead", args=[lead.pk]), **proxy)
+    manager_client.get(reverse("privacy:gdpr_lead", args=[lead.pk]), **proxy)
     manager_client.post(
-        reverse("leads:gdpr_lead_erase", args=[lead.pk]), {"reason": "Ersuchen"}, **proxy
+        reverse("privacy:gdpr_lead_erase", args=[lead.pk]), {"reason": "Ersuchen"}, **proxy
     )
     logged = PersonalDataAccess.objects.filter(lead=lead).values_list("action", "ip_address")
     assert sorted(logged) == [
@@ -157,19 +157,19 @@ def test_access_log_keeps_the_client_address_behind_the_proxy(settings, manager_
 def test_person_page_acts_on_the_person(manager_client):
     person = PersonFactory(last_name="Bauer")
     ConsentRecord.objects.create(person=person, action=ConsentAction.CONFIRMED, email="k@b.de")
-    html = manager_client.get(reverse("leads:gdpr_person", args=[person.pk])).content.decode()
-    assert reverse("leads:gdpr_person_export", args=[person.pk]) in html
-    assert f'action="{reverse("leads:gdpr_person_erase", args=[person.pk])}"' in html
+    html = manager_client.get(reverse("privacy:gdpr_person", args=[person.pk])).content.decode()
+    assert reverse("privacy:gdpr_person_export", args=[person.pk]) in html
+    assert f'action="{reverse("privacy:gdpr_person_erase", args=[person.pk])}"' in html
     assert "Bestätigt" in html and "Widerruf erfassen" not in html
     response = manager_client.post(
-        reverse("leads:gdpr_person_erase", args=[person.pk]), {"reason": "Ersuchen"}
+        reverse("privacy:gdpr_person_erase", args=[person.pk]), {"reason": "Ersuchen"}
     )
-    assert response["Location"] == reverse("leads:gdpr_person", args=[person.pk])
+    assert response["Location"] == reverse("privacy:gdpr_person", args=[person.pk])
     person.refresh_from_db()
     assert person.last_name == "Gelöscht"
 
 
 def test_erased_lead_page_says_when(manager_client, manager, lead):
     lead_erase(lead=lead, user=manager, reason="Ersuchen")
-    html = manager_client.get(reverse("leads:gdpr_lead", args=[lead.pk])).content.decode()
+    html = manager_client.get(reverse("privacy:gdpr_lead", args=[lead.pk])).content.decode()
     assert "Anonymisiert am" in html and "Jetzt anonymisieren" not in html

@@ -10,8 +10,9 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from leads import imports
-from leads.distribution import plan_owners
+from capture.imports import run as import_runner
+from leads.bulk import create as bulk_create
+from leads.bulk.create import leads_bulk_create
 from leads.models import (
     AssignmentMember,
     AssignmentStrategy,
@@ -21,8 +22,9 @@ from leads.models import (
     LeadNumberCounter,
     LeadStatusChange,
 )
-from leads.numbering import next_lead_number, reserve_lead_numbers
-from leads.services import lead_create, leads_bulk_create
+from leads.services.distribution import plan_owners
+from leads.services.lead import lead_create
+from leads.services.numbering import next_lead_number, reserve_lead_numbers
 from notifications.models import Notification
 from tests.factories import LeadFactory, UserFactory, interest, source, status
 from tests.factories_jobs import make_rule
@@ -40,7 +42,7 @@ def rows_csv(rows, header=HEADER):
 def run(lead_import, *, mode=DuplicateMode.SKIP, batch_size=None):
     lead_import.duplicate_mode = mode
     lead_import.save()
-    return imports.import_run(lead_import=lead_import, batch_size=batch_size)
+    return import_runner.import_run(lead_import=lead_import, batch_size=batch_size)
 
 
 # --- same result as lead_create ------------------------------------------------------------
@@ -358,12 +360,10 @@ def test_unknown_country_is_a_row_error_not_a_bulk_failure(marketing, caplog):
 
 
 def test_refused_bulk_insert_falls_back_row_by_row(marketing, monkeypatch):
-    from leads import services
-
     def refuse(**kwargs):
         raise RuntimeError("Datenbank sagt nein")
 
-    monkeypatch.setattr(services, "leads_bulk_create", refuse)
+    monkeypatch.setattr(bulk_create, "leads_bulk_create", refuse)
     rows = [[f"F{i}", f"N{i}", f"r{i}@f.de", "", "", ""] for i in range(3)]
     lead_import = upload(marketing, rows_csv(rows))
     run(lead_import)
@@ -380,9 +380,8 @@ class Crash(BaseException):
 
 
 def test_crash_in_the_bulk_insert_rolls_back_the_batch_and_resumes(marketing, monkeypatch):
-    from leads import services
 
-    original = services.leads_bulk_create
+    original = bulk_create.leads_bulk_create
     calls = {"n": 0}
 
     def crash_on_second_batch(**kwargs):
@@ -394,15 +393,15 @@ def test_crash_in_the_bulk_insert_rolls_back_the_batch_and_resumes(marketing, mo
     rows = [[f"F{i}", f"N{i}", f"c{i}@f.de", "", "", ""] for i in range(1, 11)]
     rows[6][2] = "c1@f.de"  # row 7 repeats row 1 (committed in batch 1 before the crash)
     lead_import = upload(marketing, rows_csv(rows))
-    monkeypatch.setattr(services, "leads_bulk_create", crash_on_second_batch)
+    monkeypatch.setattr(bulk_create, "leads_bulk_create", crash_on_second_batch)
     with pytest.raises(Crash):
         run(lead_import, batch_size=4)
     lead_import.refresh_from_db()
     assert lead_import.last_row == 4 and lead_import.created_count == 4
     assert Lead.objects.count() == 4
     assert LeadImportIssue.objects.count() == 0
-    monkeypatch.setattr(services, "leads_bulk_create", original)
-    imports.import_run(lead_import=lead_import, batch_size=4)
+    monkeypatch.setattr(bulk_create, "leads_bulk_create", original)
+    import_runner.import_run(lead_import=lead_import, batch_size=4)
     lead_import.refresh_from_db()
     assert lead_import.last_row == 10
     assert (lead_import.created_count, lead_import.skipped_count) == (9, 1)
@@ -425,7 +424,7 @@ def _import_statements(user, size: int) -> list[str]:
     lead_import.duplicate_mode = DuplicateMode.SKIP
     lead_import.save()
     with CaptureQueriesContext(connection) as queries:
-        imports.import_run(lead_import=lead_import, batch_size=size)
+        import_runner.import_run(lead_import=lead_import, batch_size=size)
     lead_import.refresh_from_db()
     assert (lead_import.created_count, lead_import.skipped_count) == (size - 2, 2)
     return [q["sql"] for q in queries.captured_queries]
@@ -449,7 +448,7 @@ def test_statements_per_batch_do_not_grow_with_rows(marketing):
 
 
 def test_copy_is_used_on_postgresql():
-    from leads import bulk_copy
+    from leads.bulk import copy as bulk_copy
 
     assert bulk_copy.available() == (connection.vendor == "postgresql")
 
@@ -470,8 +469,8 @@ def test_copy_is_used_on_postgresql():
     ],
 )
 def test_parse_phone_stores_what_normalize_phone_gives(text):
-    from leads import bulk_copy
-    from leads.duplicates import normalize_phone, parse_phone
+    from contacts.duplicates import normalize_phone, parse_phone
+    from leads.bulk import copy as bulk_copy
 
     field = Lead._meta.get_field("phone")
     parsed, normalized = parse_phone(text), normalize_phone(text)
@@ -489,10 +488,11 @@ def test_next_batch_is_prepared_in_a_worker_thread_without_queries(marketing, mo
 
     from django.db import connections
 
-    from leads import services
-
     seen = []
-    original_prepare, original_create = services.leads_bulk_prepare, services.leads_bulk_create
+    original_prepare, original_create = (
+        bulk_create.leads_bulk_prepare,
+        bulk_create.leads_bulk_create,
+    )
 
     def prepare(**kwargs):
         result = original_prepare(**kwargs)
@@ -505,8 +505,8 @@ def test_next_batch_is_prepared_in_a_worker_thread_without_queries(marketing, mo
         seen.append(("create", "prepared" in kwargs))
         return original_create(**kwargs)
 
-    monkeypatch.setattr(services, "leads_bulk_prepare", prepare)
-    monkeypatch.setattr(services, "leads_bulk_create", create)
+    monkeypatch.setattr(bulk_create, "leads_bulk_prepare", prepare)
+    monkeypatch.setattr(bulk_create, "leads_bulk_create", create)
     rows = [[f"F{i}", f"N{i}", f"w{i}@f.de", "", "", "Windkraft"] for i in range(6)]
     run(upload(marketing, rows_csv(rows)), batch_size=3)
     assert seen == [(False, False), ("create", True), (False, False), ("create", True)] or (
@@ -519,14 +519,14 @@ def test_next_batch_is_prepared_in_a_worker_thread_without_queries(marketing, mo
 def test_bulk_rule_matching_and_round_robin_equal_the_single_versions():
     import random
 
-    from leads.distribution import (
+    from leads.models import AssignmentRule
+    from leads.services.distribution import (
         _conditions,
         _conditions_match,
         _pick_round_robin,
         _pick_round_robin_int,
         rule_matches,
     )
-    from leads.models import AssignmentRule
     from tests.factories import CampaignFactory, lead_type
 
     messe, web = source("Messe"), source("Webseite")

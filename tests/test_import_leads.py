@@ -9,7 +9,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from leads import imports
+from capture.imports import files as import_files
+from capture.imports import run as import_runner
 from leads.models import CaptureChannel, DuplicateMode, Lead, LeadImport
 from notifications.models import Job, JobState
 from tests.factories import LeadFactory, UserFactory
@@ -69,14 +70,14 @@ def importer(marketing):
 
 
 def upload(user, content: bytes, name="messe.csv") -> LeadImport:
-    return imports.import_upload(upload=SimpleUploadedFile(name, content), user=user)
+    return import_files.import_upload(upload=SimpleUploadedFile(name, content), user=user)
 
 
 def run(lead_import, *, mode=DuplicateMode.SKIP, batch_size=None, mapping=None, user=None):
     lead_import.mapping = mapping or lead_import.mapping
     lead_import.duplicate_mode = mode
     lead_import.save()
-    return imports.import_run(lead_import=lead_import, batch_size=batch_size)
+    return import_runner.import_run(lead_import=lead_import, batch_size=batch_size)
 
 
 @pytest.mark.parametrize(
@@ -88,7 +89,7 @@ def test_encodings_and_separators(importer, encoding, delimiter):
     assert lead_import.delimiter == delimiter
     assert lead_import.headers == HEADER
     assert lead_import.total_rows == 3
-    assert imports.preview(lead_import)[0][0] == "Müller Energie GmbH"
+    assert import_files.preview(lead_import)[0][0] == "Müller Energie GmbH"
     run(lead_import)
     lead = Lead.objects.get(email="j.mueller@mueller-energie.de")
     assert lead.company_name == "Müller Energie GmbH" and lead.city == "München"
@@ -132,8 +133,8 @@ def test_partial_mapping_ignores_unmapped_columns(importer):
 )
 def test_bad_mapping_is_refused(importer, mapping, message):
     lead_import = upload(importer, make_csv())
-    with pytest.raises(imports.ImportFileError) as info:
-        imports.import_start(
+    with pytest.raises(import_files.ImportFileError) as info:
+        import_files.import_start(
             lead_import=lead_import, mapping=mapping, duplicate_mode="skip", user=importer
         )
     assert message in info.value.message
@@ -208,22 +209,22 @@ def test_resume_after_crash_imports_every_row_once(importer, monkeypatch):
         for i in range(1, 8)
     ]
     lead_import = upload(importer, make_csv(rows))
-    original = imports._process_row
+    original = import_runner._process_row
 
     def crash_at_row_5(number, *args, **kwargs):
         if number == 5:
             raise SimulatedCrash
         return original(number, *args, **kwargs)
 
-    monkeypatch.setattr(imports, "_process_row", crash_at_row_5)
+    monkeypatch.setattr(import_runner, "_process_row", crash_at_row_5)
     with pytest.raises(SimulatedCrash):
         run(lead_import, batch_size=2)
     lead_import.refresh_from_db()
     # batches (1,2) and (3,4) committed; batch (5,6) rolled back completely
     assert lead_import.last_row == 4
     assert Lead.objects.count() == 4
-    monkeypatch.setattr(imports, "_process_row", original)
-    imports.import_run(lead_import=lead_import, batch_size=2)
+    monkeypatch.setattr(import_runner, "_process_row", original)
+    import_runner.import_run(lead_import=lead_import, batch_size=2)
     lead_import.refresh_from_db()
     assert lead_import.last_row == 7
     assert lead_import.created_count == 7
@@ -232,14 +233,14 @@ def test_resume_after_crash_imports_every_row_once(importer, monkeypatch):
 
 
 def test_task_resumes_for_same_job(importer, monkeypatch, django_capture_on_commit_callbacks):
-    from leads.import_tasks import run_import
+    from capture.tasks import run_import
 
     rows = [[f"Firma {i}", "A", f"N{i}", f"t{i}@f{i}.de", "", "", "", ""] for i in range(1, 6)]
     lead_import = upload(importer, make_csv(rows))
-    monkeypatch.setattr(imports, "BATCH_SIZE", 2)
-    original = imports._process_row
+    monkeypatch.setattr(import_runner, "BATCH_SIZE", 2)
+    original = import_runner._process_row
     monkeypatch.setattr(
-        imports,
+        import_runner,
         "_process_row",
         lambda n, *a, **k: (
             (_ for _ in ()).throw(RuntimeError("DB weg")) if n == 3 else original(n, *a, **k)
@@ -247,7 +248,7 @@ def test_task_resumes_for_same_job(importer, monkeypatch, django_capture_on_comm
     )
     # a RuntimeError inside a row is a failed row, not a crash
     with django_capture_on_commit_callbacks(execute=True):
-        job = imports.import_start(
+        job = import_files.import_start(
             lead_import=lead_import,
             mapping=lead_import.mapping,
             duplicate_mode="skip",
@@ -283,7 +284,7 @@ def test_error_report_neutralises_formulas(importer):
     ]
     lead_import = upload(importer, make_csv(rows))
     run(lead_import)
-    report = imports.error_report_csv(lead_import).decode("utf-8-sig")
+    report = import_runner.error_report_csv(lead_import).decode("utf-8-sig")
     parsed = list(csv.reader(io.StringIO(report), delimiter=";"))
     assert parsed[0][:3] == ["Zeile", "Art", "Meldung"]
     cells = [c for row in parsed[1:] for c in row]
@@ -293,11 +294,11 @@ def test_error_report_neutralises_formulas(importer):
 
 
 def test_empty_and_unknown_files_are_refused(importer):
-    with pytest.raises(imports.ImportFileError):
+    with pytest.raises(import_files.ImportFileError):
         upload(importer, b"", name="leer.csv")
-    with pytest.raises(imports.ImportFileError):
+    with pytest.raises(import_files.ImportFileError):
         upload(importer, make_csv(rows=[]), name="nur-kopf.csv")
-    with pytest.raises(imports.ImportFileError):
+    with pytest.raises(import_files.ImportFileError):
         upload(importer, b"%PDF-1.4", name="liste.pdf")
 
 
@@ -317,12 +318,12 @@ def test_new_leads_go_through_distribution(importer):
 
 def test_full_flow_through_views(marketing_client, django_capture_on_commit_callbacks):
     response = marketing_client.post(
-        reverse("leads:import_upload"),
+        reverse("capture:import_upload"),
         {"file": SimpleUploadedFile("messe.csv", make_csv())},
     )
     lead_import = LeadImport.objects.get()
     assert response.status_code == 302
-    assert response.url == reverse("leads:import_mapping", args=[lead_import.pk])
+    assert response.url == reverse("capture:import_mapping", args=[lead_import.pk])
     page = marketing_client.get(response.url)
     html = page.content.decode()
     assert "Müller Energie GmbH" in html and 'name="map_0"' in html
@@ -330,19 +331,19 @@ def test_full_flow_through_views(marketing_client, django_capture_on_commit_call
     data["duplicate_mode"] = "skip"
     with django_capture_on_commit_callbacks(execute=True):
         response = marketing_client.post(
-            reverse("leads:import_mapping", args=[lead_import.pk]), data
+            reverse("capture:import_mapping", args=[lead_import.pk]), data
         )
     assert response.status_code == 302
     assert Lead.objects.count() == 3
-    detail = marketing_client.get(reverse("leads:import_detail", args=[lead_import.pk]))
+    detail = marketing_client.get(reverse("capture:import_detail", args=[lead_import.pk]))
     assert "Fertig" in detail.content.decode()
-    report = marketing_client.get(reverse("leads:import_errors", args=[lead_import.pk]))
+    report = marketing_client.get(reverse("capture:import_errors", args=[lead_import.pk]))
     assert report["Content-Type"].startswith("text/csv")
 
 
 def test_upload_error_is_german(marketing_client):
     response = marketing_client.post(
-        reverse("leads:import_upload"), {"file": SimpleUploadedFile("x.pdf", b"%PDF")}
+        reverse("capture:import_upload"), {"file": SimpleUploadedFile("x.pdf", b"%PDF")}
     )
     assert response.status_code == 400
     assert "CSV- oder Excel-Datei" in response.content.decode()
@@ -351,12 +352,12 @@ def test_upload_error_is_german(marketing_client):
 def test_rep_and_outsider_refused(rep_client, outsider_client, importer):
     lead_import = upload(importer, make_csv())
     urls = [
-        ("get", reverse("leads:import_upload")),
-        ("get", reverse("leads:import_mapping", args=[lead_import.pk])),
-        ("get", reverse("leads:import_detail", args=[lead_import.pk])),
-        ("get", reverse("leads:import_errors", args=[lead_import.pk])),
-        ("post", reverse("leads:import_cancel", args=[lead_import.pk])),
-        ("post", reverse("leads:import_resume", args=[lead_import.pk])),
+        ("get", reverse("capture:import_upload")),
+        ("get", reverse("capture:import_mapping", args=[lead_import.pk])),
+        ("get", reverse("capture:import_detail", args=[lead_import.pk])),
+        ("get", reverse("capture:import_errors", args=[lead_import.pk])),
+        ("post", reverse("capture:import_cancel", args=[lead_import.pk])),
+        ("post", reverse("capture:import_resume", args=[lead_import.pk])),
     ]
     for client in (outsider_client, rep_client):
         for method, url in urls:
@@ -366,11 +367,11 @@ def test_rep_and_outsider_refused(rep_client, outsider_client, importer):
 def test_upload_page_query_count(marketing_client, importer, django_assert_max_num_queries):
     upload(importer, make_csv())
     with django_assert_max_num_queries(8):
-        marketing_client.get(reverse("leads:import_upload"))
+        marketing_client.get(reverse("capture:import_upload"))
     for _i in range(5):
         upload(importer, make_csv())
     with django_assert_max_num_queries(8):
-        marketing_client.get(reverse("leads:import_upload"))
+        marketing_client.get(reverse("capture:import_upload"))
 
 
 def test_bulk_created_leads_look_like_lead_create(importer):

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from leads.jobs_tasks import notify_overdue_follow_ups
-from leads.overdue import overdue_follow_ups_notify
+from leads.jobs.overdue import overdue_follow_ups_notify
+from leads.jobs.tasks import notify_overdue_follow_ups
 from notifications.models import Kind, Notification, Priority
 from tests.factories import CompanyFactory, LeadFactory, UserFactory, status
 from tests.factories_jobs import bulk_leads

@@ -10,12 +10,12 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.utils import timezone
 
+from leads.jobs.stale import stale_digests_send, stale_leads_flag
 from leads.models import ConsentAction, ConsentRecord, Lead
-from leads.retention import retention_apply
-from leads.stale import stale_digests_send, stale_leads_flag
 from notifications.digest import daily_digests_send
 from notifications.models import Kind, Notification, Priority
 from notifications.tasks import send_daily_digests
+from privacy.retention import retention_apply
 from tests.factories import LeadFactory, UserFactory, interest, source, status
 
 NOW = timezone.now()

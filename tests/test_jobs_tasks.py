@@ -9,7 +9,7 @@ from django.utils import timezone
 import leads.tasks  # noqa: F401 - registers leads.jobs_tasks as the worker does
 import notifications.tasks  # noqa: F401
 from leadcrm.celery import app
-from leads.jobs_tasks import notify_overdue_follow_ups
+from leads.jobs.tasks import notify_overdue_follow_ups
 from notifications.models import Kind, Notification
 from notifications.schedules import SCHEDULES
 from tests.factories import LeadFactory
@@ -37,7 +37,7 @@ def test_every_scheduled_job_of_this_area_is_registered_with_safe_options():
 
 @pytest.mark.django_db
 def test_a_transient_database_error_is_retried(monkeypatch, rep):
-    from leads import overdue
+    from leads.jobs import overdue
 
     real = overdue.overdue_follow_ups_notify
     calls = []

@@ -8,7 +8,7 @@ from django.db import connection
 
 from leads.errors import ConflictError
 from leads.models import Lead
-from leads.services import lead_create, lead_update
+from leads.services.lead import lead_create, lead_update
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

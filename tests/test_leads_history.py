@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from leads.models import LeadStatusChange
 from leads.selectors import format_duration, lead_history, status_durations
-from leads.services import lead_create, lead_set_status, lead_update
+from leads.services.lead import lead_create, lead_update
+from leads.services.lifecycle import lead_set_status
 from tests import factories as f
 
 

@@ -16,7 +16,8 @@ from django.db import connection, transaction
 
 from leads.errors import ConflictError
 from leads.models import Lead
-from leads.services import lead_create, lead_set_status, lead_update
+from leads.services.lead import lead_create, lead_update
+from leads.services.lifecycle import lead_set_status
 from tests import factories as f
 
 

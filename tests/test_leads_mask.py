@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from contacts.models import Person
 from leads.models import ConsentRecord, Lead, LeadContact, ScoringCriterion
-from leads.services import lead_create, lead_update
+from leads.services.lead import lead_create, lead_update
 from tests import factories as f
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from leads.models import ConsentRecord
-from leads.services import lead_create
+from leads.services.lead import lead_create
 
 
 @pytest.mark.django_db
@@ -20,7 +20,7 @@ def test_mask_shows_consent_log_and_more_actions(rep, manager_client):
     assert "Einwilligungen" in html
     assert "kunde@example.com" in html and "v3" in html
     assert "Weitere Aktionen" in html
-    assert reverse("leads:gdpr_lead", args=[lead.pk]) in html
+    assert reverse("privacy:gdpr_lead", args=[lead.pk]) in html
     assert reverse("leads:merge", args=[lead.pk]) in html
 
 
@@ -28,7 +28,7 @@ def test_mask_shows_consent_log_and_more_actions(rep, manager_client):
 def test_read_only_mask_has_gdpr_but_no_merge_link(rep, teammate, rep_client):
     lead = lead_create(data={"follow_up_by": teammate}, user=teammate).lead
     html = rep_client.get(reverse("leads:detail", args=[lead.pk])).content.decode()
-    assert reverse("leads:gdpr_lead", args=[lead.pk]) in html
+    assert reverse("privacy:gdpr_lead", args=[lead.pk]) in html
     assert reverse("leads:merge", args=[lead.pk]) not in html
     assert "Keine Einwilligungen erfasst." in html
 
@@ -46,6 +46,6 @@ def test_read_only_mask_has_gdpr_but_no_merge_link(rep, teammate, rep_client):
 def test_list_import_button_for_importing_roles(request, client_fixture, shown):
     client = request.getfixturevalue(client_fixture)
     html = client.get(reverse("leads:list")).content.decode()
-    assert (reverse("leads:import_upload") in html) is shown
+    assert (reverse("capture:import_upload") in html) is shown
     if shown:
-        assert client.get(reverse("leads:import_upload")).status_code == 200
+        assert client.get(reverse("capture:import_upload")).status_code == 200

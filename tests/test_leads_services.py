@@ -3,10 +3,11 @@
 import pytest
 
 from contacts.models import Phase
-from leads import scoring
 from leads.errors import ConflictError, LeadError
 from leads.models import Lead, LeadRating, LeadStatusChange, ScoringCriterion
-from leads.services import lead_create, lead_set_status, lead_update
+from leads.services import scoring
+from leads.services.lead import lead_create, lead_update
+from leads.services.lifecycle import lead_set_status
 from tests import factories as f
 
 

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from leads.filters import LeadFilter
+from leads.jobs.stale import stale_digests_send
 from leads.models import Lead
-from leads.stale import stale_digests_send
 from notifications.models import Kind, Notification
 from tests import factories as f
 

@@ -9,9 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from leads import uploads
 from leads.models import Lead
-from leads.services import lead_create
+from leads.services import uploads
+from leads.services.lead import lead_create
 from tests.test_leads_mask import _form_data
 
 

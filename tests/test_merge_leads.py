@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from leads.errors import ConflictError, LeadError
-from leads.merge import differing_fields, lead_merge
 from leads.models import ConsentAction, ConsentRecord, Lead, LeadContact, LeadStatusChange
+from leads.services.merge import differing_fields, lead_merge
 from tests.factories import ActivityFactory, LeadFactory, OpportunityFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db

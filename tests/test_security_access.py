@@ -178,27 +178,27 @@ SPEC: dict[str, Rule] = {
     "leads:process_mail": R(
         lambda w: {"pk": w["lead"].pk, "activity_pk": w["mail"].pk}, STAFF, STAFF
     ),
-    "leads:web_form": R(_campaign, PUBLIC, PUBLIC),
-    "leads:web_form_thanks": R(_campaign, PUBLIC, PUBLIC),
-    "leads:doi_confirm": R(_token, PUBLIC, PUBLIC),
-    "leads:consent_withdraw": R(_token, PUBLIC, PUBLIC),
-    "leads:duplicate_check": R(_none, NOT_ALLOWED, ANY),
-    "leads:import_upload": R(_none, IMPORTERS, IMPORTERS),
-    "leads:import_mapping": R(_import, IMPORTERS, IMPORTERS),
-    "leads:import_detail": R(_import, IMPORTERS, IMPORTERS),
-    "leads:import_cancel": R(_import, NOT_ALLOWED, IMPORTERS),
-    "leads:import_resume": R(_import, NOT_ALLOWED, IMPORTERS),
-    "leads:import_errors": R(_import, IMPORTERS, IMPORTERS),
-    "leads:convert": R(_lead, EDIT, EDIT),
+    "capture:web_form": R(_campaign, PUBLIC, PUBLIC),
+    "capture:web_form_thanks": R(_campaign, PUBLIC, PUBLIC),
+    "capture:doi_confirm": R(_token, PUBLIC, PUBLIC),
+    "capture:consent_withdraw": R(_token, PUBLIC, PUBLIC),
+    "capture:duplicate_check": R(_none, NOT_ALLOWED, ANY),
+    "capture:import_upload": R(_none, IMPORTERS, IMPORTERS),
+    "capture:import_mapping": R(_import, IMPORTERS, IMPORTERS),
+    "capture:import_detail": R(_import, IMPORTERS, IMPORTERS),
+    "capture:import_cancel": R(_import, NOT_ALLOWED, IMPORTERS),
+    "capture:import_resume": R(_import, NOT_ALLOWED, IMPORTERS),
+    "capture:import_errors": R(_import, IMPORTERS, IMPORTERS),
+    "conversion:convert": R(_lead, EDIT, EDIT),
     "leads:merge": R(_lead, EDIT, EDIT),
-    "leads:gdpr_lead": R(_lead, ANY, ANY),
-    "leads:gdpr_lead_export": R(_lead, ANY, ANY),
-    "leads:gdpr_lead_erase": R(_lead, NOT_ALLOWED, MANAGERS),
-    "leads:lead_consent_withdraw": R(_lead, NOT_ALLOWED, EDIT),
-    "leads:gdpr_person": R(_person, ANY, ANY),
-    "leads:gdpr_person_export": R(_person, ANY, ANY),
-    "leads:gdpr_person_erase": R(_person, NOT_ALLOWED, MANAGERS),
-    "leads:person_merge": R(_person, MANAGERS, MANAGERS),
+    "privacy:gdpr_lead": R(_lead, ANY, ANY),
+    "privacy:gdpr_lead_export": R(_lead, ANY, ANY),
+    "privacy:gdpr_lead_erase": R(_lead, NOT_ALLOWED, MANAGERS),
+    "privacy:lead_consent_withdraw": R(_lead, NOT_ALLOWED, EDIT),
+    "privacy:gdpr_person": R(_person, ANY, ANY),
+    "privacy:gdpr_person_export": R(_person, ANY, ANY),
+    "privacy:gdpr_person_erase": R(_person, NOT_ALLOWED, MANAGERS),
+    "contacts:person_merge": R(_person, MANAGERS, MANAGERS),
     # boards
     "boards:lead_board": R(_none, ANY, NOT_ALLOWED),
     "boards:lead_board_more": R(lambda w: {"status_id": w["status"].pk}, ANY, NOT_ALLOWED),
@@ -507,16 +507,16 @@ def test_marketing_does_not_qualify_other_leads(leads, marketing, client):
         {"status": target.pk, "version": other.version},
     )
     assert response.status_code in (302, 403, 404)
-    assert client.get(reverse("leads:convert", args=[other.pk])).status_code == 403
+    assert client.get(reverse("conversion:convert", args=[other.pk])).status_code == 403
     other.refresh_from_db()
     assert other.status_id == before
     # ... but creates leads and imports lists
     assert client.get(reverse("leads:create")).status_code == 200
-    assert client.get(reverse("leads:import_upload")).status_code == 200
+    assert client.get(reverse("capture:import_upload")).status_code == 200
 
 
 def test_rep_cannot_import(rep_client):
-    assert rep_client.get(reverse("leads:import_upload")).status_code == 403
+    assert rep_client.get(reverse("capture:import_upload")).status_code == 403
 
 
 def test_deletion_only_for_managers(leads, rep_client, marketing_client, manager_client):

@@ -20,9 +20,11 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 from PIL import Image
 
+from capture.imports import files as import_files
+from capture.imports import run as import_runner
 from contacts.models import LeadStatus, Phase
-from leads import imports, uploads
 from leads.models import DuplicateMode, Lead
+from leads.services import uploads
 from tests.factories import LeadFactory
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "\0")
@@ -143,7 +145,7 @@ def _csv(rows, *, encoding="utf-8", delimiter=";", bom=False) -> bytes:
 
 
 def _import(user, content, name="liste.csv"):
-    lead_import = imports.import_upload(upload=SimpleUploadedFile(name, content), user=user)
+    lead_import = import_files.import_upload(upload=SimpleUploadedFile(name, content), user=user)
     lead_import.mapping = lead_import.mapping or {}
     lead_import.duplicate_mode = DuplicateMode.CREATE
     lead_import.save()
@@ -160,7 +162,7 @@ def test_import_quoted_semicolons_line_breaks_and_umlauts(marketing, encoding, b
     lead_import = _import(marketing, _csv(rows, encoding=encoding, bom=bom))
     assert lead_import.delimiter == ";"
     assert lead_import.headers == HEADER
-    imports.import_run(lead_import=lead_import)
+    import_runner.import_run(lead_import=lead_import)
     lead = Lead.objects.get(email="jaeger@weiss-soehne.de")
     assert lead.company_name == "Weiß; Söhne GmbH"
     assert lead.last_name == "Jäger" and lead.city == "Köln"
@@ -169,7 +171,7 @@ def test_import_quoted_semicolons_line_breaks_and_umlauts(marketing, encoding, b
 def test_import_keeps_formulas_as_text(marketing):
     rows = [[PAYLOADS[0], "Formel", "formel@example.de", "=1+1", "@SUM(A1)"]]
     lead_import = _import(marketing, _csv(rows, bom=True))
-    imports.import_run(lead_import=lead_import)
+    import_runner.import_run(lead_import=lead_import)
     lead = Lead.objects.get(email="formel@example.de")
     assert lead.company_name == PAYLOADS[0]  # stored as the user typed it ...
     assert lead.city == "=1+1"  # ... and neutralised on the way out (see exports below)
@@ -179,10 +181,10 @@ def test_import_with_nul_bytes_does_not_crash(marketing):
     content = _csv([["Nul\0Firma", "Null", "nul@example.de", "Berlin", "a\0b"]])
     try:
         lead_import = _import(marketing, content)
-    except imports.ImportFileError as error:
+    except import_files.ImportFileError as error:
         assert str(error)  # refused with a message
         return
-    imports.import_run(lead_import=lead_import)
+    import_runner.import_run(lead_import=lead_import)
     for lead in Lead.objects.all():
         assert "\0" not in lead.company_name + lead.notes
 
@@ -195,11 +197,11 @@ def test_binary_or_broken_files_are_refused_with_a_message(marketing, content):
     name = "liste.xlsx" if content.startswith(b"PK") else "liste.csv"
     try:
         lead_import = _import(marketing, content, name=name)
-    except imports.ImportFileError as error:
+    except import_files.ImportFileError as error:
         assert str(error)
         return
     # accepted as text: then it must at least run without a crash
-    imports.import_run(lead_import=lead_import)
+    import_runner.import_run(lead_import=lead_import)
 
 
 def test_xlsx_formula_cell_is_imported_as_text_not_evaluated(marketing):
@@ -210,7 +212,7 @@ def test_xlsx_formula_cell_is_imported_as_text_not_evaluated(marketing):
     out = io.BytesIO()
     book.save(out)
     lead_import = _import(marketing, out.getvalue(), name="liste.xlsx")
-    imports.import_run(lead_import=lead_import)
+    import_runner.import_run(lead_import=lead_import)
     lead = Lead.objects.get(email="zelle@example.de")
     assert lead.company_name in ("=1+1", "")  # the formula text, never a computed value "2"
 
@@ -222,7 +224,7 @@ def test_xlsx_formula_cell_is_imported_as_text_not_evaluated(marketing):
 def test_neutralise_functions(value):
     from leads.views.export import neutralise as export_neutralise
 
-    for neutralise in (export_neutralise, imports.neutralise):
+    for neutralise in (export_neutralise, import_runner.neutralise):
         assert not str(neutralise(value)).startswith(DANGEROUS), (neutralise, value)
 
 
@@ -275,8 +277,8 @@ def test_dashboard_csv_neutralises_names(manager_client, manager):
 def test_import_error_report_neutralises_all_prefixes(marketing):
     rows = [[p, "", "kaputt", "", p] for p in [*PAYLOADS]]
     lead_import = _import(marketing, _csv(rows))
-    imports.import_run(lead_import=lead_import)
-    report = imports.error_report_csv(lead_import).decode("utf-8-sig")
+    import_runner.import_run(lead_import=lead_import)
+    report = import_runner.error_report_csv(lead_import).decode("utf-8-sig")
     cells = [cell for row in csv.reader(io.StringIO(report), delimiter=";") for cell in row]
     assert len(cells) > len(HEADER)
     _assert_safe(cells)

@@ -197,7 +197,7 @@ def test_short_secret_key_refused_in_production(tmp_path):
 
 
 def test_client_ip_behind_trusted_proxies(rf, settings):
-    from leadcrm.views import client_ip
+    from ui.client_ip import client_ip
 
     request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7", REMOTE_ADDR="10.0.0.2")
     settings.TRUSTED_PROXY_COUNT = 0
@@ -229,4 +229,4 @@ def test_proxy_settings_in_production(tmp_path):
         text=True,
         timeout=120,
     )
-    assert "1 leadcrm.views.client_ip http://127.0.0.1:8000" in result.stdout, result.stderr
+    assert "1 ui.client_ip.client_ip http://127.0.0.1:8000" in result.stdout, result.stderr

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse, set_script_prefix
 
-from leadcrm.urlcache import object_url
+from ui.object_urls import object_url
 
 
 @pytest.mark.parametrize(

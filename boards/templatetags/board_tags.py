@@ -10,7 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_noop as N_
 
-from leadcrm.urlcache import object_url
+from ui.object_urls import object_url
 
 register = template.Library()
 

@@ -188,7 +188,7 @@ def lead_board_more(request: HttpRequest, status_id: int) -> HttpResponse:
 def lead_move(request: HttpRequest, pk: int) -> HttpResponse:
     from leads.errors import ConflictError, LeadError
     from leads.permissions import can_qualify_lead
-    from leads.services import lead_set_status
+    from leads.services.lifecycle import lead_set_status
 
     lead = get_object_or_404(Lead.objects.for_board(), pk=pk)
     form = CardMoveForm(request.POST)
@@ -207,7 +207,7 @@ def lead_move(request: HttpRequest, pk: int) -> HttpResponse:
             _("Sie dürfen den Status von Lead %(number)s nicht ändern.") % {"number": lead.number},
         )
     elif status.phase == Phase.CONVERTED and status.pk != lead.status_id:
-        convert_url = optional_url("leads:convert", lead.pk)
+        convert_url = optional_url("conversion:convert", lead.pk)
         if convert_url:
             if request.htmx:
                 return HttpResponseClientRedirect(convert_url)

@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from leadcrm.urlcache import object_url
+from ui.object_urls import object_url
 
 register = template.Library()
 

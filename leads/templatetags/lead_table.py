@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from leadcrm.urlcache import object_url
+from ui.object_urls import object_url
 
 register = template.Library()
 

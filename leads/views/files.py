@@ -8,9 +8,9 @@ from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from accounts.permissions import role_required
-from leads import uploads
 from leads.models import Lead
 from leads.permissions import can_view_lead
+from leads.services import uploads
 
 
 @role_required()

@@ -9,10 +9,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import role_required, user_has_role
+from capture.views.imports import IMPORT_ROLES
 from leads import selectors
 from leads.filters import LeadFilter
 from leads.permissions import can_create_lead, visible_leads
-from leads.views.imports import IMPORT_ROLES
 
 
 def _page_size(request: HttpRequest) -> int:

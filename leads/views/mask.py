@@ -14,12 +14,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.permissions import role_required
 from contacts.models import Company, LeadStatus, Person
-from leads import scoring, selectors
+from leads import selectors
 from leads.errors import ConflictError, LeadError
 from leads.forms import LeadForm, ScorePreviewForm, criteria_for_mask
 from leads.models import Lead
 from leads.permissions import can_create_lead, can_delete_lead, can_edit_lead, can_view_lead
-from leads.services import lead_create, lead_delete, lead_update
+from leads.services import scoring
+from leads.services.lead import lead_create, lead_delete, lead_update
 
 SEARCH_LIMIT = 15
 
@@ -27,7 +28,7 @@ SEARCH_LIMIT = 15
 def _action_box(lead: Lead, user) -> list[dict] | None:
     """Entries from the activities engineer's leads.processes, if that module exists."""
     try:
-        from leads.processes import action_box_entries
+        from leads.services.processes import action_box_entries
     except ImportError:
         return None
     return action_box_entries(lead, user)

@@ -15,9 +15,9 @@ from django.views.decorators.http import require_http_methods
 from accounts.permissions import role_required
 from leads.duplicates import find_lead_duplicates
 from leads.errors import LeadError
-from leads.merge import differing_fields, lead_merge
 from leads.models import Lead
 from leads.permissions import can_edit_lead
+from leads.services.merge import differing_fields, lead_merge
 
 
 def merge_input(request: HttpRequest) -> dict[str, Any]:

@@ -7,8 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from activities.models import ActivityStatus
-from leads.appointments import lead_sync_appointment
 from leads.models import LeadContact
+from leads.services.appointments import lead_sync_appointment
 from notifications.models import JobState
 from tests.factories import ActivityFactory, JobFactory, PersonFactory
 from tests.factories_activities import lead_with_appointment

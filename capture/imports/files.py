@@ -1,0 +1,309 @@
+"""Reading an uploaded list: encoding, delimiter, rows, column mapping, upload and start."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+import io
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from contacts.models import Salutation
+from leads.models import (
+    DuplicateMode,
+    Lead,
+    LeadImport,
+)
+
+BATCH_SIZE = 1000
+MAX_FILE_BYTES = 25 * 1024 * 1024
+MAX_ROWS = 200_000
+PREVIEW_ROWS = 5
+
+# target field -> (label, max length, header synonyms for the automatic mapping)
+FIELDS: dict[str, tuple[Any, int, tuple[str, ...]]] = {
+    "company_name": (_lazy("Unternehmen"), 200, ("firma", "unternehmen", "company", "firmenname")),
+    "salutation": (_lazy("Anrede"), 10, ("anrede", "salutation")),
+    "first_name": (_lazy("Vorname"), 100, ("vorname", "first name", "firstname")),
+    "last_name": (_lazy("Nachname"), 100, ("nachname", "name", "last name", "lastname")),
+    "function": (_lazy("Funktion"), 120, ("funktion", "position", "titel", "job title")),
+    "email": (_lazy("E-Mail"), 254, ("e-mail", "email", "mail", "e-mail-adresse")),
+    "phone": (_lazy("Telefon"), 40, ("telefon", "tel", "phone", "telefonnummer", "mobil")),
+    "street": (_lazy("Straße"), 200, ("strasse", "straße", "street", "adresse")),
+    "postal_code": (_lazy("PLZ"), 12, ("plz", "postleitzahl", "zip")),
+    "city": (_lazy("Ort"), 100, ("ort", "stadt", "city")),
+    "country": (_lazy("Land"), 60, ("land", "country")),
+    "website": (_lazy("Webseite"), 300, ("webseite", "website", "homepage", "url", "internet")),
+    "notes": (_lazy("Notizen"), 10000, ("notiz", "notizen", "bemerkung", "kommentar", "notes")),
+    "interests": (_lazy("Interessensschwerpunkte"), 500, ("interessen", "interesse", "interests")),
+    "source": (_lazy("Quelle"), 80, ("quelle", "source")),
+    "follow_up_by": (
+        _lazy("Nachbetreuung durch (Benutzername oder E-Mail)"),
+        150,
+        ("nachbetreuung", "zuständig", "betreuer", "owner"),
+    ),
+}
+COUNTRY_NAMES = {
+    "deutschland": "DE",
+    "germany": "DE",
+    "österreich": "AT",
+    "oesterreich": "AT",
+    "austria": "AT",
+    "schweiz": "CH",
+    "switzerland": "CH",
+    "niederlande": "NL",
+    "frankreich": "FR",
+    "italien": "IT",
+    "polen": "PL",
+    "belgien": "BE",
+    "luxemburg": "LU",
+    "dänemark": "DK",
+}
+SALUTATIONS = {
+    "herr": Salutation.MR,
+    "hr": Salutation.MR,
+    "hr.": Salutation.MR,
+    "frau": Salutation.MS,
+    "fr": Salutation.MS,
+    "fr.": Salutation.MS,
+    "divers": Salutation.DIVERSE,
+}
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\0")
+
+
+@functools.cache
+def country_codes() -> frozenset[str]:
+    return frozenset(code for code, _name in Lead._meta.get_field("country").countries)
+
+
+class ImportFileError(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+# --- reading files ----------------------------------------------------------------------
+
+
+def sniff_encoding(raw: bytes) -> str:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8"
+
+
+def sniff_delimiter(text: str) -> str:
+    sample = "\n".join(text.splitlines()[:20])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=";,\t").delimiter
+    except csv.Error:
+        first = sample.split("\n", 1)[0]
+        counts = {d: first.count(d) for d in (";", ",", "\t")}
+        return max(counts, key=counts.get) if any(counts.values()) else ";"
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).replace("\0", "").strip()
+
+
+def _csv_rows(raw: bytes, encoding: str, delimiter: str) -> Iterator[list[str]]:
+    text = raw.decode(encoding, errors="replace").replace("\0", "")  # NUL: never storable
+    for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+        yield [c.strip() for c in row]
+
+
+def _xlsx_rows(raw: bytes) -> Iterator[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - any parser error is a bad upload
+        raise ImportFileError(_("Die Excel-Datei kann nicht gelesen werden.")) from exc
+    sheet = book.worksheets[0]
+    for row in sheet.iter_rows(values_only=True):
+        yield [_cell(c) for c in row]
+    book.close()
+
+
+def table_rows(lead_import: LeadImport) -> Iterator[list[str]]:
+    """All rows of the stored file, header first; blank rows dropped."""
+    with lead_import.file.open("rb") as handle:
+        raw = handle.read()
+    if lead_import.file_format == "xlsx":
+        rows = _xlsx_rows(raw)
+    else:
+        rows = _csv_rows(raw, lead_import.encoding or "utf-8", lead_import.delimiter or ";")
+    for row in rows:
+        if any(cell for cell in row):
+            yield row
+
+
+def data_rows(lead_import: LeadImport) -> Iterator[tuple[int, dict[str, str]]]:
+    """(row number, {header: value}); row 1 is the first data row after the header."""
+    rows = table_rows(lead_import)
+    headers = next(rows, None) or []
+    for number, row in enumerate(rows, start=1):
+        yield number, {h: (row[i] if i < len(row) else "") for i, h in enumerate(headers)}
+
+
+def _unique_headers(row: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    headers = []
+    for i, name in enumerate(row):
+        name = (name or "").strip() or _("Spalte %(n)d") % {"n": i + 1}
+        if name in seen:
+            seen[name] += 1
+            name = f"{name} ({seen[name]})"
+        else:
+            seen[name] = 1
+        headers.append(name)
+    return headers
+
+
+def guess_mapping(headers: list[str]) -> dict[str, str]:
+    """{header: target field} for headers that name a field (first match wins)."""
+    mapping: dict[str, str] = {}
+    used: set[str] = set()
+    for header in headers:
+        key = re.sub(r"[\s_]+", " ", header.strip().casefold())
+        for target, (label, _max, synonyms) in FIELDS.items():
+            if target in used:
+                continue
+            if key in synonyms or key == str(label).casefold():
+                mapping[header] = target
+                used.add(target)
+                break
+    return mapping
+
+
+@transaction.atomic
+def import_upload(*, upload, user) -> LeadImport:
+    """Store and inspect an uploaded file; raises ImportFileError with a German message."""
+    name = (getattr(upload, "name", "") or "import").rsplit("/", 1)[-1][:200]
+    if upload.size > MAX_FILE_BYTES:
+        raise ImportFileError(
+            _("Die Datei ist zu groß (höchstens %(mb)d MB).") % {"mb": MAX_FILE_BYTES // 2**20}
+        )
+    raw = upload.read()
+    lower = name.lower()
+    if lower.endswith(".xlsx") or raw[:2] == b"PK":
+        file_format, encoding, delimiter = "xlsx", "", ""
+    elif lower.endswith((".csv", ".txt")):
+        file_format = "csv"
+        encoding = sniff_encoding(raw)
+        delimiter = sniff_delimiter(raw[:65536].decode(encoding, errors="replace"))
+    else:
+        raise ImportFileError(_("Bitte laden Sie eine CSV- oder Excel-Datei (.xlsx) hoch."))
+    lead_import = LeadImport(
+        original_name=name,
+        file_format=file_format,
+        encoding=encoding,
+        delimiter=delimiter,
+        created_by=user,
+    )
+    lead_import.file.save(
+        f"import-{timezone.now():%Y%m%d-%H%M%S}.{file_format}", ContentFile(raw), save=False
+    )
+    rows = table_rows(lead_import)
+    header = next(rows, None)
+    if not header:
+        raise ImportFileError(_("Die Datei ist leer oder hat keine Kopfzeile."))
+    total = sum(1 for _row in rows)
+    if total == 0:
+        raise ImportFileError(_("Die Datei enthält keine Datenzeilen."))
+    if total > MAX_ROWS:
+        raise ImportFileError(
+            _("Die Datei hat zu viele Zeilen (höchstens %(n)d).") % {"n": MAX_ROWS}
+        )
+    lead_import.headers = _unique_headers(header)
+    lead_import.total_rows = total
+    lead_import.mapping = guess_mapping(lead_import.headers)
+    lead_import.save()
+    return lead_import
+
+
+def preview(lead_import: LeadImport, limit: int = PREVIEW_ROWS) -> list[list[str]]:
+    out = []
+    for _number, row in data_rows(lead_import):
+        out.append([row.get(h, "") for h in lead_import.headers])
+        if len(out) >= limit:
+            break
+    return out
+
+
+def clean_mapping(headers: list[str], mapping: dict[str, str]) -> dict[str, str]:
+    """Keep known headers/targets; refuse a target chosen twice or nothing identifying."""
+    cleaned = {h: t for h, t in mapping.items() if h in headers and t in FIELDS}
+    targets = list(cleaned.values())
+    twice = {t for t in targets if targets.count(t) > 1}
+    if twice:
+        labels = ", ".join(str(FIELDS[t][0]) for t in sorted(twice))
+        raise ImportFileError(
+            _("Jedes Feld darf nur einer Spalte zugeordnet werden: %(f)s") % {"f": labels}
+        )
+    if not {"company_name", "last_name", "email"} & set(targets):
+        raise ImportFileError(
+            _(
+                "Bitte ordnen Sie mindestens „Unternehmen“, „Nachname“ oder „E-Mail“ einer Spalte zu."
+            )
+        )
+    return cleaned
+
+
+@transaction.atomic
+def import_start(
+    *,
+    lead_import: LeadImport,
+    mapping: dict[str, str],
+    duplicate_mode: str,
+    user,
+    campaign=None,
+    source=None,
+):
+    """Save the mapping and queue the import as a Job; returns the Job."""
+    from notifications.models import Job
+
+    if lead_import.job_id is not None:
+        raise ImportFileError(_("Dieser Import wurde bereits gestartet."))
+    if duplicate_mode not in DuplicateMode.values:
+        raise ImportFileError(_("Unbekannte Dubletten-Behandlung."))
+    lead_import.mapping = clean_mapping(lead_import.headers, mapping)
+    lead_import.duplicate_mode = duplicate_mode
+    lead_import.campaign = campaign
+    lead_import.source = source
+    job = Job.objects.create(
+        kind="lead_import",
+        title=_("Import „%(name)s“") % {"name": lead_import.original_name},
+        created_by=user,
+        total=lead_import.total_rows,
+        params={"lead_import": lead_import.pk},
+    )
+    lead_import.job = job
+    lead_import.save()
+    transaction.on_commit(lambda: _queue(job.pk))
+    return job
+
+
+def _queue(job_id: int) -> None:
+    from capture.tasks import run_import
+
+    run_import.delay(job_id)

@@ -1,0 +1,177 @@
+"""Import screens: upload → column mapping with preview → progress, cancel, error report."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.models import Role
+from accounts.permissions import role_required
+from capture.imports import files as import_files
+from capture.imports import run as import_runner
+from leads.models import Campaign, DuplicateMode, LeadImport, LeadSource
+from notifications.models import Job, JobState
+
+IMPORT_ROLES = (Role.MARKETING, Role.SALES_MANAGER)
+LIST_LIMIT = 30
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_lazy("Datei (CSV oder Excel .xlsx)"),
+        widget=forms.ClearableFileInput(
+            attrs={"class": "form-control", "accept": ".csv,.txt,.xlsx"}
+        ),
+    )
+
+
+class StartForm(forms.Form):
+    duplicate_mode = forms.ChoiceField(
+        label=_lazy("Dubletten (gleiche E-Mail oder Telefonnummer)"),
+        choices=DuplicateMode.choices,
+        widget=forms.RadioSelect,
+        initial=DuplicateMode.SKIP,
+    )
+    campaign = forms.ModelChoiceField(
+        label=_lazy("Kampagne"),
+        queryset=Campaign.objects.all(),
+        required=False,
+        empty_label=_lazy("– keine –"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    source = forms.ModelChoiceField(
+        label=_lazy("Quelle (wenn die Datei keine hat)"),
+        queryset=LeadSource.objects.filter(active=True),
+        required=False,
+        empty_label=_lazy("– keine –"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*IMPORT_ROLES)
+def import_upload(request: HttpRequest) -> HttpResponse:
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            lead_import = import_files.import_upload(
+                upload=form.cleaned_data["file"], user=request.user
+            )
+        except import_files.ImportFileError as exc:
+            form.add_error("file", exc.message)
+        else:
+            return redirect("capture:import_mapping", pk=lead_import.pk)
+    recent = LeadImport.objects.select_related("job", "created_by").order_by("-created_at")[
+        :LIST_LIMIT
+    ]
+    return render(
+        request,
+        "capture/imports/upload.html",
+        {"form": form, "recent": recent},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*IMPORT_ROLES)
+def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
+    lead_import = get_object_or_404(LeadImport, pk=pk)
+    if lead_import.job_id:
+        return redirect("capture:import_detail", pk=lead_import.pk)
+    form = StartForm(request.POST or None)
+    mapping = dict(lead_import.mapping)
+    error = ""
+    if request.method == "POST":
+        mapping = {
+            header: request.POST.get(f"map_{i}", "")
+            for i, header in enumerate(lead_import.headers)
+            if request.POST.get(f"map_{i}", "")
+        }
+        if form.is_valid():
+            try:
+                import_files.import_start(
+                    lead_import=lead_import,
+                    mapping=mapping,
+                    duplicate_mode=form.cleaned_data["duplicate_mode"],
+                    campaign=form.cleaned_data["campaign"],
+                    source=form.cleaned_data["source"],
+                    user=request.user,
+                )
+            except import_files.ImportFileError as exc:
+                error = exc.message
+            else:
+                messages.success(request, _("Der Import läuft im Hintergrund."))
+                return redirect("capture:import_detail", pk=lead_import.pk)
+    columns = [
+        {"index": i, "header": h, "target": mapping.get(h, "")}
+        for i, h in enumerate(lead_import.headers)
+    ]
+    context = {
+        "lead_import": lead_import,
+        "form": form,
+        "columns": columns,
+        "targets": [(key, label) for key, (label, _m, _s) in import_files.FIELDS.items()],
+        "preview": import_files.preview(lead_import),
+        "error": error,
+    }
+    return render(request, "capture/imports/mapping.html", context, status=400 if error else 200)
+
+
+@role_required(*IMPORT_ROLES)
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    lead_import = get_object_or_404(LeadImport.objects.select_related("job", "created_by"), pk=pk)
+    issues = lead_import.issues.order_by("row_number", "id")[:20]
+    return render(
+        request,
+        "capture/imports/detail.html",
+        {"lead_import": lead_import, "job": lead_import.job, "issues": issues},
+    )
+
+
+@require_POST
+@role_required(*IMPORT_ROLES)
+def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    lead_import = get_object_or_404(LeadImport, pk=pk)
+    if lead_import.job_id:
+        Job.objects.filter(pk=lead_import.job_id).exclude(
+            state__in=(JobState.DONE, JobState.FAILED, JobState.CANCELLED)
+        ).update(cancel_requested=True)
+        messages.info(request, _("Der Import wird nach dem laufenden Block abgebrochen."))
+    return redirect("capture:import_detail", pk=pk)
+
+
+@require_POST
+@role_required(*IMPORT_ROLES)
+def import_resume(request: HttpRequest, pk: int) -> HttpResponse:
+    """Re-run a failed or cancelled import from the last committed row."""
+    lead_import = get_object_or_404(LeadImport, pk=pk)
+    if lead_import.job_id:
+        with transaction.atomic():
+            updated = Job.objects.filter(
+                pk=lead_import.job_id, state__in=(JobState.FAILED, JobState.CANCELLED)
+            ).update(state=JobState.PENDING, cancel_requested=False, error="", finished_at=None)
+            if updated:
+                job_id = lead_import.job_id
+                transaction.on_commit(lambda: import_files._queue(job_id))
+        if updated:
+            messages.success(
+                request,
+                _("Der Import wird ab Zeile %(n)d fortgesetzt.") % {"n": lead_import.last_row + 1},
+            )
+    return redirect("capture:import_detail", pk=pk)
+
+
+@role_required(*IMPORT_ROLES)
+def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
+    lead_import = get_object_or_404(LeadImport, pk=pk)
+    response = HttpResponse(
+        import_runner.error_report_csv(lead_import), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="importfehler-{lead_import.pk}.csv"'
+    return response

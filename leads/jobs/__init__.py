@@ -1,0 +1,1 @@
+"""Scheduled jobs of the lead domain: overdue follow-ups, stale leads, their Celery tasks."""

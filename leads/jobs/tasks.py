@@ -1,0 +1,52 @@
+"""Scheduled jobs of the leads app (registered under the `leads.tasks.*` names that the
+beat schedules in notifications/schedules.py refer to).
+
+Each task takes no arguments, re-derives its work from the database and is safe to run
+twice (dedupe keys, set-based updates); acks_late plus the broker's visibility timeout
+redeliver a task whose worker died, and transient database errors retry with backoff.
+"""
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+# transient failures worth a retry: lost/refused database or broker connections
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
+
+JOB_OPTIONS = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": TRANSIENT_ERRORS,
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+
+
+@shared_task(name="leads.tasks.notify_overdue_follow_ups", **JOB_OPTIONS)
+def notify_overdue_follow_ups() -> dict:
+    from leads.jobs.overdue import overdue_follow_ups_notify
+
+    return overdue_follow_ups_notify().as_dict()
+
+
+@shared_task(name="leads.tasks.flag_stale_leads", **JOB_OPTIONS)
+def flag_stale_leads() -> dict:
+    from leads.jobs.stale import stale_leads_flag
+
+    return stale_leads_flag()
+
+
+@shared_task(name="leads.tasks.send_stale_digests", **JOB_OPTIONS)
+def send_stale_digests() -> dict:
+    from leads.jobs.stale import stale_digests_send
+
+    return stale_digests_send()
+
+
+@shared_task(name="leads.tasks.apply_retention", **JOB_OPTIONS)
+def apply_retention() -> dict:
+    from privacy.retention import retention_apply
+
+    result = retention_apply(dry_run=False, list_limit=0)
+    return {"anonymised": result.count, "files_deleted": result.files_deleted}

@@ -1,0 +1,67 @@
+"""Models of the lead domain, one module per topic, re-exported here (`leads.models.Lead`)."""
+
+from leads.models.consent import (
+    ConsentAction,
+    ConsentRecord,
+    DataAccessAction,
+    PersonalDataAccess,
+)
+from leads.models.distribution import (
+    AssignmentMember,
+    AssignmentRule,
+    AssignmentStrategy,
+)
+from leads.models.imports import (
+    DuplicateMode,
+    LeadImport,
+    LeadImportIssue,
+)
+from leads.models.lead import (
+    CaptureChannel,
+    Lead,
+    LeadContact,
+    LeadNumberCounter,
+    LeadQuerySet,
+    LeadRating,
+    LeadStatusChange,
+)
+from leads.models.lists import (
+    Campaign,
+    Interest,
+    LeadSource,
+    LeadType,
+    ScoringCriterion,
+    ScoringOption,
+)
+from leads.models.opportunity import (
+    Opportunity,
+    OpportunityKind,
+)
+
+__all__ = [
+    "AssignmentMember",
+    "AssignmentRule",
+    "AssignmentStrategy",
+    "Campaign",
+    "CaptureChannel",
+    "ConsentAction",
+    "ConsentRecord",
+    "DataAccessAction",
+    "DuplicateMode",
+    "Interest",
+    "Lead",
+    "LeadContact",
+    "LeadImport",
+    "LeadImportIssue",
+    "LeadNumberCounter",
+    "LeadQuerySet",
+    "LeadRating",
+    "LeadSource",
+    "LeadStatusChange",
+    "LeadType",
+    "Opportunity",
+    "OpportunityKind",
+    "PersonalDataAccess",
+    "ScoringCriterion",
+    "ScoringOption",
+]

@@ -1,0 +1,393 @@
+"""The lead (seed 002 "Die Lead-Maske im Detail") with its contacts, ratings, status changes and number counter.
+
+A lead is an early-stage prospect captured with loose data (company name, contact name)
+that a rep qualifies, scores and eventually converts into a company, a person and an
+opportunity. Writes go through `leads/services/`; reads through the querysets here and
+`leads/selectors.py`.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from phonenumber_field.modelfields import PhoneNumberField
+from simple_history.models import HistoricalRecords
+
+from activities.models import Activity
+from contacts.models import TERMINAL_PHASES, Company, LeadStatus, Person
+from leads.models.lists import (
+    Campaign,
+    Interest,
+    LeadSource,
+    LeadType,
+    ScoringCriterion,
+    ScoringOption,
+)
+
+
+class CaptureChannel(models.TextChoices):
+    MANUAL = "manual", _("Manuell")
+    WEB_FORM = "web_form", _("Webformular")
+    IMPORT = "import", _("Import")
+    EMAIL = "email", _("E-Mail")
+    PHONE = "phone", _("Telefon")
+    FAIR = "fair", _("Messe")
+
+
+class LeadQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(status__phase__in=TERMINAL_PHASES)
+
+    def terminal(self):
+        return self.filter(status__phase__in=TERMINAL_PHASES)
+
+    def active(self):
+        """Leads that are not merged into another one and not anonymised."""
+        return self.filter(merged_into__isnull=True)
+
+    def for_list(self):
+        return self.select_related("status", "source", "type", "follow_up_by", "customer")
+
+    def for_board(self):
+        return self.select_related("status", "follow_up_by")
+
+    def for_board_cards(self):
+        """What a board card shows, and nothing else (a board renders ~100 cards; the
+        lead's other 60 columns cost more to load than the query to find them)."""
+        return self.for_board().only(
+            "number",
+            "company_name",
+            "first_name",
+            "last_name",
+            "status",
+            "version",
+            "score",
+            "follow_up_until",
+            "follow_up_by",
+            "created_at",
+            "follow_up_by__first_name",
+            "follow_up_by__last_name",
+            "follow_up_by__username",
+        )
+
+
+class Lead(models.Model):
+    number = models.CharField(_("Leadnummer"), max_length=20, unique=True, editable=False)
+
+    # Allgemeine Informationen
+    company_name = models.CharField(_("Unternehmen"), max_length=200, blank=True)
+    salutation = models.CharField(_("Anrede"), max_length=10, blank=True)
+    first_name = models.CharField(_("Vorname"), max_length=100, blank=True)
+    last_name = models.CharField(_("Nachname"), max_length=100, blank=True)
+    # no single-column indexes where a composite one starts with the column (the lead table
+    # is written by every import: each index costs, bench/results/import.md)
+    status = models.ForeignKey(
+        LeadStatus,
+        on_delete=models.PROTECT,
+        related_name="leads",
+        verbose_name=_("Status"),
+        db_index=False,  # lead_status_created_idx
+    )
+    source = models.ForeignKey(
+        LeadSource,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="leads",
+        verbose_name=_("Quelle"),
+    )
+    type = models.ForeignKey(
+        LeadType,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="leads",
+        verbose_name=_("Typ"),
+    )
+    campaign = models.ForeignKey(
+        Campaign,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="leads",
+        verbose_name=_("Kampagne"),
+    )
+
+    # Organisation und Zuständigkeiten
+    appointment_with = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="lead_appointments",
+        verbose_name=_("Termin mit"),
+    )
+    follow_up_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="leads_to_follow_up",
+        verbose_name=_("Nachbetreuung durch"),
+        db_index=False,  # lead_owner_created_idx
+    )
+    follow_up_until = models.DateField(_("Nachbetreuung bis"), null=True, blank=True)
+    planned_start = models.DateTimeField(_("Termin von (geplant)"), null=True, blank=True)
+    planned_end = models.DateTimeField(_("Termin bis (geplant)"), null=True, blank=True)
+
+    # Detailinformationen
+    function = models.CharField(_("Funktion"), max_length=120, blank=True)
+    street = models.CharField(_("Straße"), max_length=200, blank=True)
+    postal_code = models.CharField(_("PLZ"), max_length=12, blank=True)
+    city = models.CharField(_("Ort"), max_length=100, blank=True)
+    country = CountryField(_("Land"), default="DE", blank=True)
+    phone = PhoneNumberField(_("Telefon"), blank=True)
+    email = models.EmailField(_("E-Mail"), blank=True)
+    website = models.URLField(_("Webseite"), max_length=300, blank=True)
+    business_card = models.ImageField(
+        _("Visitenkarte"), upload_to="business_cards/", blank=True, max_length=200
+    )
+
+    # Bewertung des Leadpotenzials
+    score = models.PositiveSmallIntegerField(
+        _("Lead-Score"), default=0, validators=[MaxValueValidator(100)]
+    )  # sorted through lead_perf_score_idx (PostgreSQL, leads/migrations/0006)
+    score_breakdown = models.JSONField(_("Score-Aufschlüsselung"), default=list, blank=True)
+    interests = models.ManyToManyField(
+        Interest, blank=True, related_name="leads", verbose_name=_("Interessensschwerpunkte")
+    )
+
+    # Folgeaktionen und Sonstiges
+    send_info_material = models.BooleanField(_("Infomaterial senden"), default=False)
+    request_opt_in = models.BooleanField(_("Opt-in anfragen"), default=False)
+    arrange_appointment = models.BooleanField(_("Termin vereinbaren"), default=False)
+    next_appointment = models.DateField(_("Nachfolgetermin"), null=True, blank=True)
+    notes = models.TextField(_("Notizen"), blank=True, max_length=10000)
+
+    # Links to the customer side
+    customer = models.ForeignKey(
+        Company,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="leads",
+        verbose_name=_("Geschäftspartner"),
+    )
+    contacts = models.ManyToManyField(
+        Person,
+        through="LeadContact",
+        blank=True,
+        related_name="leads",
+        verbose_name=_("Ansprechpartner"),
+    )
+    appointment = models.OneToOneField(
+        Activity,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="lead_of_appointment",
+        verbose_name=_("Termin-Aktivität"),
+    )
+    activities = models.ManyToManyField(
+        Activity, blank=True, related_name="leads", verbose_name=_("Aktivitäten")
+    )
+
+    # Capture
+    capture_channel = models.CharField(
+        _("Erfassungskanal"),
+        max_length=20,
+        choices=CaptureChannel.choices,
+        default=CaptureChannel.MANUAL,
+    )
+    utm_source = models.CharField(_("UTM-Quelle"), max_length=100, blank=True)
+    utm_medium = models.CharField(_("UTM-Medium"), max_length=100, blank=True)
+    utm_campaign = models.CharField(_("UTM-Kampagne"), max_length=100, blank=True)
+    utm_term = models.CharField(_("UTM-Begriff"), max_length=100, blank=True)
+    utm_content = models.CharField(_("UTM-Inhalt"), max_length=100, blank=True)
+    landing_page = models.URLField(_("Landingpage"), max_length=500, blank=True)
+    referrer = models.URLField(_("Verweis"), max_length=500, blank=True)
+
+    # Conversion and lifecycle
+    converted_at = models.DateTimeField(_("Konvertiert am"), null=True, blank=True)
+    converted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Konvertiert von"),
+    )
+    status_changed_at = models.DateTimeField(_("Status geändert am"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("Abgeschlossen am"), null=True, blank=True)
+    last_activity_at = models.DateTimeField(_("Letzte Aktivität"), null=True, blank=True)
+    is_stale = models.BooleanField(_("Veraltet"), default=False)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="merged_leads",
+        verbose_name=_("Zusammengeführt in"),
+    )
+    anonymised_at = models.DateTimeField(_("Anonymisiert am"), null=True, blank=True)
+
+    version = models.PositiveIntegerField(_("Version"), default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Angelegt von"),
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Geändert von"),
+    )
+    # ordered and ranged through lead_perf_created_idx (PostgreSQL, leads/migrations/0006)
+    created_at = models.DateTimeField(_("Angelegt am"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("Geändert am"), auto_now=True)
+
+    history = HistoricalRecords(
+        excluded_fields=[
+            "version",
+            "updated_at",
+            "score_breakdown",
+            "is_stale",
+            "last_activity_at",
+        ],
+        m2m_fields=[interests],
+    )
+    objects = LeadQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Lead")
+        verbose_name_plural = _("Leads")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-created_at", "-id"], name="lead_status_created_idx"),
+            models.Index(fields=["follow_up_by", "-created_at"], name="lead_owner_created_idx"),
+            models.Index(
+                fields=["follow_up_until"],
+                name="lead_follow_up_open_idx",
+                condition=Q(closed_at__isnull=True),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(score__lte=100), name="lead_score_range"),
+            models.CheckConstraint(
+                condition=Q(planned_start__isnull=True)
+                | Q(planned_end__isnull=True)
+                | Q(planned_end__gte=models.F("planned_start")),
+                name="lead_planned_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.display_name}".strip()
+
+    @property
+    def contact_name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.last_name) if p)
+
+    @property
+    def display_name(self) -> str:
+        return self.company_name or self.contact_name
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.status.phase in TERMINAL_PHASES
+
+    def follow_up_overdue(self, today: dt.date) -> bool:
+        """Nachbetreuung überfällig: the follow-up date passed and the lead is still open
+        (the rule of the overdue job, leads/overdue.py)."""
+        until = self.follow_up_until
+        return until is not None and until < today and not self.is_terminal
+
+
+class LeadContact(models.Model):
+    """A person linked to a lead; exactly one may be the main contact [Hauptansprechpartner]."""
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="lead_contacts")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="lead_links")
+    is_main = models.BooleanField(_("Hauptansprechpartner"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Ansprechpartner des Leads")
+        verbose_name_plural = _("Ansprechpartner des Leads")
+        constraints = [
+            models.UniqueConstraint(fields=["lead", "person"], name="leadcontact_unique"),
+            models.UniqueConstraint(
+                fields=["lead"], condition=Q(is_main=True), name="leadcontact_one_main"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lead} – {self.person}"
+
+
+class LeadRating(models.Model):
+    """The option a rep picked for one scoring criterion of one lead."""
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="ratings")
+    criterion = models.ForeignKey(ScoringCriterion, on_delete=models.CASCADE, related_name="+")
+    option = models.ForeignKey(ScoringOption, on_delete=models.CASCADE, related_name="ratings")
+
+    class Meta:
+        verbose_name = _("Bewertung")
+        verbose_name_plural = _("Bewertungen")
+        constraints = [
+            models.UniqueConstraint(fields=["lead", "criterion"], name="leadrating_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lead_id}: {self.option}"
+
+
+class LeadStatusChange(models.Model):
+    """Every status transition, for durations per status and the sales funnel."""
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.ForeignKey(
+        LeadStatus, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_status = models.ForeignKey(LeadStatus, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(_("Geändert am"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("Statuswechsel")
+        verbose_name_plural = _("Statuswechsel")
+        ordering = ["changed_at", "id"]
+        indexes = [
+            models.Index(fields=["lead", "changed_at"], name="statuschange_lead_idx"),
+            models.Index(fields=["to_status", "changed_at"], name="statuschange_to_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lead_id}: {self.from_status_id} → {self.to_status_id}"
+
+
+class LeadNumberCounter(models.Model):
+    """A single counter row; incremented inside the creating transaction (race-free)."""
+
+    name = models.CharField(max_length=20, primary_key=True)
+    value = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("Nummernkreis")
+        verbose_name_plural = _("Nummernkreise")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.value}"

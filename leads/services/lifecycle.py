@@ -1,0 +1,106 @@
+"""The lead status lifecycle: the rules of a status change, in one place for every caller.
+
+Mask, board, admin, bulk path and conversion all change a status through
+`apply_status` (in memory, saved by the caller) or `lead_set_status` (locked, versioned).
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from contacts.models import TERMINAL_PHASES, LeadStatus, Phase
+from leads.errors import LeadError
+from leads.models import Lead, LeadStatusChange
+from leads.services.history import conflict_error, tag_version
+
+
+def as_status(value) -> LeadStatus | None:
+    if value is None or isinstance(value, LeadStatus):
+        return value
+    return LeadStatus.objects.filter(pk=value).first()
+
+
+def apply_status(
+    lead: Lead, old: LeadStatus | None, new: LeadStatus, user, *, via_conversion: bool = False
+) -> None:
+    """Lifecycle rules for a status change on the in-memory lead (saved by the caller)."""
+    if old is not None and old.pk == new.pk:
+        return
+    if new.phase == Phase.CONVERTED and not via_conversion:
+        raise LeadError(
+            _(
+                "Konvertiert nur über die Konvertierung: Bitte nutzen Sie die Aktion "
+                "„Lead konvertieren“."
+            ),
+            field="status",
+        )
+    if not new.active and not via_conversion:
+        raise LeadError(_("Dieser Status ist nicht mehr aktiv."), field="status")
+    now = timezone.now()
+    lead.status = new
+    lead.status_changed_at = now
+    was_terminal = old is not None and old.phase in TERMINAL_PHASES
+    if new.phase in TERMINAL_PHASES:
+        if not was_terminal or lead.closed_at is None:
+            lead.closed_at = now
+    else:
+        lead.closed_at = None
+    lead._pending_status_change = LeadStatusChange(
+        from_status=old, to_status=new, changed_at=now, changed_by=acting_user(user)
+    )
+
+
+def acting_user(user):
+    return user if user is not None and getattr(user, "is_authenticated", False) else None
+
+
+def write_status_change(lead: Lead) -> None:
+    change = getattr(lead, "_pending_status_change", None)
+    if change is not None:
+        change.lead = lead
+        change.save()
+        del lead._pending_status_change
+
+
+def lock_lead(pk: int) -> Lead:
+    """Lock the lead row alone, then load its status.
+
+    No join in the FOR UPDATE: on PostgreSQL a locking query joined to the status re-checks
+    the join against the old status row once a concurrent status change commits, finds no
+    row and raises DoesNotExist instead of letting the version check answer ConflictError.
+    """
+    locked = Lead.objects.select_for_update().get(pk=pk)
+    if locked.status_id is not None:
+        locked.status = LeadStatus.objects.get(pk=locked.status_id)
+    return locked
+
+
+@transaction.atomic
+def lead_set_status(
+    *,
+    lead: Lead,
+    status: LeadStatus | int,
+    user,
+    expected_version: int | None,
+    via_conversion: bool = False,
+) -> Lead:
+    """Move the lead to `status` (kanban card move, mask). `expected_version=None` skips the
+    version check (system jobs). Konvertiert is only reachable with `via_conversion=True`
+    (used by the conversion service)."""
+    locked = lock_lead(lead.pk)
+    if expected_version is not None and locked.version != int(expected_version):
+        raise conflict_error(locked.pk, int(expected_version), locked.version)
+    new_status = as_status(status)
+    if new_status is None:
+        raise LeadError(_("Unbekannter Status."), field="status")
+    if new_status.pk == locked.status_id:
+        return locked
+    apply_status(locked, locked.status, new_status, user, via_conversion=via_conversion)
+    locked.version += 1
+    locked.updated_by = acting_user(user)
+    tag_version(locked, user)
+    locked.save()
+    write_status_change(locked)
+    return locked

@@ -1,0 +1,233 @@
+"""Views of the action-box processes on the lead (seed 002); thin over leads/processes.py."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from accounts.permissions import role_required
+from activities.forms import MailDialogForm, PersonPickForm, TemplateChoiceForm, UserPickForm
+from activities.mail import MailTemplateError, activity_queue_mail
+from activities.models import ActivityKind, MailState, MailTemplate, TemplatePurpose
+from contacts.models import Person
+from leads.models import Lead, LeadContact
+from leads.permissions import can_edit_lead
+from leads.services import processes
+
+SEARCH_LIMIT = 20
+
+
+def lead_url(lead: Lead) -> str:
+    """The lead mask (its URL name belongs to the leads screens)."""
+    for name in ("leads:detail", "leads:edit", "leads:mask", "leads:update"):
+        try:
+            return reverse(name, args=[lead.pk])
+        except NoReverseMatch:
+            continue
+    return reverse("activities:list")
+
+
+def _lead_for_process(request: HttpRequest, pk: int) -> Lead:
+    lead = get_object_or_404(Lead.objects.select_related("customer"), pk=pk)
+    if not can_edit_lead(request.user, lead):
+        raise PermissionDenied
+    return lead
+
+
+def _refuse(request: HttpRequest, lead: Lead, exc: processes.ProcessError) -> HttpResponse:
+    messages.error(request, exc.message)
+    return redirect(lead_url(lead))
+
+
+# --- 1. further contacts ------------------------------------------------------------------
+
+
+def _search_persons(lead: Lead, q: str):
+    q = (q or "").strip()
+    if len(q) < 2:
+        return []
+    linked = LeadContact.objects.filter(lead=lead).values("person_id")
+    return list(
+        Person.objects.select_related("company")
+        .exclude(pk__in=linked)
+        .filter(
+            Q(last_name__icontains=q)
+            | Q(first_name__icontains=q)
+            | Q(email__icontains=q)
+            | Q(company__name__icontains=q)
+        )
+        .order_by("last_name", "first_name", "id")[:SEARCH_LIMIT]
+    )
+
+
+@role_required()
+def add_contacts(request: HttpRequest, pk: int) -> HttpResponse:
+    lead = _lead_for_process(request, pk)
+    form = PersonPickForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            added = processes.lead_add_contacts(
+                lead=lead, persons=form.cleaned_data["persons"], user=request.user
+            )
+        except processes.ProcessError as exc:
+            return _refuse(request, lead, exc)
+        messages.success(request, _("%(n)d Ansprechpartner hinzugefügt.") % {"n": added})
+        return redirect(lead_url(lead))
+    if request.method == "GET" and not processes.entry_enabled(lead, request.user, "add_contacts"):
+        return _refuse(
+            request,
+            lead,
+            processes.ProcessError(_("Erst einen Hauptansprechpartner am Lead hinterlegen.")),
+        )
+    q = request.GET.get("q", "")
+    context = {
+        "lead": lead,
+        "form": form,
+        "q": q,
+        "persons": _search_persons(lead, q),
+        "current": processes.further_contacts(lead),
+        "lead_url": lead_url(lead),
+    }
+    return render(request, "leads/processes/add_contacts.html", context)
+
+
+@role_required()
+def contact_search(request: HttpRequest, pk: int) -> HttpResponse:
+    lead = _lead_for_process(request, pk)
+    q = request.GET.get("q", "")
+    context = {"lead": lead, "q": q, "persons": _search_persons(lead, q)}
+    return render(request, "leads/processes/add_contacts.html#results", context)
+
+
+# --- 2. and 4. mails from a template ------------------------------------------------------
+
+
+def _choose_template(request: HttpRequest, pk: int, purpose: str) -> HttpResponse:
+    lead = _lead_for_process(request, pk)
+    key = (
+        "appointment_confirmation"
+        if purpose == TemplatePurpose.APPOINTMENT_CONFIRMATION
+        else "info_material"
+    )
+    entry = next(e for e in processes.action_box_entries(lead, request.user) if e["key"] == key)
+    if not entry["enabled"]:
+        return _refuse(request, lead, processes.ProcessError(entry["reason"]))
+    templates = MailTemplate.objects.filter(purpose=purpose, active=True).order_by("rank", "name")
+    form = TemplateChoiceForm(request.POST or None, templates=templates)
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity = processes.lead_create_mail_activity(
+                lead=lead, template=form.cleaned_data["template"], user=request.user
+            )
+        except MailTemplateError as exc:
+            form.add_error(None, exc.message)
+        except processes.ProcessError as exc:
+            return _refuse(request, lead, exc)
+        else:
+            return redirect("leads:process_mail", pk=lead.pk, activity_pk=activity.pk)
+    context = {"lead": lead, "form": form, "title": entry["label"], "lead_url": lead_url(lead)}
+    return render(request, "leads/processes/choose_template.html", context)
+
+
+@role_required()
+def appointment_confirmation(request: HttpRequest, pk: int) -> HttpResponse:
+    return _choose_template(request, pk, TemplatePurpose.APPOINTMENT_CONFIRMATION)
+
+
+@role_required()
+def info_material(request: HttpRequest, pk: int) -> HttpResponse:
+    return _choose_template(request, pk, TemplatePurpose.INFO_MATERIAL)
+
+
+@role_required()
+def mail_dialog(request: HttpRequest, pk: int, activity_pk: int) -> HttpResponse:
+    lead = _lead_for_process(request, pk)
+    activity = get_object_or_404(
+        lead.activities.select_related("template").prefetch_related("documents"),
+        pk=activity_pk,
+        kind=ActivityKind.EMAIL_OUT,
+    )
+    if activity.delegated_by_id != request.user.pk and not request.user.is_staff:
+        raise PermissionDenied
+    sendable = activity.mail_state in ("", MailState.DRAFT, MailState.FAILED)
+    initial = {
+        "mail_to": activity.mail_to,
+        "mail_cc": activity.mail_cc,
+        "subject": activity.subject,
+        "body": activity.body,
+        "version": activity.version,
+    }
+    form = MailDialogForm(request.POST or None, initial=initial)
+    if request.method == "POST" and sendable and form.is_valid():
+        data = form.cleaned_data
+        if data["version"] != activity.version:
+            form.add_error(None, _("Die E-Mail wurde inzwischen geändert. Bitte neu laden."))
+        else:
+            try:
+                activity_queue_mail(
+                    activity=activity,
+                    subject=data["subject"],
+                    body=data["body"],
+                    mail_to=data["mail_to"],
+                    mail_cc=data["mail_cc"],
+                    user=request.user,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc.messages[0])
+            else:
+                messages.success(
+                    request, _("Die E-Mail „%(s)s“ wird versendet.") % {"s": activity.subject}
+                )
+                return redirect(lead_url(lead))
+    context = {
+        "lead": lead,
+        "activity": activity,
+        "form": form,
+        "sendable": sendable,
+        "has_ics": activity.template_id
+        and activity.template.purpose == TemplatePurpose.APPOINTMENT_CONFIRMATION,
+        "lead_url": lead_url(lead),
+    }
+    return render(request, "leads/processes/mail_dialog.html", context)
+
+
+# --- 3. employees to the appointment ------------------------------------------------------
+
+
+@role_required()
+def add_employees(request: HttpRequest, pk: int) -> HttpResponse:
+    lead = _lead_for_process(request, pk)
+    entry = next(
+        e for e in processes.action_box_entries(lead, request.user) if e["key"] == "add_employees"
+    )
+    if not entry["enabled"]:
+        return _refuse(request, lead, processes.ProcessError(entry["reason"]))
+    already = set(
+        lead.activities.filter(kind=ActivityKind.APPOINTMENT).values_list(
+            "delegated_to_id", flat=True
+        )
+    ) | {lead.appointment_with_id}
+    form = UserPickForm(request.POST or None, exclude_ids=already)
+    q = request.GET.get("q", "").strip()
+    if q:
+        form.fields["users"].queryset = form.fields["users"].queryset.filter(
+            Q(first_name__icontains=q) | Q(last_name__icontains=q) | Q(username__icontains=q)
+        )
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = processes.lead_add_employees(
+                lead=lead, users=form.cleaned_data["users"], user=request.user
+            )
+        except processes.ProcessError as exc:
+            return _refuse(request, lead, exc)
+        messages.success(
+            request, _("%(n)d Mitarbeiter zum Termin hinzugefügt.") % {"n": len(created)}
+        )
+        return redirect(lead_url(lead))
+    context = {"lead": lead, "form": form, "q": q, "lead_url": lead_url(lead)}
+    return render(request, "leads/processes/add_employees.html", context)

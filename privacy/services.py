@@ -1,0 +1,322 @@
+"""GDPR [DSGVO]: export everything about a lead or person, erase (anonymise) on request,
+and log every access to these pages (`PersonalDataAccess`).
+
+Lead erasure clears the same fields as the retention job (`leads.retention.PERSONAL_FIELDS`)
+on the lead, its history and its consent log; person erasure does the equivalent for the
+person. The rows stay (statistics, links) but no longer identify anyone; the log row says
+who erased what, when and why.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from accounts.models import Role
+from contacts.models import Person
+from leads.errors import LeadError
+from leads.models import ConsentRecord, DataAccessAction, Lead, LeadContact, PersonalDataAccess
+
+PERSON_ERASED_NAME = "Gelöscht"
+PERSON_PERSONAL_FIELDS: dict[str, object] = {
+    "salutation": "",
+    "title": "",
+    "first_name": "",
+    "last_name": PERSON_ERASED_NAME,
+    "function": "",
+    "email": "",
+    "phone": "",
+    "mobile": "",
+}
+
+
+def can_erase(user) -> bool:
+    return bool(
+        user.is_authenticated
+        and (user.is_staff or user.is_superuser or user.has_role(Role.SALES_MANAGER))
+    )
+
+
+def log_access(
+    *,
+    user,
+    action: str,
+    lead: Lead | None = None,
+    person: Person | None = None,
+    reason: str = "",
+    ip_address: str | None = None,
+) -> PersonalDataAccess:
+    if lead is not None:
+        subject = f"Lead {lead.number}"
+    elif person is not None:
+        subject = f"Person #{person.pk}"
+    else:
+        subject = "—"
+    return PersonalDataAccess.objects.create(
+        user=user if user is not None and user.is_authenticated else None,
+        action=action,
+        lead=lead,
+        person=person,
+        subject=subject,
+        reason=(reason or "")[:300],
+        ip_address=ip_address or None,
+    )
+
+
+def _dt(value) -> str | None:
+    return timezone.localtime(value).isoformat() if value else None
+
+
+def _consents(qs) -> list[dict]:
+    return [
+        {
+            "zeitpunkt": _dt(c.created_at),
+            "aktion": c.get_action_display(),
+            "zweck": c.purpose,
+            "e_mail": c.email,
+            "textversion": c.text_version,
+            "text": c.text,
+            "ip_adresse": c.ip_address,
+            "browser": c.user_agent,
+        }
+        for c in qs.order_by("created_at", "id")
+    ]
+
+
+def _activities(qs) -> list[dict]:
+    return [
+        {
+            "art": a.get_kind_display(),
+            "betreff": a.subject,
+            "inhalt": a.body,
+            "beginn": _dt(a.start),
+            "status": a.get_status_display(),
+        }
+        for a in qs.order_by("start", "id")
+    ]
+
+
+def _accesses(qs) -> list[dict]:
+    return [
+        {
+            "zeitpunkt": _dt(a.created_at),
+            "aktion": a.get_action_display(),
+            "benutzer": str(a.user) if a.user_id else None,
+            "anlass": a.reason,
+        }
+        for a in qs.select_related("user").order_by("-created_at")[:200]
+    ]
+
+
+LABELS = {
+    "leadnummer": _lazy("Leadnummer"),
+    "unternehmen": _lazy("Unternehmen"),
+    "anrede": _lazy("Anrede"),
+    "titel": _lazy("Titel"),
+    "vorname": _lazy("Vorname"),
+    "nachname": _lazy("Nachname"),
+    "funktion": _lazy("Funktion"),
+    "strasse": _lazy("Straße"),
+    "plz": _lazy("PLZ"),
+    "ort": _lazy("Ort"),
+    "land": _lazy("Land"),
+    "telefon": _lazy("Telefon"),
+    "mobil": _lazy("Mobil"),
+    "e_mail": _lazy("E-Mail"),
+    "webseite": _lazy("Webseite"),
+    "notizen": _lazy("Notizen"),
+    "status": _lazy("Status"),
+    "lead_status": _lazy("Lead-Status"),
+    "quelle": _lazy("Quelle"),
+    "typ": _lazy("Typ"),
+    "kampagne": _lazy("Kampagne"),
+    "erfassungskanal": _lazy("Erfassungskanal"),
+    "utm": "UTM",
+    "landingpage": _lazy("Landingpage"),
+    "verweis": _lazy("Verweis"),
+    "interessensschwerpunkte": _lazy("Interessensschwerpunkte"),
+    "lead_score": _lazy("Lead-Score"),
+    "nachbetreuung_durch": _lazy("Nachbetreuung durch"),
+    "zustaendig": _lazy("Zuständig"),
+    "geschaeftspartner": _lazy("Geschäftspartner"),
+    "firma": _lazy("Firma"),
+    "angelegt_am": _lazy("Angelegt am"),
+    "geaendert_am": _lazy("Geändert am"),
+    "konvertiert_am": _lazy("Konvertiert am"),
+    "anonymisiert_am": _lazy("Anonymisiert am"),
+    "visitenkarte": _lazy("Visitenkarte"),
+}
+
+
+def display_rows(main: dict) -> list[tuple[str, str]]:
+    """(German label, readable value) for the non-empty entries of an export section."""
+    rows = []
+    for key, value in main.items():
+        if value in (None, "", [], False) or (isinstance(value, dict) and not any(value.values())):
+            continue
+        if isinstance(value, dict):
+            value = " / ".join(f"{k}: {v}" for k, v in value.items() if v)
+        elif isinstance(value, list):
+            value = ", ".join(str(v) for v in value)
+        elif value is True:
+            value = _("ja")
+        elif key.endswith("_am"):
+            value = str(value)[:16].replace("T", " ")
+        rows.append((str(LABELS.get(key, key)), str(value)))
+    return rows
+
+
+def lead_personal_data(lead: Lead) -> dict[str, Any]:
+    """Everything stored about the lead, as plain JSON-able values (German keys)."""
+    lead = (
+        Lead.objects.select_related(
+            "status", "source", "type", "campaign", "customer", "follow_up_by"
+        )
+        .prefetch_related("interests")
+        .get(pk=lead.pk)
+    )
+    return {
+        "art": "Lead",
+        "exportiert_am": _dt(timezone.now()),
+        "lead": {
+            "leadnummer": lead.number,
+            "unternehmen": lead.company_name,
+            "anrede": lead.salutation,
+            "vorname": lead.first_name,
+            "nachname": lead.last_name,
+            "funktion": lead.function,
+            "strasse": lead.street,
+            "plz": lead.postal_code,
+            "ort": lead.city,
+            "land": str(lead.country or ""),
+            "telefon": str(lead.phone or ""),
+            "e_mail": lead.email,
+            "webseite": lead.website,
+            "notizen": lead.notes,
+            "status": str(lead.status),
+            "quelle": str(lead.source or ""),
+            "typ": str(lead.type or ""),
+            "kampagne": str(lead.campaign or ""),
+            "erfassungskanal": lead.get_capture_channel_display(),
+            "utm": {
+                "source": lead.utm_source,
+                "medium": lead.utm_medium,
+                "campaign": lead.utm_campaign,
+                "term": lead.utm_term,
+                "content": lead.utm_content,
+            },
+            "landingpage": lead.landing_page,
+            "verweis": lead.referrer,
+            "interessensschwerpunkte": [i.name for i in lead.interests.all()],
+            "lead_score": lead.score,
+            "nachbetreuung_durch": str(lead.follow_up_by or ""),
+            "geschaeftspartner": str(lead.customer or ""),
+            "angelegt_am": _dt(lead.created_at),
+            "geaendert_am": _dt(lead.updated_at),
+            "konvertiert_am": _dt(lead.converted_at),
+            "anonymisiert_am": _dt(lead.anonymised_at),
+            "visitenkarte": bool(lead.business_card),
+        },
+        "ansprechpartner": [
+            {"name": link.person.full_name, "e_mail": link.person.email, "haupt": link.is_main}
+            for link in LeadContact.objects.filter(lead=lead).select_related("person")
+        ],
+        "einwilligungen": _consents(ConsentRecord.objects.filter(lead=lead)),
+        "aktivitaeten": _activities(lead.activities.all()),
+        "verkaufschancen": [
+            {"art": o.get_kind_display(), "titel": o.title, "betrag": str(o.amount or "")}
+            for o in lead.opportunities.all()
+        ],
+        "aenderungen": lead.history.count(),
+        "zugriffe": _accesses(PersonalDataAccess.objects.filter(lead=lead)),
+    }
+
+
+def person_personal_data(person: Person) -> dict[str, Any]:
+    person = Person.objects.select_related("company", "lead_status", "owner").get(pk=person.pk)
+    return {
+        "art": "Person",
+        "exportiert_am": _dt(timezone.now()),
+        "person": {
+            "anrede": person.salutation,
+            "titel": person.title,
+            "vorname": person.first_name,
+            "nachname": person.last_name,
+            "funktion": person.function,
+            "e_mail": person.email,
+            "telefon": str(person.phone or ""),
+            "mobil": str(person.mobile or ""),
+            "firma": str(person.company or ""),
+            "lead_status": str(person.lead_status or ""),
+            "zustaendig": str(person.owner or ""),
+            "angelegt_am": _dt(person.created_at),
+            "geaendert_am": _dt(person.updated_at),
+        },
+        "leads": [
+            {"leadnummer": link.lead.number, "haupt": link.is_main}
+            for link in LeadContact.objects.filter(person=person).select_related("lead")
+        ],
+        "einwilligungen": _consents(ConsentRecord.objects.filter(person=person)),
+        "aktivitaeten": _activities(person.activities.all()),
+        "verkaufschancen": [
+            {"art": o.get_kind_display(), "titel": o.title} for o in person.opportunities.all()
+        ],
+        "aenderungen": person.history.count(),
+        "zugriffe": _accesses(PersonalDataAccess.objects.filter(person=person)),
+    }
+
+
+def _check_erase(user, reason: str) -> None:
+    if not can_erase(user):
+        raise LeadError(_("Nur die Vertriebsleitung darf personenbezogene Daten löschen."))
+    if not (reason or "").strip():
+        raise LeadError(_("Bitte geben Sie den Anlass der Löschung an."))
+
+
+@transaction.atomic
+def lead_erase(*, lead: Lead, user, reason: str, ip_address: str | None = None) -> Lead:
+    """Anonymise the lead now (on the person's request); managers and staff only."""
+    from privacy.retention import PERSONAL_FIELDS
+
+    _check_erase(user, reason)
+    locked = Lead.objects.select_for_update().get(pk=lead.pk)
+    if locked.anonymised_at is not None:
+        raise LeadError(_("Dieser Lead ist bereits anonymisiert."))
+    card = locked.business_card.name if locked.business_card else ""
+    now = timezone.now()
+    Lead.objects.filter(pk=locked.pk).update(
+        **PERSONAL_FIELDS, anonymised_at=now, version=F("version") + 1
+    )
+    Lead.history.filter(id=locked.pk).update(**PERSONAL_FIELDS)
+    ConsentRecord.objects.filter(lead=locked).update(email="", ip_address=None, user_agent="")
+    log_access(
+        user=user, action=DataAccessAction.ERASED, lead=locked, reason=reason, ip_address=ip_address
+    )
+    if card:
+        transaction.on_commit(lambda: default_storage.exists(card) and default_storage.delete(card))
+    locked.refresh_from_db()
+    return locked
+
+
+@transaction.atomic
+def person_erase(*, person: Person, user, reason: str, ip_address: str | None = None) -> Person:
+    _check_erase(user, reason)
+    locked = Person.objects.select_for_update().get(pk=person.pk)
+    Person.objects.filter(pk=locked.pk).update(**PERSON_PERSONAL_FIELDS, version=F("version") + 1)
+    Person.history.filter(id=locked.pk).update(**PERSON_PERSONAL_FIELDS)
+    ConsentRecord.objects.filter(person=locked).update(email="", ip_address=None, user_agent="")
+    log_access(
+        user=user,
+        action=DataAccessAction.ERASED,
+        person=locked,
+        reason=reason,
+        ip_address=ip_address,
+    )
+    locked.refresh_from_db()
+    return locked
