@@ -40,6 +40,7 @@ bench: venv
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: venv
 	$(VENV)/bin/ruff format .
@@ -61,5 +62,5 @@ distclean: clean
 
 # Security checks: bandit (medium+ findings) and the security/fault test modules.
 security: venv
-	$(VENV)/bin/bandit -q -ll -r accounts contacts leads activities notifications boards leadcrm
-	$(PY) -m pytest -q -p no:randomly tests/test_security_*.py tests/test_fuzz_*.py tests/test_faults_*.py
+	$(VENV)/bin/bandit -q -ll -r ui accounts jobs notifications contacts activities leads capture conversion privacy boards demo leadcrm
+	$(PY) -m pytest -q -p no:randomly tests/leadcrm/test_security_*.py tests/leadcrm/test_fuzz_*.py tests/leadcrm/test_faults_*.py

@@ -216,7 +216,7 @@ def test_daily_digest_once_per_day_to_opted_in_users():
 def test_daily_digest_failed_send_is_retried(settings):
     user = UserFactory(daily_digest=True)
     unread_a(user, 1)
-    settings.EMAIL_BACKEND = "tests.test_jobs_stale_retention_digest.FailingBackend"
+    settings.EMAIL_BACKEND = "tests.leads.test_jobs_stale_retention_digest.FailingBackend"
 
     with pytest.raises(ConnectionError):
         daily_digests_send()

@@ -26,9 +26,9 @@ from leads.services.distribution import plan_owners
 from leads.services.lead import lead_create
 from leads.services.numbering import next_lead_number, reserve_lead_numbers
 from notifications.models import Notification
+from tests.capture.test_import_leads import make_csv, upload
 from tests.factories import LeadFactory, UserFactory, interest, source, status
 from tests.factories_jobs import make_rule
-from tests.test_import_leads import make_csv, upload
 
 pytestmark = pytest.mark.django_db
 

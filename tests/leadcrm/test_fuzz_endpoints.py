@@ -13,8 +13,8 @@ from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.test_fuzz_forms import FUZZ, junk
-from tests.test_security_access import NOT_ALLOWED, SPEC, world  # noqa: F401 (fixture)
+from tests.leadcrm.test_fuzz_forms import FUZZ, junk
+from tests.leadcrm.test_security_access import NOT_ALLOWED, SPEC, world  # noqa: F401 (fixture)
 
 KEYS = [
     "status", "version", "next", "q", "page", "sort", "columns", "target", "kind", "name",

@@ -12,7 +12,7 @@ from PIL import Image
 from leads.models import Lead
 from leads.services import uploads
 from leads.services.lead import lead_create
-from tests.test_leads_mask import _form_data
+from tests.leads.test_leads_mask import _form_data
 
 
 def _png(size=(60, 40), colour=(200, 30, 30)) -> bytes:

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from tests.factories import PASSWORD
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _fail(client, username, ip="10.0.0.1"):

@@ -102,7 +102,7 @@ def test_jpeg_php_polyglot_is_reencoded_without_the_payload():
 
 
 def test_30_mb_upload_through_the_mask_is_refused(rep, rep_client):
-    from tests.test_leads_mask import _form_data
+    from tests.leads.test_leads_mask import _form_data
 
     lead = LeadFactory(follow_up_by=rep)
     data = _form_data(lead=lead) if "lead" in _form_data.__code__.co_varnames else _form_data()

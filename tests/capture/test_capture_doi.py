@@ -221,7 +221,7 @@ def test_what_the_rescan_picks_up(requested, change, due):
 
 
 def test_failed_send_is_counted_retried_and_finally_given_up(requested, settings):
-    settings.EMAIL_BACKEND = "tests.test_capture_doi.FailingBackend"
+    settings.EMAIL_BACKEND = "tests.capture.test_capture_doi.FailingBackend"
     _age(requested, minutes=10)
     with pytest.raises(doi.DoiMailError):
         doi.send_doi_mail(record_id=requested.pk)
@@ -270,7 +270,7 @@ def test_rescan_racing_the_first_send_sends_one_mail(settings):
     record = ConsentRecord.objects.create(
         lead=lead, action=ConsentAction.REQUESTED, email=lead.email
     )
-    settings.EMAIL_BACKEND = "tests.test_capture_doi.SlowBackend"
+    settings.EMAIL_BACKEND = "tests.capture.test_capture_doi.SlowBackend"
     SlowBackend.started.clear()
     SlowBackend.release.clear()
     results = {}

@@ -29,7 +29,7 @@ from tests.celery_support import RedisServer, embedded_worker, make_app, wait_fo
 from tests.factories import UserFactory
 from tests.factories_jobs import bulk_leads
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 pytestmark = [
     pytest.mark.redis,

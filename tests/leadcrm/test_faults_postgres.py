@@ -30,7 +30,7 @@ from leads.errors import ConflictError
 from leads.models import Lead
 from leads.services.lead import lead_create, lead_update
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 THREADS = 20
 ROUNDS = 5
 
