@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from boards.charts import Chart, pct
 from boards.history import FUNNEL_STEPS, average_time_in_status, sales_funnel
 from contacts.models import TERMINAL_PHASES, Phase
-from leads.models import Lead
+from leads.models import Lead, LeadQuerySet
 
 __all__ = ["FUNNEL_STEPS", "Chart", "average_time_in_status", "sales_funnel"]
 
@@ -52,7 +52,7 @@ class Tile:
 def tile_counts(leads: QuerySet[Lead], *, now: dt.datetime | None = None) -> dict[str, int]:
     """The five score tiles in one aggregate query. Definitions (also used for the links):
 
-    - overdue: open leads whose "Nachbetreuung bis" lies before today (and not closed);
+    - overdue: `LeadQuerySet.overdue_condition` (the rule of `Lead.follow_up_overdue`);
     - high_score: open leads with score >= LEADCRM["HIGH_SCORE_THRESHOLD"];
     - unassigned: open leads without "Nachbetreuung durch";
     - stale: open leads marked stale by the nightly job (`is_stale`);
@@ -62,7 +62,7 @@ def tile_counts(leads: QuerySet[Lead], *, now: dt.datetime | None = None) -> dic
     today = timezone.localdate(now)
     conf = settings.LEADCRM
     return leads.aggregate(
-        overdue=Count("pk", filter=OPEN & Q(closed_at__isnull=True, follow_up_until__lt=today)),
+        overdue=Count("pk", filter=LeadQuerySet.overdue_condition(today)),
         high_score=Count("pk", filter=OPEN & Q(score__gte=conf["HIGH_SCORE_THRESHOLD"])),
         unassigned=Count("pk", filter=OPEN & Q(follow_up_by__isnull=True)),
         stale=Count("pk", filter=OPEN & Q(is_stale=True)),

@@ -651,8 +651,7 @@ class DemoBuilder:
         items = []
         for plan in plans:
             lead = plan["lead"]
-            overdue = lead.follow_up_until and lead.follow_up_until < self.today
-            if overdue and not lead.status.is_terminal:
+            if lead.follow_up_overdue(self.today):
                 name = plan["company"].name if plan["company"] else lead.company_name
                 items.append(
                     Notification(

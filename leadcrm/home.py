@@ -46,11 +46,7 @@ def _capped_count(qs) -> int:
 
 def overdue_follow_ups(user, today: dt.date):
     """My open leads whose "Nachbetreuung bis" has passed (same rule as the list's filter)."""
-    return (
-        Lead.objects.open()
-        .active()
-        .filter(follow_up_by=user, follow_up_until__lt=today, closed_at__isnull=True)
-    )
+    return Lead.objects.active().overdue(today).filter(follow_up_by=user)
 
 
 def upcoming_appointments(user, now: dt.datetime) -> list[Activity]:

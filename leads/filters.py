@@ -187,7 +187,7 @@ class LeadFilter(df.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(follow_up_until__lt=timezone.localdate(), closed_at__isnull=True)
+        return queryset.overdue(timezone.localdate())
 
     def filter_stale(self, queryset, name, value):
         # the weekly digest links here; is_stale is kept up to date by the nightly job

@@ -27,7 +27,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from contacts.models import Company, LeadStatus
+from contacts.models import Company
 from leads.models import Lead
 from notifications.models import Kind, Notification, Priority
 
@@ -86,12 +86,10 @@ def overdue_candidates(*, today: dt.date):
         # repeats the partial index predicate so PostgreSQL can use that index
         .exclude(dedupe_key="")
     )
-    open_statuses = list(LeadStatus.objects.non_terminal().values_list("pk", flat=True))
     return (
-        Lead.objects.filter(
-            follow_up_until__lt=today,
+        Lead.objects.overdue(today)
+        .filter(
             follow_up_by__isnull=False,
-            status_id__in=open_statuses,
             merged_into__isnull=True,
             anonymised_at__isnull=True,
         )

@@ -42,6 +42,15 @@ class LeadQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(status__phase__in=TERMINAL_PHASES)
 
+    @staticmethod
+    def overdue_condition(today: dt.date) -> Q:
+        """SQL twin of `Lead.follow_up_overdue(today)`, as a Q for aggregates (tiles)."""
+        return Q(follow_up_until__lt=today, status__in=LeadStatus.objects.non_terminal())
+
+    def overdue(self, today: dt.date):
+        """Nachbetreuung überfällig; the same rule as `Lead.follow_up_overdue(today)`."""
+        return self.filter(self.overdue_condition(today))
+
     def terminal(self):
         return self.filter(status__phase__in=TERMINAL_PHASES)
 
@@ -307,8 +316,9 @@ class Lead(models.Model):
         return self.status.phase in TERMINAL_PHASES
 
     def follow_up_overdue(self, today: dt.date) -> bool:
-        """Nachbetreuung überfällig: the follow-up date passed and the lead is still open
-        (the rule of the overdue job, leads/overdue.py)."""
+        """Nachbetreuung überfällig: the follow-up date passed and the lead is still open.
+        Its SQL twin is `LeadQuerySet.overdue(today)`; tests/leads/test_overdue_rule.py
+        proves they agree."""
         until = self.follow_up_until
         return until is not None and until < today and not self.is_terminal
 
