@@ -1,6 +1,6 @@
 from django.urls import path
 
-from contacts.views import bulk, columns, companies, find, merge, persons
+from contacts.views import columns, companies, find, persons
 
 app_name = "contacts"
 
@@ -14,9 +14,6 @@ urlpatterns = [
     path("personen/neu/", persons.person_create, name="person_create"),
     path("personen/<int:pk>/", persons.person_detail, name="person_detail"),
     path("personen/<int:pk>/bearbeiten/", persons.person_edit, name="person_edit"),
-    path("personen/<int:pk>/zusammenfuehren/", merge.person_merge_view, name="person_merge"),
     path("suchen/", find.find, name="find"),
     path("spalten/", columns.list_columns, name="list_columns"),
-    path("massenaenderung/", bulk.bulk_update, name="bulk_update"),
-    path("massenaenderung/<int:job_id>/", bulk.bulk_job, name="bulk_job"),
 ]

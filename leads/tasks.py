@@ -7,6 +7,8 @@ from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
+from leads.jobs import tasks as scheduled_jobs  # noqa: F401  (the worker imports leads.tasks only)
+
 RESCORE_BATCH = 1000
 
 

@@ -1,23 +1,28 @@
 from django.urls import path
 
-from privacy import views
+from privacy.views import gdpr, person_merge
 
 app_name = "privacy"
 
 urlpatterns = [
-    path("<int:pk>/datenschutz/", views.lead_gdpr, name="gdpr_lead"),
-    path("<int:pk>/datenschutz/export.json", views.lead_gdpr_export, name="gdpr_lead_export"),
-    path("<int:pk>/datenschutz/loeschen/", views.lead_gdpr_erase, name="gdpr_lead_erase"),
+    path("<int:pk>/datenschutz/", gdpr.lead_gdpr, name="gdpr_lead"),
+    path("<int:pk>/datenschutz/export.json", gdpr.lead_gdpr_export, name="gdpr_lead_export"),
+    path("<int:pk>/datenschutz/loeschen/", gdpr.lead_gdpr_erase, name="gdpr_lead_erase"),
     path(
-        "<int:pk>/datenschutz/widerruf/", views.lead_consent_withdraw, name="lead_consent_withdraw"
+        "<int:pk>/datenschutz/widerruf/", gdpr.lead_consent_withdraw, name="lead_consent_withdraw"
     ),
-    path("personen/<int:pk>/datenschutz/", views.person_gdpr, name="gdpr_person"),
+    path("personen/<int:pk>/datenschutz/", gdpr.person_gdpr, name="gdpr_person"),
     path(
         "personen/<int:pk>/datenschutz/export.json",
-        views.person_gdpr_export,
+        gdpr.person_gdpr_export,
         name="gdpr_person_export",
     ),
     path(
-        "personen/<int:pk>/datenschutz/loeschen/", views.person_gdpr_erase, name="gdpr_person_erase"
+        "personen/<int:pk>/datenschutz/loeschen/", gdpr.person_gdpr_erase, name="gdpr_person_erase"
+    ),
+    path(
+        "personen/<int:pk>/zusammenfuehren/",
+        person_merge.person_merge_view,
+        name="person_merge",
     ),
 ]

@@ -42,11 +42,3 @@ def send_stale_digests() -> dict:
     from leads.jobs.stale import stale_digests_send
 
     return stale_digests_send()
-
-
-@shared_task(name="leads.tasks.apply_retention", **JOB_OPTIONS)
-def apply_retention() -> dict:
-    from privacy.retention import retention_apply
-
-    result = retention_apply(dry_run=False, list_limit=0)
-    return {"anonymised": result.count, "files_deleted": result.files_deleted}

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import Role
 from accounts.permissions import role_required
 from contacts.errors import ContactError
-from contacts.merge import differing_fields, person_merge
 from contacts.models import Person
 from leads.views.merge import merge_input
+from privacy.person_merge import differing_fields, person_merge
 
 CANDIDATE_LIMIT = 10
 

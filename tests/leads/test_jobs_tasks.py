@@ -8,6 +8,7 @@ from django.utils import timezone
 
 import leads.tasks  # noqa: F401 - registers leads.jobs_tasks as the worker does
 import notifications.tasks  # noqa: F401
+import privacy.tasks  # noqa: F401
 from leadcrm.celery import app
 from leads.jobs.tasks import notify_overdue_follow_ups
 from notifications.models import Kind, Notification
