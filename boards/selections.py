@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 
 from boards.models import Selection, SelectionKind, SelectionTarget
 from contacts import search
+from contacts.models import Company, Person
 from leads import permissions as lead_permissions
+from leads.models import Lead
 from leads.selectors import list_queryset
 
 STATIC_MAX = 20_000
@@ -33,13 +35,27 @@ def selections_visible(*, user) -> QuerySet[Selection]:
 
 
 def selection_members(selection: Selection) -> QuerySet:
-    return search.selection_queryset(selection)
+    """Members of a selection: dynamic criteria re-evaluated, static frozen.
+
+    The person board, the selection list and the bulk update all call this. A lead
+    selection is static only (its leads were picked, e.g. by the demo data): the criteria
+    are about persons and companies, so a dynamic lead selection has no members.
+    """
+    if selection.target == SelectionTarget.LEAD:
+        if selection.kind != SelectionKind.STATIC:
+            return Lead.objects.none()
+        return Lead.objects.filter(pk__in=selection.leads.values("pk"))
+    model = Person if selection.target == SelectionTarget.PERSON else Company
+    if selection.kind == SelectionKind.STATIC:
+        members = selection.persons if model is Person else selection.companies
+        return model.objects.for_list().filter(pk__in=members.values("pk"))
+    return search.apply_criteria(selection.target, selection.criteria or [])
 
 
 def selection_leads(selection: Selection, *, user, columns) -> QuerySet:
     """The leads of a lead selection that `user` may see, newest first, with the relations
     the shown lead list `columns` need (one query per page)."""
-    members = search.selection_queryset(selection).values("pk")
+    members = selection_members(selection).values("pk")
     visible = lead_permissions.visible_leads(user).filter(pk__in=members)
     return list_queryset(visible, columns).order_by("-created_at", "-id")
 

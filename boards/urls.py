@@ -1,13 +1,13 @@
 from django.urls import path
 
-from boards.views import board, dashboard
+from boards.views import board, bulk, dashboard
 from boards.views import selections as selection_views
 
 app_name = "boards"
 
 urlpatterns: list = []
 
-# Kanban boards (boards engineer)
+# Kanban boards
 urlpatterns += [
     path("board/", board.lead_board, name="lead_board"),
     path("board/spalte/<int:status_id>/", board.lead_board_more, name="lead_board_more"),
@@ -25,7 +25,7 @@ urlpatterns += [
     ),
 ]
 
-# Selections (contacts engineer)
+# Selections and bulk updates of their members or of find results
 urlpatterns += [
     path("selektionen/", selection_views.selection_list, name="selection_list"),
     path("selektionen/neu/", selection_views.selection_create, name="selection_create"),
@@ -38,9 +38,11 @@ urlpatterns += [
     path(
         "selektionen/<int:pk>/loeschen/", selection_views.selection_delete, name="selection_delete"
     ),
+    path("massenaenderung/", bulk.bulk_update, name="bulk_update"),
+    path("massenaenderung/<int:job_id>/", bulk.bulk_job, name="bulk_job"),
 ]
 
-# Dashboard "Auswertungen von Leads" (boards engineer)
+# Dashboard "Auswertungen von Leads"
 urlpatterns += [
     path("auswertungen/", dashboard.lead_dashboard, name="dashboard"),
     path("auswertungen/<slug:key>.csv", dashboard.lead_dashboard_csv, name="dashboard_csv"),

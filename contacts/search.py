@@ -323,23 +323,3 @@ def describe(criteria: list[dict]) -> list[str]:
             shown = crit["values"][0]
         lines.append(f"{field.group} › {field.label} {OPS[crit['op']]} {shown}")
     return lines
-
-
-def selection_queryset(selection) -> QuerySet:
-    """Members of a selection: dynamic criteria re-evaluated, static frozen.
-
-    The board (boards.selection_members) and the selection list both call this. A lead
-    selection is static only (its leads were picked, e.g. by the demo data): the criteria
-    here are about persons and companies, so a dynamic lead selection has no members.
-    """
-    if selection.target == "lead":
-        from leads.models import Lead
-
-        if selection.kind != "static":
-            return Lead.objects.none()
-        return Lead.objects.filter(pk__in=selection.leads.values("pk"))
-    model = Person if selection.target == "person" else Company
-    if selection.kind == "static":
-        members = selection.persons if selection.target == "person" else selection.companies
-        return model.objects.for_list().filter(pk__in=members.values("pk"))
-    return apply_criteria(selection.target, selection.criteria or [])

@@ -132,9 +132,9 @@ def company_persons(*, company: Company, lead_status: str = "", group_by: str = 
 
 
 def company_leads(*, company: Company, limit: int = 50):
-    from leads.models import Lead
-
-    return list(Lead.objects.for_list().filter(customer=company).order_by("-created_at")[:limit])
+    """The company's leads (Geschäftspartner), newest first. Read through the reverse
+    relation: the lead domain sits above contacts and links companies from its side."""
+    return list(company.leads.for_list().order_by("-created_at")[:limit])
 
 
 def company_history(*, company: Company, limit: int = 50) -> list[dict]:
@@ -185,12 +185,11 @@ def page_of(qs, *, page: int, per_page: int = 50):
 
 
 def attach_lead_sources(persons: list[Person]) -> list[Person]:
-    """Set `p.lead_sources` (sources / UTM sources of the person's leads) with one query."""
-    from leads.models import LeadContact
-
+    """Set `p.lead_sources` (sources / UTM sources of the person's leads) with one query,
+    through the reverse relation of the lead's contact links (leads sit above contacts)."""
     by_person: dict[int, set[str]] = {p.pk: set() for p in persons}
-    rows = LeadContact.objects.filter(person_id__in=list(by_person)).values_list(
-        "person_id", "lead__source__name", "lead__utm_source"
+    rows = Person.objects.filter(pk__in=list(by_person), lead_links__isnull=False).values_list(
+        "pk", "lead_links__lead__source__name", "lead_links__lead__utm_source"
     )
     for person_id, source, utm_source in rows:
         by_person[person_id].update(v for v in (source, utm_source) if v)

@@ -65,8 +65,8 @@ INSTALLED_APPS = [
     "leads",
     "capture",
     "conversion",
-    "privacy",
     "boards",
+    "privacy",
     "demo",
 ]
 
@@ -272,12 +272,17 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # --- business knobs -------------------------------------------------------------------
 LEADCRM = {
     "HIGH_SCORE_THRESHOLD": env.int("LEADCRM_HIGH_SCORE_THRESHOLD", default=70),
+    "MID_SCORE_THRESHOLD": env.int("LEADCRM_MID_SCORE_THRESHOLD", default=40),
     "STALE_AFTER_DAYS": env.int("LEADCRM_STALE_AFTER_DAYS", default=30),
     "NEW_LEAD_DAYS": env.int("LEADCRM_NEW_LEAD_DAYS", default=7),
     "APPOINTMENT_REMINDER_MINUTES": env.int("LEADCRM_APPOINTMENT_REMINDER_MINUTES", default=30),
     "RETENTION_DAYS": env.int("LEADCRM_RETENTION_DAYS", default=730),
     "LIST_PAGE_SIZE": env.int("LEADCRM_LIST_PAGE_SIZE", default=50),
 }
+if not 0 < LEADCRM["MID_SCORE_THRESHOLD"] < LEADCRM["HIGH_SCORE_THRESHOLD"] <= 100:
+    raise ImproperlyConfigured(
+        "Score bands need 0 < LEADCRM_MID_SCORE_THRESHOLD < LEADCRM_HIGH_SCORE_THRESHOLD <= 100."
+    )
 
 # --- security headers -----------------------------------------------------------------
 CONTENT_SECURITY_POLICY = {

@@ -23,7 +23,7 @@ from boards import selectors
 from boards.cards import CardMoveForm, first_url_name, optional_url, safe_next
 from boards.filters import BOARD_FIELDS, lead_filter_class
 from boards.models import Selection, SelectionKind, SelectionTarget
-from boards.selection_members import selection_persons
+from boards.selections import selection_members
 from contacts.models import LeadStatus, Person, Phase
 from leads.models import Lead
 
@@ -277,7 +277,7 @@ def _person_selection(request: HttpRequest, pk: int) -> Selection:
 
 
 def _persons(selection: Selection) -> QuerySet[Person]:
-    return selection_persons(selection).with_lead_status_applicable()
+    return selection_members(selection).with_lead_status_applicable()
 
 
 @require_GET
@@ -287,7 +287,7 @@ def selection_board(request: HttpRequest, pk: int) -> HttpResponse:
     expanded = _expanded(request)
     statuses = selectors.board_statuses()
     columns = selectors.person_board(
-        persons=selection_persons(selection), statuses=statuses, expanded=expanded
+        persons=selection_members(selection), statuses=statuses, expanded=expanded
     )
     base = reverse("boards:selection_board", args=[selection.pk])
     _link_columns(

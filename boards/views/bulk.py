@@ -10,10 +10,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.permissions import role_required
+from boards.selections import selection_for_user, selection_members
 from contacts import search, services
 from contacts.errors import ContactError
 from contacts.forms import BulkUpdateForm
 from contacts.views.common import int_param
+from notifications.models import Job
 
 BULK_MAX = 100_000
 
@@ -23,8 +25,6 @@ def _source(request):
     params = request.POST if request.method == "POST" else request.GET
     selection_id = int_param(params.get("selection"))
     if selection_id:
-        from boards.selections import selection_for_user, selection_members
-
         selection = selection_for_user(pk=selection_id, user=request.user)
         if selection is None or selection.target not in search.TARGETS:
             raise Http404(_("Diese Selektion gibt es nicht oder sie ist nicht sichtbar."))
@@ -69,10 +69,10 @@ def bulk_update(request):
             except ContactError as exc:
                 form.add_error(None, str(exc))
             else:
-                return redirect("contacts:bulk_job", job_id=job.pk)
+                return redirect("boards:bulk_job", job_id=job.pk)
     return render(
         request,
-        "contacts/bulk_update.html",
+        "boards/bulk_update.html",
         {
             "form": form,
             "target": target,
@@ -86,14 +86,12 @@ def bulk_update(request):
 
 @role_required()
 def bulk_job(request, job_id: int):
-    from notifications.models import Job
-
     job = Job.objects.filter(
         pk=job_id, kind=services.BULK_JOB_KIND, created_by=request.user
     ).first()
     if job is None:
         raise Http404(_("Diesen Auftrag gibt es nicht."))
-    template = "contacts/bulk_job.html"
+    template = "boards/bulk_job.html"
     if request.htmx:
-        template = "contacts/_bulk_progress.html"
+        template = "boards/_bulk_progress.html"
     return render(request, template, {"job": job})

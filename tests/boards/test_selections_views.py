@@ -189,7 +189,7 @@ def test_outsider_refused(outsider_client, rep, persons):
 
 
 def test_board_uses_the_same_members(rep, persons):
-    from boards.selection_members import selection_persons
+    from boards.selections import selection_members
 
     selection = svc.selection_create(
         user=rep,
@@ -201,7 +201,7 @@ def test_board_uses_the_same_members(rep, persons):
         ],
         shared=False,
     )
-    assert [p.last_name for p in selection_persons(selection)] == ["Berger"]
+    assert [p.last_name for p in selection_members(selection)] == ["Berger"]
 
 
 @pytest.mark.parametrize("screen", ["list", "detail"])
@@ -258,7 +258,7 @@ def test_rename_and_bulk_job_query_counts_do_not_grow(
     )
     urls = [
         reverse("boards:selection_rename", args=[selection.pk]),
-        reverse("contacts:bulk_job", args=[job.pk]),
+        reverse("boards:bulk_job", args=[job.pk]),
         reverse("contacts:company_options") + "?company_q=GmbH",
     ]
     counts = {}
@@ -367,11 +367,11 @@ def test_lead_selection_is_paged(rep_client, manager):
 
 
 def test_dynamic_lead_selection_has_no_members(rep_client, manager):
-    from contacts.search import selection_queryset
+    from boards.selections import selection_members
 
     lead = LeadFactory()
     selection = _lead_selection(manager, [lead], kind="dynamic", name="Dynamisch")
-    assert not selection_queryset(selection).exists()
+    assert not selection_members(selection).exists()
     body = rep_client.get(reverse("boards:selection_detail", args=[selection.pk])).content.decode()
     assert lead.number not in body
     assert "Dynamische Lead-Selektionen werden nicht unterstützt." in body
@@ -381,7 +381,7 @@ def test_lead_selection_refused_to_outsider_and_bulk_update(outsider_client, rep
     selection = _lead_selection(manager, [LeadFactory()])
     url = reverse("boards:selection_detail", args=[selection.pk])
     assert outsider_client.get(url).status_code == 403
-    bulk = reverse("contacts:bulk_update") + f"?selection={selection.pk}"
+    bulk = reverse("boards:bulk_update") + f"?selection={selection.pk}"
     assert rep_client.get(bulk).status_code == 404
 
 

@@ -162,7 +162,7 @@ def _find_params():
 
 
 def test_bulk_screen_from_find_results(rep_client, people, django_capture_on_commit_callbacks):
-    url = reverse("contacts:bulk_update")
+    url = reverse("boards:bulk_update")
     page = rep_client.get(url, _find_params())
     assert page.status_code == 200
     assert "Firma › Kategorie ist einer von" in page.content.decode()
@@ -171,7 +171,7 @@ def test_bulk_screen_from_find_results(rep_client, people, django_capture_on_com
         response = rep_client.post(url, data)
     job = Job.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("contacts:bulk_job", args=[job.pk])
+    assert response["Location"] == reverse("boards:bulk_job", args=[job.pk])
     body = rep_client.get(response["Location"]).content.decode()
     assert "Aktualisiert: 2, übersprungen: 2" in body
     assert "Lead-Status gilt nicht für die Firmenkategorie: 1" in body
@@ -190,7 +190,7 @@ def test_bulk_screen_from_selection(rep_client, rep, people, django_capture_on_c
     )
     with django_capture_on_commit_callbacks(execute=True):
         response = rep_client.post(
-            reverse("contacts:bulk_update"),
+            reverse("boards:bulk_update"),
             {"selection": selection.pk, "action": "owner", "owner": rep.pk},
         )
     assert response.status_code == 302
@@ -208,7 +208,7 @@ def test_bulk_screen_from_selection(rep_client, rep, people, django_capture_on_c
     ],
 )
 def test_bulk_bad_input(rep_client, people, data, message):
-    response = rep_client.post(reverse("contacts:bulk_update"), {**_find_params(), **data})
+    response = rep_client.post(reverse("boards:bulk_update"), {**_find_params(), **data})
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Job.objects.exists()
@@ -219,22 +219,22 @@ def test_bulk_unknown_or_private_selection_is_404(rep_client, teammate):
         user=teammate, name="Privat", target="person", kind="dynamic", criteria=[], shared=False
     )
     assert (
-        rep_client.get(reverse("contacts:bulk_update"), {"selection": selection.pk}).status_code
+        rep_client.get(reverse("boards:bulk_update"), {"selection": selection.pk}).status_code
         == 404
     )
-    assert rep_client.get(reverse("contacts:bulk_update"), {"selection": 999999}).status_code == 404
+    assert rep_client.get(reverse("boards:bulk_update"), {"selection": 999999}).status_code == 404
 
 
 def test_job_of_someone_else_is_404(rep_client, teammate):
     job = Job.objects.create(kind=services.BULK_JOB_KIND, title="x", created_by=teammate)
-    assert rep_client.get(reverse("contacts:bulk_job", args=[job.pk])).status_code == 404
+    assert rep_client.get(reverse("boards:bulk_job", args=[job.pk])).status_code == 404
 
 
 def test_outsider_refused(outsider_client, outsider):
     job = Job.objects.create(kind=services.BULK_JOB_KIND, title="x", created_by=outsider)
-    assert outsider_client.get(reverse("contacts:bulk_update")).status_code == 403
-    assert outsider_client.post(reverse("contacts:bulk_update")).status_code == 403
-    assert outsider_client.get(reverse("contacts:bulk_job", args=[job.pk])).status_code == 403
+    assert outsider_client.get(reverse("boards:bulk_update")).status_code == 403
+    assert outsider_client.post(reverse("boards:bulk_update")).status_code == 403
+    assert outsider_client.get(reverse("boards:bulk_job", args=[job.pk])).status_code == 403
 
 
 def test_bulk_screen_query_count_does_not_grow(rep_client, django_assert_max_num_queries):
@@ -247,7 +247,7 @@ def test_bulk_screen_query_count_does_not_grow(rep_client, django_assert_max_num
 
     grow(2)
     with CaptureQueriesContext(connection) as small:
-        rep_client.get(reverse("contacts:bulk_update"), _find_params())
+        rep_client.get(reverse("boards:bulk_update"), _find_params())
     grow(10)
     with django_assert_max_num_queries(len(small.captured_queries)):
-        assert rep_client.get(reverse("contacts:bulk_update"), _find_params()).status_code == 200
+        assert rep_client.get(reverse("boards:bulk_update"), _find_params()).status_code == 200

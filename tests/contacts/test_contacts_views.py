@@ -37,7 +37,7 @@ def _urls(company):
         reverse("contacts:person_detail", args=[person.pk]),
         reverse("contacts:person_edit", args=[person.pk]),
         reverse("contacts:find"),
-        reverse("contacts:bulk_update"),
+        reverse("boards:bulk_update"),
     ]
 
 

@@ -148,8 +148,8 @@ SPEC: dict[str, Rule] = {
     "contacts:person_edit": R(_person, ANY, ANY),
     "contacts:find": R(_none, ANY, ANY),
     "contacts:list_columns": R(_none, NOT_ALLOWED, ANY),
-    "contacts:bulk_update": R(_none, ANY, ANY),
-    "contacts:bulk_job": R(_bulk_job, NOBODY, NOBODY),
+    "boards:bulk_update": R(_none, ANY, ANY),
+    "boards:bulk_job": R(_bulk_job, NOBODY, NOBODY),
     # activities: the teammate's activity is visible, editable by managers/staff
     "activities:list": R(_none, ANY, ANY),
     "activities:create": R(_none, ANY, ANY),
@@ -198,7 +198,7 @@ SPEC: dict[str, Rule] = {
     "privacy:gdpr_person": R(_person, ANY, ANY),
     "privacy:gdpr_person_export": R(_person, ANY, ANY),
     "privacy:gdpr_person_erase": R(_person, NOT_ALLOWED, MANAGERS),
-    "contacts:person_merge": R(_person, MANAGERS, MANAGERS),
+    "privacy:person_merge": R(_person, MANAGERS, MANAGERS),
     # boards
     "boards:lead_board": R(_none, ANY, NOT_ALLOWED),
     "boards:lead_board_more": R(lambda w: {"status_id": w["status"].pk}, ANY, NOT_ALLOWED),
