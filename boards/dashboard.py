@@ -30,12 +30,12 @@ from boards.charts import Chart, pct
 from boards.history import FUNNEL_STEPS, average_time_in_status, sales_funnel
 from contacts.models import TERMINAL_PHASES, Phase
 from leads.models import Lead, LeadQuerySet
+from leads.score_bands import ScoreBand, band_condition, band_ranges, thresholds
 
 __all__ = ["FUNNEL_STEPS", "Chart", "average_time_in_status", "sales_funnel"]
 
 NO_SOURCE = _("Ohne Quelle")
 NO_TYPE = _("Ohne Typ")
-SCORE_BANDS = [(0, 24), (25, 49), (50, 74), (75, 100)]
 OPEN = ~Q(status__phase__in=TERMINAL_PHASES)
 
 
@@ -53,17 +53,16 @@ def tile_counts(leads: QuerySet[Lead], *, now: dt.datetime | None = None) -> dic
     """The five score tiles in one aggregate query. Definitions (also used for the links):
 
     - overdue: `LeadQuerySet.overdue_condition` (the rule of `Lead.follow_up_overdue`);
-    - high_score: open leads with score >= LEADCRM["HIGH_SCORE_THRESHOLD"];
+    - high_score: open leads in the "hoch" score band (leads/score_bands.py);
     - unassigned: open leads without "Nachbetreuung durch";
     - stale: open leads marked stale by the nightly job (`is_stale`);
     - new: leads created on or after today - LEADCRM["NEW_LEAD_DAYS"] days.
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
-    conf = settings.LEADCRM
     return leads.aggregate(
         overdue=Count("pk", filter=LeadQuerySet.overdue_condition(today)),
-        high_score=Count("pk", filter=OPEN & Q(score__gte=conf["HIGH_SCORE_THRESHOLD"])),
+        high_score=Count("pk", filter=OPEN & band_condition(ScoreBand.HIGH)),
         unassigned=Count("pk", filter=OPEN & Q(follow_up_by__isnull=True)),
         stale=Count("pk", filter=OPEN & Q(is_stale=True)),
         new=Count("pk", filter=Q(created_at__date__gte=new_since(today))),
@@ -103,7 +102,7 @@ def tiles(leads: QuerySet[Lead], *, now: dt.datetime | None = None) -> list[Tile
     counts = tile_counts(leads, now=now)
     conf = settings.LEADCRM
     params = {
-        "threshold": conf["HIGH_SCORE_THRESHOLD"],
+        "threshold": thresholds()[1],
         "stale": conf["STALE_AFTER_DAYS"],
         "days": conf["NEW_LEAD_DAYS"],
     }
@@ -292,11 +291,12 @@ def conversion_by_source(leads: QuerySet[Lead]) -> Chart:
 
 
 def conversion_by_score_band(leads: QuerySet[Lead]) -> Chart:
-    """Konversionsrate nach Lead-Score-Band (0–24, 25–49, 50–74, 75–100)."""
+    """Konversionsrate nach Lead-Score-Band (the bands of leads/score_bands.py)."""
+    bands = band_ranges()
     band = Case(
         *[
-            When(score__lte=high, then=Value(index))
-            for index, (_low, high) in enumerate(SCORE_BANDS)
+            When(band_condition(name), then=Value(index))
+            for index, (name, _lo, _hi) in enumerate(bands)
         ],
         output_field=IntegerField(),
     )
@@ -307,10 +307,10 @@ def conversion_by_score_band(leads: QuerySet[Lead]) -> Chart:
         .annotate(total=Count("pk"), converted=Count("pk", filter=Q(status__phase=Phase.CONVERTED)))
     )
     by_band = {r["band"]: r for r in rows}
-    labels = [f"{low}–{high}" for low, high in SCORE_BANDS]
+    labels = [f"{low}–{high}" for _name, low, high in bands]
     chart = Chart("conversion_score", _("Konversionsrate nach Lead-Score"), "bar", labels=labels)
-    totals = [by_band.get(i, {}).get("total", 0) for i in range(len(SCORE_BANDS))]
-    converted = [by_band.get(i, {}).get("converted", 0) for i in range(len(SCORE_BANDS))]
+    totals = [by_band.get(i, {}).get("total", 0) for i in range(len(bands))]
+    converted = [by_band.get(i, {}).get("converted", 0) for i in range(len(bands))]
     rates = [pct(c, t) for c, t in zip(converted, totals, strict=True)]
     chart.series = [{"label": str(_("Konversionsrate in %")), "data": [r or 0 for r in rates]}]
     chart.columns = [

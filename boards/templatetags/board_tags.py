@@ -10,6 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_noop as N_
 
+from leads.score_bands import score_band
 from ui.object_urls import object_url
 
 register = template.Library()
@@ -20,10 +21,6 @@ def _esc(value) -> str:
     if hasattr(value, "__html__"):
         return value.__html__()
     return _html_escape(str(value))
-
-
-def _score_band(score: int) -> int:
-    return 3 if score >= 75 else 2 if score >= 50 else 1 if score >= 25 else 0
 
 
 @register.simple_tag(takes_context=True)
@@ -72,7 +69,7 @@ def lead_card(context, card) -> SafeString:
   <div class="card-body p-2">
     <div class="d-flex justify-content-between align-items-center gap-2">
       {head}
-      <span class="badge score-badge score-band-{_score_band(card.score)}" title="{texts["score"]}">{card.score}</span>
+      <span class="badge score-badge lc-score-{score_band(card.score)}" title="{texts["score"]}">{card.score}</span>
     </div>
     <div class="fw-semibold text-truncate" title="{_esc(card.company_name)}">{_esc(card.company_name or "—")}</div>
     <div class="small text-body-secondary text-truncate">{_esc(card.contact_name or "—")}</div>

@@ -13,7 +13,6 @@ import datetime as dt
 from urllib.parse import urlencode
 
 from django import forms
-from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -30,6 +29,7 @@ from boards.summary import cached_summary
 from boards.views.board import wants_fragment
 from contacts.models import TERMINAL_PHASES, Phase
 from leads.models import Campaign, Lead
+from leads.score_bands import thresholds
 
 PERIODS = [
     ("", _("Gesamter Zeitraum")),
@@ -111,11 +111,10 @@ def tile_links(form: DashboardFilterForm, *, today: dt.date | None = None) -> di
         if form.cleaned_data["campaign"]:
             common.append(("campaign", str(form.cleaned_data["campaign"].pk)))
     open_phases = [("phase", phase) for phase in OPEN_PHASES]
-    conf = settings.LEADCRM
     new_since = dashboard.new_since(today)
     params = {
         "overdue": [*open_phases, ("overdue", "1")],
-        "high_score": [*open_phases, ("score_min", str(conf["HIGH_SCORE_THRESHOLD"]))],
+        "high_score": [*open_phases, ("score_min", str(thresholds()[1]))],
         "unassigned": [*open_phases, ("follow_up_by", "nobody")],
         "stale": [*open_phases, ("stale", "1")],
         "new": [("created_from", new_since.isoformat())],
@@ -148,7 +147,7 @@ def lead_dashboard(request: HttpRequest) -> HttpResponse:
         "tiles": tiles,
         "charts": charts,
         "query": request.GET.urlencode(),
-        "threshold": settings.LEADCRM["HIGH_SCORE_THRESHOLD"],
+        "threshold": thresholds()[1],
     }
     template = "boards/dashboard.html"
     if wants_fragment(request):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from leads.score_bands import score_band
 from ui.object_urls import object_url
 
 register = template.Library()
@@ -45,9 +46,10 @@ def _status(lead, today) -> SafeString:
 
 
 def _score(lead, today) -> SafeString:
-    level = "high" if lead.score >= 70 else "mid" if lead.score >= 40 else "low"
     return format_html(
-        '<td><span class="badge lc-score lc-score-{}">{}</span></td>', level, lead.score
+        '<td><span class="badge lc-score lc-score-{}">{}</span></td>',
+        score_band(lead.score),
+        lead.score,
     )
 
 

@@ -81,7 +81,7 @@ def test_card_shows_owner_initials_score_and_overdue_follow_up(rep_client, rep):
     )
     body = _board(rep_client).content.decode()
     assert ">AV<" in body  # Anna Vogt
-    assert "score-band-3" in body
+    assert "lc-score-high" in body
     assert "board-overdue" in body
 
 

@@ -38,7 +38,7 @@ def test_tiles(leads, now, settings):
 
 
 def test_tile_threshold_is_configurable(leads, now, settings):
-    settings.LEADCRM = {**settings.LEADCRM, "HIGH_SCORE_THRESHOLD": 25}
+    settings.LEADCRM = {**settings.LEADCRM, "MID_SCORE_THRESHOLD": 10, "HIGH_SCORE_THRESHOLD": 25}
     assert dashboard.tile_counts(leads, now=now)["high_score"] == 2  # L2 (30), L3 (60)
 
 
@@ -128,14 +128,20 @@ def test_conversion_by_source(leads):
 
 
 def test_conversion_by_score_band(leads):
+    """The chart uses the one band definition (leads/score_bands.py, defaults 40 / 70)."""
     chart = dashboard.conversion_by_score_band(leads)
-    assert chart.labels == ["0–24", "25–49", "50–74", "75–100"]
+    assert chart.labels == ["0–39", "40–69", "70–100"]
     assert chart.rows == [
-        ["0–24", 1, 0, 0.0],
-        ["25–49", 1, 0, 0.0],
-        ["50–74", 1, 0, 0.0],
-        ["75–100", 3, 2, 66.7],
+        ["0–39", 2, 0, 0.0],
+        ["40–69", 1, 0, 0.0],
+        ["70–100", 3, 2, 66.7],
     ]
+
+
+def test_score_band_chart_follows_the_settings(leads, settings):
+    settings.LEADCRM = {**settings.LEADCRM, "MID_SCORE_THRESHOLD": 25, "HIGH_SCORE_THRESHOLD": 85}
+    chart = dashboard.conversion_by_score_band(leads)
+    assert [row[:2] for row in chart.rows] == [["0–24", 1], ["25–84", 4], ["85–100", 1]]
 
 
 def test_empty_data_does_not_break(db):
