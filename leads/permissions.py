@@ -26,6 +26,14 @@ def can_create_lead(user) -> bool:
     return user_has_role(user)
 
 
+# Lead lists are imported by Marketing and the Vertriebsleitung.
+IMPORT_ROLES = (Role.MARKETING, Role.SALES_MANAGER)
+
+
+def can_import_leads(user) -> bool:
+    return user_has_role(user, *IMPORT_ROLES)
+
+
 def can_edit_lead(user, lead: Lead) -> bool:
     if not user_has_role(user):
         return False

@@ -11,14 +11,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.models import Role
 from accounts.permissions import role_required
 from capture.imports import files as import_files
 from capture.imports import run as import_runner
 from leads.models import Campaign, DuplicateMode, LeadImport, LeadSource
+from leads.permissions import IMPORT_ROLES
 from notifications.models import Job, JobState
 
-IMPORT_ROLES = (Role.MARKETING, Role.SALES_MANAGER)
 LIST_LIMIT = 30
 
 

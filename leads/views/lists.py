@@ -8,11 +8,10 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import role_required, user_has_role
-from capture.views.imports import IMPORT_ROLES
+from accounts.permissions import role_required
 from leads import selectors
 from leads.filters import LeadFilter
-from leads.permissions import can_create_lead, visible_leads
+from leads.permissions import can_create_lead, can_import_leads, visible_leads
 
 
 def _page_size(request: HttpRequest) -> int:
@@ -64,7 +63,7 @@ def lead_list(request: HttpRequest) -> HttpResponse:
         "sort_desc": desc,
         "page_sizes": selectors.PAGE_SIZES,
         "can_create": can_create_lead(request.user),
-        "can_import": user_has_role(request.user, *IMPORT_ROLES),
+        "can_import": can_import_leads(request.user),
     }
     template = "leads/lead_list.html"
     if request.htmx and not request.htmx.boosted and request.htmx.target == "lead-results":
