@@ -1,7 +1,7 @@
 """`manage.py setup_demo`: default lists always; demo users and demo data with DEBUG only.
 
 Safe to run any number of times: the default lists are loaded with get_or_create, users
-by username, and the demo data by natural keys (see boards/management/demo_builder.py).
+by username, and the demo data by natural keys (see demo/builder.py).
 The credential table is printed only in the run that created the users.
 """
 
