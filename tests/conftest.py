@@ -28,6 +28,8 @@ from django.test import Client
 from accounts.models import Role
 from tests.factories import PASSWORD, UserFactory, ensure_defaults
 
+pytest_plugins = ["tests.clock"]  # the frozen_time fixture
+
 MARKERS = {
     "smoke": "fast subset that must pass on the default SQLite database",
     "e2e": "Playwright browser tests (need Chromium; run by the browser tier)",

@@ -162,7 +162,8 @@ def test_invalid_email_shows_german_error(client, campaign):
     assert "gültige E-Mail" in response.content.decode()
 
 
-def test_rate_limit_flood_is_429_and_creates_nothing(client, campaign):
+def test_rate_limit_flood_is_429_and_creates_nothing(client, campaign, frozen_time):
+    """All posts fall into one rate window: the clock is frozen, not the wall clock."""
     for i in range(5):
         response = client.post(
             url(campaign),
@@ -182,6 +183,22 @@ def test_rate_limit_flood_is_429_and_creates_nothing(client, campaign):
     # another visitor is not affected
     response = client.post(
         url(campaign), payload(campaign, email="andere@firma.de"), REMOTE_ADDR="198.51.100.8"
+    )
+    assert response.status_code == 302
+
+
+def test_rate_limit_window_passes(client, campaign, frozen_time):
+    """After the minute window the visitor may post again (the hour window still counts)."""
+    for i in range(6):
+        response = client.post(
+            url(campaign),
+            payload(campaign, email=f"person{i}@firma-{i}.de"),
+            REMOTE_ADDR="198.51.100.9",
+        )
+    assert response.status_code == 429
+    frozen_time(61)
+    response = client.post(
+        url(campaign), payload(campaign, email="spaeter@firma.de"), REMOTE_ADDR="198.51.100.9"
     )
     assert response.status_code == 302
 
