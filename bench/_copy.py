@@ -106,3 +106,48 @@ class Spool:
                 copy.write(chunk.encode())
         self.chunks = []
         return self.rows
+
+
+def _esc(value: str) -> str:
+    if "\\" in value or "\t" in value or "\n" in value:
+        value = value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+    return value
+
+
+class Copier:
+    """COPY rows of one model: the caller gives some columns, the rest get the field default."""
+
+    def __init__(self, cursor, model, columns: list[str]):
+        self.cursor = cursor
+        self.table = model._meta.db_table
+        rest, values = constant_columns(model, set(columns))
+        self.columns = columns + rest
+        self.suffix = ("\t" + "\t".join(values)) if values else ""
+        self.rows = 0
+
+    def __enter__(self):
+        cols = ", ".join(f'"{c}"' for c in self.columns)
+        self._ctx = self.cursor.copy(f"COPY {self.table} ({cols}) FROM STDIN")
+        self.copy = self._ctx.__enter__()
+        self.buffer: list[str] = []
+        return self
+
+    def row(self, values) -> None:
+        self.buffer.append("\t".join(values) + self.suffix)
+        if len(self.buffer) >= 20000:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.buffer:
+            self.copy.write(("\n".join(self.buffer) + "\n").encode())
+            self.rows += len(self.buffer)
+            self.buffer = []
+
+    def __exit__(self, *exc):
+        if exc[0] is None:
+            self.flush()
+        return self._ctx.__exit__(*exc)
+
+
+def _ts(value: dt.datetime) -> str:
+    return value.strftime("%Y-%m-%d %H:%M:%S+00")

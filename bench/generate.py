@@ -28,179 +28,79 @@ import os
 import random
 import time
 
-FIRST_NAMES_M = (
-    "Thomas Michael Andreas Stefan Christian Frank Markus Matthias Peter Jürgen Klaus "
-    "Wolfgang Uwe Sven Tobias Jan Lukas Jonas Felix Maximilian Florian Sebastian Alexander "
-    "Dieter Holger Ralf Bernd Oliver Timo Dominik"
+from bench._copy import Copier, _ts
+from bench.words import (
+    ACTIVITY_KINDS,
+    CITIES,
+    COMPANY_WORDS,
+    FIRST_NAMES_F,
+    FIRST_NAMES_M,
+    FUNCTIONS,
+    LAST_NAMES,
+    LEGAL_FORMS,
+    STATUS_MIX,
+    STREETS,
+    SUBJECTS,
+)
+
+COMPANY_COLUMNS = (
+    "id name category_id street postal_code city country phone email website industry "
+    "owner_id version created_at updated_at"
 ).split()
-FIRST_NAMES_F = (
-    "Sabine Andrea Claudia Petra Susanne Nicole Stefanie Julia Anna Laura Katharina Sarah "
-    "Lena Sandra Birgit Monika Karin Ute Heike Anja Melanie Christina Lisa Sophie Marie "
-    "Jana Franziska Kerstin Tanja Martina"
+PERSON_COLUMNS = (
+    "id company_id salutation first_name last_name function email phone owner_id "
+    "lead_status_id lead_status_changed_at version created_at updated_at"
 ).split()
-LAST_NAMES = (
-    "Müller Schmidt Schneider Fischer Weber Meyer Wagner Becker Schulz Hoffmann Schäfer Koch "
-    "Bauer Richter Klein Wolf Schröder Neumann Schwarz Zimmermann Braun Krüger Hofmann Hartmann "
-    "Lange Schmitt Werner Schmitz Krause Meier Lehmann Schmid Schulze Maier Köhler Herrmann "
-    "König Walter Mayer Huber Kaiser Fuchs Peters Lang Scholz Möller Weiß Jung Hahn Schubert "
-    "Vogel Friedrich Keller Günther Frank Berger Winkler Roth Beck Lorenz Baumann Franke "
-    "Albrecht Schuster Simon Ludwig Böhm Winter Kraus Martin Schumacher Krämer Vogt Stein "
-    "Jäger Otto Sommer Groß Seidel Heinrich Brandt Haas Schreiber Graf Schulte Dietrich "
-    "Ziegler Kuhn Kühn Pohl Engel Horn Busch Bergmann Thomas Voigt Sauer Arnold Wolff Pfeiffer"
+LEAD_COLUMNS = (
+    "id number company_name salutation first_name last_name status_id source_id "
+    "type_id follow_up_by_id follow_up_until function street postal_code city country "
+    "email phone score customer_id status_changed_at closed_at last_activity_at "
+    "converted_at created_by_id created_at updated_at version capture_channel"
 ).split()
-COMPANY_WORDS = (
-    "Maschinenbau Elektrotechnik Logistik Bau Holzbau Metallbau Medizintechnik Software "
-    "Systemhaus Druckerei Spedition Anlagenbau Kunststofftechnik Automation Feinmechanik "
-    "Haustechnik Energietechnik Lebensmittel Gebäudetechnik Stahlbau Verpackung Optik "
-    "Immobilien Consulting Beratung Handel Textil Möbel Werkzeugbau Solartechnik"
+ACTIVITY_COLUMNS = (
+    "id kind subject start end status done_at delegated_by_id delegated_to_id "
+    "person_id company_id mail_state version created_by_id created_at updated_at"
 ).split()
-LEGAL_FORMS = ["GmbH", "GmbH", "GmbH", "AG", "GmbH & Co. KG", "KG", "e.K.", "UG", "OHG"]
-CITIES = [
-    ("Berlin", "10"),
-    ("Hamburg", "20"),
-    ("München", "80"),
-    ("Köln", "50"),
-    ("Frankfurt am Main", "60"),
-    ("Stuttgart", "70"),
-    ("Düsseldorf", "40"),
-    ("Leipzig", "04"),
-    ("Dortmund", "44"),
-    ("Essen", "45"),
-    ("Bremen", "28"),
-    ("Dresden", "01"),
-    ("Hannover", "30"),
-    ("Nürnberg", "90"),
-    ("Duisburg", "47"),
-    ("Bochum", "44"),
-    ("Wuppertal", "42"),
-    ("Bielefeld", "33"),
-    ("Bonn", "53"),
-    ("Münster", "48"),
-    ("Mannheim", "68"),
-    ("Karlsruhe", "76"),
-    ("Augsburg", "86"),
-    ("Wiesbaden", "65"),
-    ("Freiburg im Breisgau", "79"),
-    ("Regensburg", "93"),
-    ("Würzburg", "97"),
-    ("Ulm", "89"),
-    ("Kiel", "24"),
-    ("Rostock", "18"),
-    ("Erfurt", "99"),
-    ("Magdeburg", "39"),
-    ("Saarbrücken", "66"),
-    ("Mainz", "55"),
-    ("Kassel", "34"),
-    ("Osnabrück", "49"),
-]
-STREETS = (
-    "Hauptstraße Schulstraße Gartenstraße Bahnhofstraße Dorfstraße Bergstraße Birkenweg "
-    "Lindenstraße Kirchstraße Waldstraße Ringstraße Schillerstraße Goethestraße Industriestraße "
-    "Am Markt Mühlenweg Parkstraße Rosenweg Feldstraße Wiesenweg"
-).split(" ")
-FUNCTIONS = [
-    "Geschäftsführer",
-    "Geschäftsführerin",
-    "Einkaufsleiter",
-    "Einkäuferin",
-    "Vertriebsleiter",
-    "Technischer Leiter",
-    "Leiterin Marketing",
-    "Prokurist",
-    "Assistenz der Geschäftsführung",
-    "IT-Leiter",
-    "Produktionsleiter",
-    "",
-]
-SUBJECTS = [
-    "Erstgespräch",
-    "Rückruf vereinbart",
-    "Angebot nachfassen",
-    "Produktvorstellung",
-    "Infomaterial versendet",
-    "Termin vor Ort",
-    "Messekontakt nachbereiten",
-    "Telefonat",
-    "Bedarfsanalyse",
-    "Notiz zum Gespräch",
-]
-# status name -> share of all leads (the mix of an established team: most leads closed)
-STATUS_MIX = [
-    ("Offen", 0.14),
-    ("Kontaktaufnahme", 0.08),
-    ("Kontaktiert", 0.10),
-    ("Qualifiziert", 0.06),
-    ("Erneut bearbeiten", 0.04),
-    ("Disqualifiziert", 0.18),
-    ("Geschlossen", 0.22),
-    ("Konvertiert", 0.18),
-]
-ACTIVITY_KINDS = [
-    ("call", 0.4),
-    ("email_out", 0.25),
-    ("appointment", 0.15),
-    ("task", 0.1),
-    ("note", 0.1),
-]
 N_USERS = 50
 REP_USERNAME = "bench-rep"
 OVERDUE_SHARE = 0.05
 
 
-def _esc(value: str) -> str:
-    if "\\" in value or "\t" in value or "\n" in value:
-        value = value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
-    return value
+def _users() -> list[int]:
+    """50 users with roles (40 Vertrieb, 6 Vertriebsleitung, 4 Marketing); ids in order."""
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.auth.models import Group
 
+    from accounts.models import Role, User
 
-class Copier:
-    """COPY rows of one model: the caller gives some columns, the rest get the field default."""
-
-    def __init__(self, cursor, model, columns: list[str]):
-        from bench._copy import constant_columns
-
-        self.cursor = cursor
-        self.table = model._meta.db_table
-        rest, values = constant_columns(model, set(columns))
-        self.columns = columns + rest
-        self.suffix = ("\t" + "\t".join(values)) if values else ""
-        self.rows = 0
-
-    def __enter__(self):
-        cols = ", ".join(f'"{c}"' for c in self.columns)
-        self._ctx = self.cursor.copy(f"COPY {self.table} ({cols}) FROM STDIN")
-        self.copy = self._ctx.__enter__()
-        self.buffer: list[str] = []
-        return self
-
-    def row(self, values) -> None:
-        self.buffer.append("\t".join(values) + self.suffix)
-        if len(self.buffer) >= 20000:
-            self.flush()
-
-    def flush(self) -> None:
-        if self.buffer:
-            self.copy.write(("\n".join(self.buffer) + "\n").encode())
-            self.rows += len(self.buffer)
-            self.buffer = []
-
-    def __exit__(self, *exc):
-        if exc[0] is None:
-            self.flush()
-        return self._ctx.__exit__(*exc)
-
-
-def _ts(value: dt.datetime) -> str:
-    return value.strftime("%Y-%m-%d %H:%M:%S+00")
+    password = make_password("bench-pass-1")
+    groups = {g.name: g for g in Group.objects.filter(name__in=[r.value for r in Role])}
+    users = []
+    for i in range(N_USERS):
+        role = Role.SALES if i < 40 else Role.SALES_MANAGER if i < 46 else Role.MARKETING
+        female = i % 2 == 1
+        username = REP_USERNAME if i == 0 else f"bench-user-{i:02d}"
+        user, _ = User.objects.update_or_create(
+            username=username,
+            defaults={
+                "first_name": (FIRST_NAMES_F if female else FIRST_NAMES_M)[i % 30],
+                "last_name": LAST_NAMES[(i * 7) % len(LAST_NAMES)],
+                "email": f"{username}@leadcrm.example",
+                "password": password,
+                "is_active": True,
+            },
+        )
+        if role in groups:
+            user.groups.set([groups[role]])
+        users.append(user.pk)
+    return users
 
 
 def generate(leads: int, seed: int = 42, keep: bool = False, log=print) -> dict:
-    from django.contrib.auth.hashers import make_password
-    from django.contrib.auth.models import Group
     from django.db import DatabaseError, connection, transaction
     from django.utils import timezone
 
-    from accounts.models import ListPreference, Role, User
+    from accounts.models import ListPreference
     from activities.models import Activity
     from bench._copy import Spool, drop_secondary_indexes, reset_sequences
     from contacts.models import Category, Company, LeadStatus, Person
@@ -249,27 +149,7 @@ def generate(leads: int, seed: int = 42, keep: bool = False, log=print) -> dict:
                     extra.append(hist.model._meta.db_table)
             cur.execute(f"TRUNCATE {names}, {', '.join(extra)} CASCADE")
             cur.execute("DELETE FROM notifications_notification")
-        # --- users with roles (ORM: 50 rows)
-        password = make_password("bench-pass-1")
-        groups = {g.name: g for g in Group.objects.filter(name__in=[r.value for r in Role])}
-        users = []
-        for i in range(N_USERS):
-            role = Role.SALES if i < 40 else Role.SALES_MANAGER if i < 46 else Role.MARKETING
-            female = i % 2 == 1
-            username = REP_USERNAME if i == 0 else f"bench-user-{i:02d}"
-            user, _ = User.objects.update_or_create(
-                username=username,
-                defaults={
-                    "first_name": (FIRST_NAMES_F if female else FIRST_NAMES_M)[i % 30],
-                    "last_name": LAST_NAMES[(i * 7) % len(LAST_NAMES)],
-                    "email": f"{username}@leadcrm.example",
-                    "password": password,
-                    "is_active": True,
-                },
-            )
-            if role in groups:
-                user.groups.set([groups[role]])
-            users.append(user.pk)
+        users = _users()  # ORM: 50 rows
         reps = users[:40]
         statuses = {s.name: s for s in LeadStatus.objects.all()}
         mix = [(statuses[name], share) for name, share in STATUS_MIX if name in statuses]
@@ -292,23 +172,7 @@ def generate(leads: int, seed: int = 42, keep: bool = False, log=print) -> dict:
         with Copier(
             cur,
             Company,
-            [
-                "id",
-                "name",
-                "category_id",
-                "street",
-                "postal_code",
-                "city",
-                "country",
-                "phone",
-                "email",
-                "website",
-                "industry",
-                "owner_id",
-                "version",
-                "created_at",
-                "updated_at",
-            ],
+            COMPANY_COLUMNS,
         ) as cp:
             for cid in range(1, n_companies + 1):
                 last = rnd.choice(LAST_NAMES)
@@ -356,22 +220,7 @@ def generate(leads: int, seed: int = 42, keep: bool = False, log=print) -> dict:
         with Copier(
             cur,
             Person,
-            [
-                "id",
-                "company_id",
-                "salutation",
-                "first_name",
-                "last_name",
-                "function",
-                "email",
-                "phone",
-                "owner_id",
-                "lead_status_id",
-                "lead_status_changed_at",
-                "version",
-                "created_at",
-                "updated_at",
-            ],
+            PERSON_COLUMNS,
         ) as cp:
             for pid in range(1, n_persons + 1):
                 cid = rnd.randrange(1, n_companies + 1) if rnd.random() < 0.97 else None
@@ -425,37 +274,7 @@ def generate(leads: int, seed: int = 42, keep: bool = False, log=print) -> dict:
         with Copier(
             cur,
             Lead,
-            [
-                "id",
-                "number",
-                "company_name",
-                "salutation",
-                "first_name",
-                "last_name",
-                "status_id",
-                "source_id",
-                "type_id",
-                "follow_up_by_id",
-                "follow_up_until",
-                "function",
-                "street",
-                "postal_code",
-                "city",
-                "country",
-                "email",
-                "phone",
-                "score",
-                "customer_id",
-                "status_changed_at",
-                "closed_at",
-                "last_activity_at",
-                "converted_at",
-                "created_by_id",
-                "created_at",
-                "updated_at",
-                "version",
-                "capture_channel",
-            ],
+            LEAD_COLUMNS,
         ) as cp:
             working = [s for s in open_statuses if s.phase == "working"]
             for lid in range(1, leads + 1):
@@ -569,24 +388,7 @@ def generate(leads: int, seed: int = 42, keep: bool = False, log=print) -> dict:
         with Copier(
             cur,
             Activity,
-            [
-                "id",
-                "kind",
-                "subject",
-                "start",
-                "end",
-                "status",
-                "done_at",
-                "delegated_by_id",
-                "delegated_to_id",
-                "person_id",
-                "company_id",
-                "mail_state",
-                "version",
-                "created_by_id",
-                "created_at",
-                "updated_at",
-            ],
+            ACTIVITY_COLUMNS,
         ) as ac:
             for aid in range(1, n_activities + 1):
                 kind = kind_list[aid - 1]
