@@ -19,6 +19,7 @@ from django.db.models import Count, Q, QuerySet
 
 from contacts.models import LeadStatus, Person
 from leads.models import Lead
+from leads.permissions import visible_leads
 
 BOARD_PAGE_SIZE = 20
 BOARD_COUNT_LIMIT = 1000
@@ -188,6 +189,5 @@ def person_board(
 
 def board_leads(user) -> QuerySet[Lead]:
     """The leads a board shows before filters: those visible to `user`, not merged."""
-    from leads.permissions import visible_leads
 
     return visible_leads(user).filter(merged_into__isnull=True)

@@ -20,6 +20,8 @@ import datetime as dt
 from django.core.cache import cache
 from django.utils import timezone
 
+from leads.models import Lead
+
 CACHE_KEY = "boards:dashboard-summary:v2"
 MAX_AGE = dt.timedelta(minutes=15)  # beat refreshes every 5; older summaries are ignored
 
@@ -32,7 +34,6 @@ def build_summary(period: str = "", *, tiles: list | None = None) -> dict:
     """The figures of the dashboard filtered by `period` only; `tiles` when already built
     (they do not depend on the period)."""
     from boards import dashboard
-    from leads.models import Lead
 
     leads = Lead.objects.filter(merged_into__isnull=True)
     since = dashboard.period_since(period)

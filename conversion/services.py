@@ -19,10 +19,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from activities.models import Activity, ActivityKind, ActivityStatus
+from contacts.errors import ContactError
 from contacts.models import Category, Company, GroupKind, LeadStatus, Person, Phase, Salutation
 from contacts.rules import lead_status_applies
+from contacts.services import company_create, person_create, person_update
 from leads.errors import LeadError
 from leads.models import ConsentRecord, Lead, LeadContact, Opportunity, OpportunityKind
+from leads.services import history as history
+from leads.services import lifecycle as lifecycle
 
 
 @dataclass
@@ -136,10 +140,6 @@ def lead_convert(
     person_data: Mapping[str, Any] | None = None,
     opportunity_data: Mapping[str, Any] | None = None,
 ) -> ConversionResult:
-    from contacts.errors import ContactError
-    from contacts.services import company_create, person_create, person_update
-    from leads.services import history as history
-    from leads.services import lifecycle as lifecycle
 
     # Lock without joins: after waiting for a concurrent conversion, PostgreSQL re-checks
     # the join with the *changed* status row and would drop the lead from the result.

@@ -21,7 +21,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.permissions import role_required
 from contacts.duplicates import find_company_duplicates, find_person_duplicates, normalize_phone
-from contacts.models import Company, Person, Salutation
+from contacts.models import Category, Company, Person, Salutation
 from conversion import services as conversion
 from leads.errors import LeadError
 from leads.models import Lead, OpportunityKind
@@ -340,8 +340,6 @@ def convert(request: HttpRequest, pk: int) -> HttpResponse:
         return _render(request, lead, 3, form, state, None, 400)
     company_data = dict(state.get("company_data") or {})
     if company_data:
-        from contacts.models import Category
-
         company_data["category"] = Category.objects.filter(pk=company_data.get("category")).first()
     try:
         result = conversion.lead_convert(

@@ -21,10 +21,11 @@ from django_htmx.http import HttpResponseClientRedirect
 from accounts.permissions import role_required
 from boards import selectors
 from boards.cards import CardMoveForm, first_url_name, optional_url, safe_next
-from boards.filters import BOARD_FIELDS, lead_filter_class
+from boards.filters import BOARD_FIELDS
 from boards.models import Selection, SelectionKind, SelectionTarget
 from boards.selections import selection_members
 from contacts.models import LeadStatus, Person, Phase
+from leads.filters import LeadFilter
 from leads.models import Lead
 
 LEAD_DETAIL_NAMES = ("leads:detail", "leads:lead_detail", "leads:edit", "leads:mask")
@@ -46,7 +47,7 @@ def _expanded(request: HttpRequest) -> set[int]:
 
 def _lead_filterset(request: HttpRequest):
     """The lead list's FilterSet (same parameters, same meaning) over the visible leads."""
-    filterset = lead_filter_class()(
+    filterset = LeadFilter(
         _filter_query(request) or None,
         queryset=selectors.board_leads(request.user),
         request=request,

@@ -28,6 +28,7 @@ from boards.selectors import board_leads
 from boards.summary import cached_summary
 from boards.views.board import wants_fragment
 from contacts.models import TERMINAL_PHASES, Phase
+from leads.lookups import choice_lists, staff_users
 from leads.models import Campaign, Lead
 from leads.score_bands import thresholds
 
@@ -55,7 +56,6 @@ class DashboardFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from leads.lookups import choice_lists, staff_users
 
         self.fields["owner"].queryset = staff_users()
         # the options from the one choice-list query; the querysets validate a submitted id

@@ -32,6 +32,7 @@ from django_ratelimit.core import is_ratelimited
 from accounts.permissions import role_required
 from capture import doi
 from capture.webform import UTM_FIELDS, capture_web_lead
+from contacts.duplicates import normalize_phone
 from contacts.models import Salutation
 from leads.duplicates import find_lead_duplicates
 from leads.models import Campaign, Interest
@@ -136,7 +137,6 @@ class WebLeadForm(forms.Form):
             )
 
     def clean_phone(self) -> str:
-        from contacts.duplicates import normalize_phone
 
         value = self.cleaned_data.get("phone", "").strip()
         if value and not normalize_phone(value):

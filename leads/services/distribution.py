@@ -31,6 +31,8 @@ from django.utils.translation import gettext as _
 
 from contacts.models import TERMINAL_PHASES
 from leads.models import AssignmentMember, AssignmentRule, AssignmentStrategy, Lead
+from notifications.models import Kind, Priority
+from notifications.services import NotificationItem, notification_rows, notify, notify_many
 
 
 @dataclass(frozen=True)
@@ -177,8 +179,6 @@ def _notify_new_owner(*, lead: Lead, result: AssignmentResult, actor) -> None:
     if actor is not None and getattr(actor, "pk", None) == result.user.pk:
         return
     from leads.jobs.overdue import lead_url
-    from notifications.models import Kind, Priority
-    from notifications.services import notify
 
     name = lead.company_name or lead.contact_name or lead.number
     notify(
@@ -402,8 +402,6 @@ def notify_new_owners(pairs: list[tuple[Lead, AssignmentResult]], actor) -> int:
     in one statement (same dedupe keys, so a repeated batch notifies nobody twice)."""
     from leads.bulk import copy as bulk_copy
     from leads.jobs.overdue import lead_url, lead_url_template
-    from notifications.models import Kind, Priority
-    from notifications.services import NotificationItem, notify_many
 
     url_template = lead_url_template()
     title = _("Neuer Lead zugewiesen: %(name)s")
@@ -429,7 +427,6 @@ def notify_new_owners(pairs: list[tuple[Lead, AssignmentResult]], actor) -> int:
         return notify_many(items)
     # new leads: their dedupe keys cannot exist yet, so COPY (no conflict handling) is safe;
     # a conflict would refuse the whole batch, which the import then retries row by row
-    from notifications.services import notification_rows
 
     rows = notification_rows(items)
     bulk_copy.copy_models(rows)
