@@ -6,9 +6,11 @@ after the last committed row when run again for the same job (worker crash, retr
 
 from celery import shared_task
 from django.db import OperationalError
-from django.utils import timezone
 
 from capture import doi
+from capture.imports.run import import_run
+from jobs.runner import SKIPPED
+from leads.models import LeadImport
 
 
 @shared_task(
@@ -19,25 +21,14 @@ from capture import doi
     max_retries=5,
 )
 def run_import(job_id: int) -> str:
-    from capture.imports.run import import_run
-    from leads.models import LeadImport
-    from notifications.models import Job, JobState
+    """Run (or resume) the import of the job; "skipped" when it is finished or gone.
 
-    job = Job.objects.filter(pk=job_id).first()
-    if job is None or job.state in (JobState.DONE, JobState.CANCELLED):
-        return "skipped"
+    A failure is recorded on the job by the runner and re-raised; a database hiccup
+    (OperationalError) puts the job back to pending and the retry resumes it."""
     lead_import = LeadImport.objects.filter(job_id=job_id).first()
     if lead_import is None:
-        return "skipped"
-    try:
-        return import_run(lead_import=lead_import)
-    except OperationalError:
-        raise
-    except Exception as exc:
-        Job.objects.filter(pk=job_id).update(
-            state=JobState.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
-        )
-        raise
+        return SKIPPED
+    return import_run(lead_import=lead_import)
 
 
 @shared_task(

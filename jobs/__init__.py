@@ -1,0 +1,1 @@
+"""Progress-tracked background work: the `Job` row and the one runner for its lifecycle."""

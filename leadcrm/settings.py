@@ -59,13 +59,16 @@ INSTALLED_APPS = [
     # (the contract in pyproject.toml [tool.importlinter] enforces it)
     "ui",
     "accounts",
+    "jobs",
     "notifications",
     "contacts",
     "activities",
     "leads",
     "capture",
     "conversion",
+    "processes",
     "boards",
+    "merge",
     "privacy",
     "demo",
 ]

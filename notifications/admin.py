@@ -1,9 +1,12 @@
-"""Admin for notifications and background jobs (support: see what was sent and what ran)."""
+"""Admin for notifications (support: see what was sent and whether it was read).
+
+Background jobs have their admin in `jobs.admin`.
+"""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from notifications.models import Job, Notification
+from notifications.models import Notification
 
 
 class ReadFilter(admin.SimpleListFilter):
@@ -42,29 +45,3 @@ class NotificationAdmin(admin.ModelAdmin):
         "dedupe_key",
         ("created_at", "read_at"),
     )
-
-
-@admin.register(Job)
-class JobAdmin(admin.ModelAdmin):
-    list_display = ("title", "kind", "state", "done", "total", "created_by", "created_at")
-    list_select_related = ("created_by",)
-    list_filter = ("state", "kind")
-    search_fields = ("title",)
-    ordering = ("-created_at", "-id")
-    readonly_fields = (
-        "kind",
-        "title",
-        "created_by",
-        "state",
-        "params",
-        "total",
-        "done",
-        "result",
-        "error",
-        "created_at",
-        "finished_at",
-    )
-    fields = (*readonly_fields, "cancel_requested")
-
-    def has_add_permission(self, request):
-        return False

@@ -132,14 +132,3 @@ def notification_mark_read(*, notification: Notification, user) -> Notification:
 def notifications_mark_all_read(*, user) -> int:
     """Mark every unread notification of `user` read; returns how many changed."""
     return Notification.objects.for_user(user).unread().update(read_at=timezone.now())
-
-
-def job_request_cancel(*, job, user) -> bool:
-    """Ask a running job to stop; the task checks `cancel_requested` between batches."""
-    from notifications.models import Job
-
-    if job.is_finished:
-        return False
-    Job.objects.filter(pk=job.pk).update(cancel_requested=True)
-    job.cancel_requested = True
-    return True

@@ -1,4 +1,8 @@
-"""Bell (HTMX fragment), notification list, mark read, and the job progress partial."""
+"""Bell (HTMX fragment), notification list, mark read, and the job progress page.
+
+The job pages live here (under /benachrichtigungen/auftraege/) because they are part of
+the bell's world for the user; the job row and its rules belong to `jobs`, one layer below.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import role_required
+from jobs import runner as job_runner
+from jobs import selectors as job_selectors
 from notifications import selectors, services
 from notifications.models import Notification
 
@@ -62,7 +68,7 @@ def notification_read_all(request: HttpRequest) -> HttpResponse:
 
 @role_required()
 def job_status(request: HttpRequest, job_id: int) -> HttpResponse:
-    job = selectors.job_for_user(job_id=job_id, user=request.user)
+    job = job_selectors.job_for_user(job_id=job_id, user=request.user)
     if job is None:
         raise Http404
     # HTMX polls get the partial; a plain visit (link, reload, no JS) gets a whole page
@@ -73,10 +79,10 @@ def job_status(request: HttpRequest, job_id: int) -> HttpResponse:
 @require_POST
 @role_required()
 def job_cancel(request: HttpRequest, job_id: int) -> HttpResponse:
-    job = selectors.job_for_user(job_id=job_id, user=request.user)
+    job = job_selectors.job_for_user(job_id=job_id, user=request.user)
     if job is None:
         raise Http404
-    services.job_request_cancel(job=job, user=request.user)
+    job_runner.job_request_cancel(job=job)
     if request.htmx:
         return render(request, "notifications/_job_progress.html", {"job": job})
     return redirect("notifications:job_status", job_id=job.pk)

@@ -15,7 +15,7 @@ from contacts import search, services
 from contacts.errors import ContactError
 from contacts.forms import BulkUpdateForm
 from contacts.views.common import int_param
-from notifications.models import Job
+from jobs.selectors import job_for_user
 
 BULK_MAX = 100_000
 
@@ -86,9 +86,8 @@ def bulk_update(request):
 
 @role_required()
 def bulk_job(request, job_id: int):
-    job = Job.objects.filter(
-        pk=job_id, kind=services.BULK_JOB_KIND, created_by=request.user
-    ).first()
+    # only the user's own bulk jobs, not even staff sees another user's here
+    job = job_for_user(job_id=job_id, user=request.user, kind=services.BULK_JOB_KIND, staff=False)
     if job is None:
         raise Http404(_("Diesen Auftrag gibt es nicht."))
     template = "boards/bulk_job.html"

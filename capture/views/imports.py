@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -16,7 +15,6 @@ from capture.imports import files as import_files
 from capture.imports import run as import_runner
 from leads.models import Campaign, DuplicateMode, LeadImport, LeadSource
 from leads.permissions import IMPORT_ROLES
-from notifications.models import Job, JobState
 
 LIST_LIMIT = 30
 
@@ -136,11 +134,9 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(*IMPORT_ROLES)
 def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    lead_import = get_object_or_404(LeadImport, pk=pk)
+    lead_import = get_object_or_404(LeadImport.objects.select_related("job"), pk=pk)
     if lead_import.job_id:
-        Job.objects.filter(pk=lead_import.job_id).exclude(
-            state__in=(JobState.DONE, JobState.FAILED, JobState.CANCELLED)
-        ).update(cancel_requested=True)
+        import_files.import_cancel(lead_import=lead_import)
         messages.info(request, _("Der Import wird nach dem laufenden Block abgebrochen."))
     return redirect("capture:import_detail", pk=pk)
 
@@ -149,20 +145,12 @@ def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*IMPORT_ROLES)
 def import_resume(request: HttpRequest, pk: int) -> HttpResponse:
     """Re-run a failed or cancelled import from the last committed row."""
-    lead_import = get_object_or_404(LeadImport, pk=pk)
-    if lead_import.job_id:
-        with transaction.atomic():
-            updated = Job.objects.filter(
-                pk=lead_import.job_id, state__in=(JobState.FAILED, JobState.CANCELLED)
-            ).update(state=JobState.PENDING, cancel_requested=False, error="", finished_at=None)
-            if updated:
-                job_id = lead_import.job_id
-                transaction.on_commit(lambda: import_files._queue(job_id))
-        if updated:
-            messages.success(
-                request,
-                _("Der Import wird ab Zeile %(n)d fortgesetzt.") % {"n": lead_import.last_row + 1},
-            )
+    lead_import = get_object_or_404(LeadImport.objects.select_related("job"), pk=pk)
+    if import_files.import_resume(lead_import=lead_import):
+        messages.success(
+            request,
+            _("Der Import wird ab Zeile %(n)d fortgesetzt.") % {"n": lead_import.last_row + 1},
+        )
     return redirect("capture:import_detail", pk=pk)
 
 

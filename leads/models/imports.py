@@ -21,7 +21,7 @@ class LeadImport(models.Model):
     """
 
     job = models.OneToOneField(
-        "notifications.Job",
+        "jobs.Job",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

@@ -14,7 +14,12 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from jobs import runner as job_runner
+from jobs.models import Job
 from leads.models import Lead, LeadRating, ScoringCriterion, ScoringOption
+
+RESCORE_BATCH = 1000
+RESCORE_JOB_KIND = "lead_rescore"
 
 
 def active_criteria() -> list[ScoringCriterion]:
@@ -151,15 +156,40 @@ def rescore_leads(lead_ids: Iterable[int]) -> int:
     return len(leads)
 
 
-def rescore_all_async(user):
-    """Start recomputing all scores in the background; returns the notifications Job."""
-    from leads import tasks
-    from notifications.models import Job
+def rescore_all_async(user) -> Job:
+    """Start recomputing all scores in the background; returns the Job."""
+    from leads import tasks  # reason: leads.tasks imports this module
 
-    job = Job.objects.create(
-        kind="lead_rescore",
-        title=str(_("Lead-Scores neu berechnen")),
-        created_by=user,
+    job = job_runner.job_create(
+        kind=RESCORE_JOB_KIND, title=str(_("Lead-Scores neu berechnen")), user=user
     )  # the task counts the leads (total) when it starts
     transaction.on_commit(lambda: tasks.rescore_all_leads.delay(job.pk))
     return job
+
+
+def rescore_all_run(*, job_id: int) -> str:
+    """Recompute every lead's score in id-ordered batches, writing progress to the Job.
+
+    Safe to run twice: scores are a pure function of ratings and criteria, and the job
+    resumes after its `result["last_id"]` after a retry; a finished job is left alone.
+    """
+
+    def work(run: job_runner.JobRun) -> None:
+        last_id = int((run.job.result or {}).get("last_id", 0))
+        if not run.job.total:
+            run.set_total(Lead.objects.count())
+        while True:
+            run.checkpoint()
+            ids = list(
+                Lead.objects.filter(pk__gt=last_id)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:RESCORE_BATCH]
+            )
+            if not ids:
+                break
+            done = rescore_leads(ids)
+            last_id = ids[-1]
+            run.progress(done=run.job.done + done, result={"last_id": last_id})
+        run.complete(result={"last_id": last_id})
+
+    return job_runner.job_run(job=job_id, work=work)

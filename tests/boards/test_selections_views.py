@@ -248,7 +248,7 @@ def test_rename_and_bulk_job_query_counts_do_not_grow(
     rep_client, rep, django_assert_max_num_queries
 ):
     from contacts import services as contact_services
-    from notifications.models import Job
+    from jobs.models import Job
 
     selection = svc.selection_create(
         user=rep, name="Q", target="person", kind="static", criteria=[], shared=False

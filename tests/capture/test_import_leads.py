@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from capture.imports import files as import_files
 from capture.imports import run as import_runner
+from jobs.models import Job, JobState
 from leads.models import CaptureChannel, DuplicateMode, Lead, LeadImport
-from notifications.models import Job, JobState
 from tests.factories import LeadFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -275,6 +275,35 @@ def test_cancel_stops_after_current_batch(importer):
     assert Lead.objects.count() == 2
     job.refresh_from_db()
     assert job.state == JobState.CANCELLED and job.done == 2
+
+
+def test_cancel_and_resume_screens(importer, marketing_client, django_capture_on_commit_callbacks):
+    rows = [[f"Firma {i}", "A", f"N{i}", f"r{i}@f{i}.de", "", "", "", ""] for i in range(1, 6)]
+    lead_import = upload(importer, make_csv(rows))
+    job = Job.objects.create(kind="lead_import", title="Import", created_by=importer, total=5)
+    lead_import.job = job
+    lead_import.save()
+    response = marketing_client.post(
+        reverse("capture:import_cancel", args=[lead_import.pk]), follow=True
+    )
+    assert "nach dem laufenden Block abgebrochen" in response.content.decode()
+    job.refresh_from_db()
+    assert job.cancel_requested
+    assert run(lead_import, batch_size=2) == JobState.CANCELLED
+    with django_capture_on_commit_callbacks(execute=True):
+        response = marketing_client.post(
+            reverse("capture:import_resume", args=[lead_import.pk]), follow=True
+        )
+    assert "ab Zeile 3 fortgesetzt" in response.content.decode()
+    job.refresh_from_db()
+    lead_import.refresh_from_db()
+    assert (job.state, job.done, job.cancel_requested) == (JobState.DONE, 5, False)
+    assert lead_import.created_count == 5 and Lead.objects.count() == 5
+    # a finished import is neither resumed nor cancelled
+    marketing_client.post(reverse("capture:import_resume", args=[lead_import.pk]))
+    marketing_client.post(reverse("capture:import_cancel", args=[lead_import.pk]))
+    job.refresh_from_db()
+    assert job.state == JobState.DONE and not job.cancel_requested
 
 
 def test_error_report_neutralises_formulas(importer):

@@ -6,7 +6,7 @@ from django.urls import reverse
 from boards import selections as svc
 from contacts import services
 from contacts.models import Company, Person
-from notifications.models import Job, JobState
+from jobs.models import Job, JobState
 from tests.factories import CompanyFactory, PersonFactory, UserFactory, category, status
 
 pytestmark = pytest.mark.django_db

@@ -7,11 +7,11 @@ import pytest
 from playwright.sync_api import expect
 
 from activities.models import ActivityStatus
+from jobs.models import JobState
 from leads.models import LeadContact
 from leads.services.appointments import lead_sync_appointment
-from notifications.models import JobState
 from tests.factories import ActivityFactory, JobFactory, PersonFactory
-from tests.factories_activities import lead_with_appointment
+from tests.factories.activities import lead_with_appointment
 
 SCREENSHOTS = os.environ.get("LEADCRM_SCREENSHOTS", "")
 

@@ -63,7 +63,7 @@ COUNTED = [
     "contacts.Person",
     "activities.Activity",
     "boards.Selection",
-    "notifications.Job",
+    "jobs.Job",
     "accounts.User",
 ]
 ERROR_MARKERS = ("invalid-feedback", "is-invalid", "alert-danger", "errorlist", "text-danger")

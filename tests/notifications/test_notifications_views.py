@@ -2,7 +2,8 @@
 
 import pytest
 
-from notifications.models import JobState, Notification, Priority
+from jobs.models import JobState
+from notifications.models import Notification, Priority
 from notifications.services import (
     NotificationItem,
     notification_mark_read,

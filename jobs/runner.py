@@ -1,0 +1,198 @@
+"""The one runner for a job's lifecycle: queued → running → done | failed | cancelled.
+
+Every long job (lead import, contacts bulk update, rescoring) follows the same rules, so
+they are written once, here:
+
+- **The row is the truth.** A job starts as a row (`job_create`, state *pending*); the
+  broker only carries its id. The task calls `job_run(job_id=..., work=...)`, which loads
+  the row and does the state changes around the caller's `work(run)`.
+- **Safe to run twice.** A finished job (done, failed, cancelled) is left alone:
+  `job_run` returns `SKIPPED` without calling `work`. A job that is still pending or
+  running (its broker message was lost, the worker died, the task was retried) runs
+  again, and `work` resumes from what it committed (`run.job.done`, `run.job.result`,
+  or its own marker such as the import's `last_row`).
+- **Progress** (`run.progress(done=..., result=...)`) is one UPDATE; written inside the
+  transaction of the batch it reports, the figures never claim more than is committed.
+- **Cancelling** is a request (`job_request_cancel`, from the UI or the admin); `work`
+  calls `run.checkpoint()` between batches, which raises `JobCancelled` when a stop was
+  asked for; `job_run` marks the job cancelled and returns `CANCELLED`.
+- **Done**: when `work` returns, the job is done. `work` may call `run.complete(...)`
+  itself inside its last transaction, so the job is marked done together with the last
+  change (all or nothing).
+- **Failure**: a transient database error (`TRANSIENT_ERRORS`) puts the job back to
+  *pending* and re-raises, so the Celery task retries it and it resumes; any other error
+  marks it *failed* with a message for the user (`error_message(exc)`, default the
+  exception text) and is re-raised unless `reraise=False`.
+- **Resume from the UI**: `job_resume` turns a failed or cancelled job back into a pending
+  one; the caller queues its task again after commit.
+
+Errors that are not `Exception`s (a killed worker, `KeyboardInterrupt`) pass untouched: the
+job stays *running* and the next run resumes it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.utils import timezone
+
+from jobs.models import FINISHED_STATES, Job, JobState
+
+logger = logging.getLogger(__name__)
+
+SKIPPED = "skipped"  # what job_run returns for a job that was already finished (or is gone)
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (OperationalError, InterfaceError)
+ERROR_MAX_LENGTH = 2000
+
+
+class JobCancelled(Exception):
+    """Raised by `JobRun.checkpoint()` when the user asked the job to stop."""
+
+
+# --- the row -----------------------------------------------------------------------------
+
+
+def job_create(
+    *, kind: str, title: str, user=None, total: int = 0, params: dict | None = None
+) -> Job:
+    """A new job row, state pending; the caller queues its task with the id after commit."""
+    return Job.objects.create(
+        kind=kind,
+        title=str(title)[:200],
+        created_by=user,
+        total=total,
+        params=params or {},
+    )
+
+
+def job_request_cancel(*, job: Job) -> bool:
+    """Ask a job that is not finished to stop after its current batch; False when it is
+    finished already (nothing to cancel). One UPDATE, so a job finishing at the same moment
+    is never flagged."""
+    if job.is_finished:
+        return False
+    changed = (
+        Job.objects.filter(pk=job.pk)
+        .exclude(state__in=FINISHED_STATES)
+        .update(cancel_requested=True)
+    )
+    if changed:
+        job.cancel_requested = True
+    return bool(changed)
+
+
+def job_resume(*, job: Job) -> bool:
+    """Turn a failed or cancelled job back into a pending one (cancel flag, error and end
+    time cleared, progress kept); False when it is in any other state. The caller queues
+    the task again after commit; the work resumes from what it committed."""
+    changed = Job.objects.filter(pk=job.pk, state__in=(JobState.FAILED, JobState.CANCELLED)).update(
+        state=JobState.PENDING, cancel_requested=False, error="", finished_at=None
+    )
+    if changed:
+        job.state, job.cancel_requested, job.error, job.finished_at = (
+            JobState.PENDING,
+            False,
+            "",
+            None,
+        )
+    return bool(changed)
+
+
+# --- one run -----------------------------------------------------------------------------
+
+
+class JobRun:
+    """The handle `work` gets: the job row as loaded when the run began, and the writes a
+    running job makes. Every write is a single UPDATE by primary key (no stale `save()`)."""
+
+    def __init__(self, job: Job):
+        self.job = job
+        self.completed = False
+
+    def set_total(self, total: int) -> None:
+        """The number of items, when only the task can count them."""
+        Job.objects.filter(pk=self.job.pk).update(total=total)
+        self.job.total = total
+
+    def progress(self, *, done: int, result: dict | None = None) -> None:
+        """How far the job got (absolute `done`, and the summary so far when given)."""
+        fields: dict[str, Any] = {"done": done}
+        if result is not None:
+            fields["result"] = result
+        Job.objects.filter(pk=self.job.pk).update(**fields)
+        self.job.done = done
+        if result is not None:
+            self.job.result = result
+
+    def cancel_requested(self) -> bool:
+        return Job.objects.filter(pk=self.job.pk, cancel_requested=True).exists()
+
+    def checkpoint(self) -> None:
+        """Call between batches: raises `JobCancelled` when a stop was asked for."""
+        if self.cancel_requested():
+            raise JobCancelled
+
+    def complete(self, *, done: int | None = None, result: dict | None = None) -> None:
+        """Mark the job done now (e.g. in the transaction of its last change); `job_run`
+        then leaves the state alone when `work` returns."""
+        fields: dict[str, Any] = {"state": JobState.DONE, "finished_at": timezone.now()}
+        if done is not None:
+            fields["done"] = done
+        if result is not None:
+            fields["result"] = result
+        Job.objects.filter(pk=self.job.pk).update(**fields)
+        for name, value in fields.items():
+            setattr(self.job, name, value)
+        self.completed = True
+
+
+def _finish(job: Job, state: str, **fields: Any) -> None:
+    fields = {"state": state, "finished_at": timezone.now(), **fields}
+    Job.objects.filter(pk=job.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(job, name, value)
+
+
+def job_run(
+    *,
+    job: Job | int,
+    work: Callable[[JobRun], Any],
+    error_message: Callable[[BaseException], str] | None = None,
+    reraise: bool = True,
+) -> str:
+    """Run `work(run)` for the job (a row or its id) with the lifecycle described above;
+    returns the state it ended in, or `SKIPPED` when it was finished already or is gone."""
+    if not isinstance(job, Job):
+        job = Job.objects.select_related("created_by").filter(pk=job).first()
+        if job is None:
+            return SKIPPED
+    if job.is_finished:
+        return SKIPPED
+    Job.objects.filter(pk=job.pk).update(state=JobState.RUNNING)
+    job.state = JobState.RUNNING
+    run = JobRun(job)
+    try:
+        work(run)
+    except JobCancelled:
+        _finish(job, JobState.CANCELLED)
+        return JobState.CANCELLED
+    except TRANSIENT_ERRORS:
+        # the database is away for a moment: back to the queue, the task's retry resumes it
+        with contextlib.suppress(DatabaseError):
+            Job.objects.filter(pk=job.pk).update(state=JobState.PENDING)
+            job.state = JobState.PENDING
+        raise
+    except Exception as exc:
+        logger.exception("job %s (%s) failed", job.pk, job.kind)
+        message = error_message(exc) if error_message is not None else str(exc)
+        _finish(job, JobState.FAILED, error=str(message)[:ERROR_MAX_LENGTH])
+        if reraise:
+            raise
+        return JobState.FAILED
+    if not run.completed:
+        _finish(job, JobState.DONE)
+    return JobState.DONE
