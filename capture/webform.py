@@ -20,7 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from activities.models import Activity, ActivityKind, ActivityStatus
+from capture.tasks import send_doi_mail
 from contacts.duplicates import normalize_email
+from leads.fields import capture_fields, capture_max_length
 from leads.models import (
     Campaign,
     CaptureChannel,
@@ -30,19 +32,18 @@ from leads.models import (
     LeadSource,
 )
 from leads.services.lead import lead_create
+from notifications.models import Kind, Priority
+from notifications.services import notify
 
-UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
 log = logging.getLogger(__name__)
-LEAD_FIELDS = (
-    "salutation",
-    "first_name",
-    "last_name",
-    "company_name",
-    "email",
-    "phone",
-    "postal_code",
-    "city",
+# What the form carries into the lead, from the field catalogue (leads.fields): the fields
+# the visitor types in (interests, a many-to-many, go to lead_create on their own) and the
+# campaign parameters of the embedding page's address.
+LEAD_FIELDS = tuple(
+    name for name in capture_fields(hidden=False) if not Lead._meta.get_field(name).many_to_many
 )
+
+UTM_FIELDS = tuple(name for name in capture_fields(hidden=True) if name.startswith("utm_"))
 
 
 @dataclass
@@ -116,7 +117,9 @@ def capture_web_lead(
     else:
         lead_data = {name: data.get(name) or "" for name in LEAD_FIELDS}
         lead_data["phone"] = data.get("phone") or ""
-        lead_data.update({name: (data.get(name) or "")[:100] for name in UTM_FIELDS})
+        lead_data.update(
+            {name: (data.get(name) or "")[: capture_max_length(name)] for name in UTM_FIELDS}
+        )
         lead_data.update(
             landing_page=data.get("landing_page") or "",
             referrer=data.get("referrer") or "",
@@ -147,7 +150,6 @@ def capture_web_lead(
 def _queue_doi_mail(record_id: int, base_url: str) -> None:
     """Hand the id to the broker; if it is down the request stays due for the beat job
     (the visitor's lead and consent are committed: never answer them with a 500)."""
-    from capture.tasks import send_doi_mail
 
     try:
         send_doi_mail.delay(record_id, base_url)
@@ -160,9 +162,6 @@ def _queue_doi_mail(record_id: int, base_url: str) -> None:
 def _notify_owner(lead: Lead) -> None:
     if lead.follow_up_by_id is None:
         return
-    from leads.jobs.overdue import lead_url
-    from notifications.models import Kind, Priority
-    from notifications.services import notify
 
     notify(
         recipient=lead.follow_up_by,
@@ -170,6 +169,6 @@ def _notify_owner(lead: Lead) -> None:
         kind=Kind.ENTITY,
         priority=Priority.A,
         entity=lead,
-        url=lead_url(lead.pk),
+        url=lead.get_absolute_url(),
         dedupe_key=f"web-repeat:{lead.pk}:{timezone.localdate().isoformat()}",
     )

@@ -10,20 +10,20 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-from django.db import OperationalError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from accounts.models import ListPreference, User
 from contacts.errors import ConflictError, ContactError
 from contacts.models import Category, Company, LeadStatus, Person
 from contacts.rules import lead_status_applies
-
-logger = logging.getLogger(__name__)
+from jobs import runner as job_runner
+from jobs.models import Job
 
 COMPANY_FIELDS = (
     "name",
@@ -244,7 +244,6 @@ def person_set_lead_status(
 
 def list_columns_set(*, user, key: str, columns: list[str]):
     """Save the columns `user` chose for list `key` (unknown column keys are dropped)."""
-    from accounts.models import ListPreference
     from contacts.selectors import LIST_COLUMNS
 
     if key not in LIST_COLUMNS:
@@ -263,15 +262,16 @@ def list_columns_set(*, user, key: str, columns: list[str]):
 # jumps from 0 to 100 %. Larger sets run in batches of BULK_BATCH rows, each batch atomic and
 # the job's `done` counter written in the same transaction as the batch, so after an error the
 # job says exactly how far it got, and a retried task resumes after the last committed batch.
+# The job's lifecycle (running, cancel between batches, done, failed, run twice) is
+# `jobs.runner.job_run`'s.
 
 BULK_SINGLE_TRANSACTION = 5000
 BULK_BATCH = 1000
 BULK_JOB_KIND = "contacts_bulk_update"
 
 
-def bulk_update_start(*, user, target: str, ids: list[int], action: str, value_id: int):
-    from contacts import tasks
-    from notifications.models import Job
+def bulk_update_start(*, user, target: str, ids: list[int], action: str, value_id: int) -> Job:
+    from contacts import tasks  # reason: contacts.tasks imports this module
 
     if target not in ("person", "company"):
         raise ContactError(_("Ungültiges Ziel für die Massenänderung."))
@@ -286,7 +286,7 @@ def bulk_update_start(*, user, target: str, ids: list[int], action: str, value_i
         "owner": _("Zuständig setzen"),
         "category": _("Firmenkategorie setzen"),
     }
-    job = Job.objects.create(
+    job = job_runner.job_create(
         kind=BULK_JOB_KIND,
         title=_("Massenänderung: %(action)s (%(count)d %(target)s)")
         % {
@@ -294,7 +294,7 @@ def bulk_update_start(*, user, target: str, ids: list[int], action: str, value_i
             "count": len(ids),
             "target": _("Personen") if target == "person" else _("Firmen"),
         },
-        created_by=user,
+        user=user,
         params={"target": target, "ids": list(ids), "action": action, "value": value_id},
         total=len(ids),
     )
@@ -361,67 +361,45 @@ def _bulk_batch(*, target: str, ids: list[int], action: str, value, user, result
 
 
 def _bulk_value(action: str, value_id):
-    from accounts.models import User
-
     model = {"lead_status": LeadStatus, "owner": User, "category": Category}[action]
     return model.objects.get(pk=value_id)
 
 
-def bulk_update_run(*, job) -> None:
-    """Apply the job's change; safe to run twice (a finished job is left alone)."""
-    from notifications.models import Job, JobState
-
-    if job.is_finished:
-        return
+def bulk_update_run(*, job: Job) -> str:
+    """Apply the job's change; safe to run twice (a finished job is left alone). Returns
+    the state the job ended in (`jobs.runner.SKIPPED` when it was finished already)."""
     params = job.params
     ids = [int(i) for i in params.get("ids", [])]
     user = job.created_by
-    Job.objects.filter(pk=job.pk).update(state=JobState.RUNNING)
-    try:
+
+    def batch(chunk: list[int], value, result: dict) -> None:
+        _bulk_batch(
+            target=params["target"],
+            ids=chunk,
+            action=params["action"],
+            value=value,
+            user=user,
+            result=result,
+        )
+
+    def work(run: job_runner.JobRun) -> None:
         value = _bulk_value(params["action"], params["value"])
         if len(ids) <= BULK_SINGLE_TRANSACTION:
             result: dict = {}
-            with transaction.atomic():
+            with transaction.atomic():  # all or nothing, the job's end included
                 for start in range(0, len(ids), BULK_BATCH):
-                    _bulk_batch(
-                        target=params["target"],
-                        ids=ids[start : start + BULK_BATCH],
-                        action=params["action"],
-                        value=value,
-                        user=user,
-                        result=result,
-                    )
-                Job.objects.filter(pk=job.pk).update(
-                    done=len(ids), result=result, state=JobState.DONE, finished_at=timezone.now()
-                )
-        else:
-            job.refresh_from_db()
-            result = dict(job.result or {})
-            for start in range(job.done, len(ids), BULK_BATCH):
-                if Job.objects.filter(pk=job.pk, cancel_requested=True).exists():
-                    Job.objects.filter(pk=job.pk).update(
-                        state=JobState.CANCELLED, finished_at=timezone.now()
-                    )
-                    return
-                with transaction.atomic():
-                    _bulk_batch(
-                        target=params["target"],
-                        ids=ids[start : start + BULK_BATCH],
-                        action=params["action"],
-                        value=value,
-                        user=user,
-                        result=result,
-                    )
-                    Job.objects.filter(pk=job.pk).update(
-                        done=min(len(ids), start + BULK_BATCH), result=result
-                    )
-            Job.objects.filter(pk=job.pk).update(state=JobState.DONE, finished_at=timezone.now())
-    except OperationalError:
-        # transient database trouble: the task retries; a single transaction left nothing behind
-        Job.objects.filter(pk=job.pk).update(state=JobState.PENDING)
-        raise
-    except Exception as exc:  # the job row reports the failure
-        logger.exception("bulk update job %s failed", job.pk)
+                    batch(ids[start : start + BULK_BATCH], value, result)
+                run.complete(done=len(ids), result=result)
+            return
+        run.job.refresh_from_db(fields=["done", "result"])
+        result = dict(run.job.result or {})
+        for start in range(run.job.done, len(ids), BULK_BATCH):
+            run.checkpoint()
+            with transaction.atomic():  # the batch and the progress it reports
+                batch(ids[start : start + BULK_BATCH], value, result)
+                run.progress(done=min(len(ids), start + BULK_BATCH), result=result)
+
+    def error_message(exc: BaseException) -> str:
         if len(ids) <= BULK_SINGLE_TRANSACTION:
             message = _("Die Massenänderung ist fehlgeschlagen; nichts davon wurde übernommen.")
         else:
@@ -429,8 +407,8 @@ def bulk_update_run(*, job) -> None:
                 "Die Massenänderung ist fehlgeschlagen; die bereits fertigen Pakete sind "
                 "gespeichert (siehe Fortschritt)."
             )
-        Job.objects.filter(pk=job.pk).update(
-            state=JobState.FAILED,
-            error=f"{message} ({type(exc).__name__})",
-            finished_at=timezone.now(),
-        )
+        return f"{message} ({type(exc).__name__})"
+
+    # a transient database error re-raises (the task retries, the job is pending again);
+    # any other failure is reported on the job row, not to the worker
+    return job_runner.job_run(job=job, work=work, error_message=error_message, reraise=False)

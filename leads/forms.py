@@ -9,14 +9,16 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.widgets import LazySelect
 
 from contacts.models import Company, LeadStatus, Person, Phase
+from leads.fields import mask_fields
 from leads.lookups import choice_lists, staff_users
 from leads.models import Campaign, Interest, Lead, LeadSource, LeadType, ScoringCriterion
+from leads.permissions import can_qualify_lead
 from leads.services import uploads
-from leads.services.lead import MASK_FIELDS
 from ui.forms_rendering import StaticChoicesMixin
 
 SALUTATIONS = [("", "—"), ("Herr", _("Herr")), ("Frau", _("Frau")), ("divers", _("Divers"))]
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+MASK_FIELDS = mask_fields()  # the field catalogue's mask fields, in mask order
 
 
 class CountrySelect(StaticChoicesMixin, LazySelect):
@@ -153,7 +155,6 @@ class LeadForm(forms.ModelForm):
             if not self.is_bound and criterion.pk in ratings:
                 self.initial[name] = ratings[criterion.pk]
         # Marketing may not qualify leads it did not create
-        from leads.permissions import can_qualify_lead
 
         if user is not None and lead.pk and not can_qualify_lead(user, lead):
             for name in ("status", "type"):

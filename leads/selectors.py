@@ -9,12 +9,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import models
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import ListPreference
+from activities.models import Activity
+from leads.fields import list_columns as catalogue_columns
 from leads.models import ConsentRecord, Lead, LeadContact, LeadRating, LeadStatusChange
+from leads.services.history import history_changes
 
 PAGE_SIZES = (25, 50, 100)
 COUNT_LIMIT = 1000  # "mehr als 1.000": never count the whole table
@@ -28,43 +33,48 @@ class Column:
     kind: str = "text"  # value type of the sort key: text, int, date, datetime
 
 
-COLUMNS = [
-    Column("number", _("Leadnummer"), "number"),
-    Column("company", _("Unternehmen"), "company_name"),
-    Column("contact", _("Kontakt"), "last_name"),
-    Column("status", _("Status"), "status__rank", "int"),
-    Column("score", _("Score"), "score", "int"),
-    Column("source", _("Quelle")),
-    Column("type", _("Typ")),
-    Column("campaign", _("Kampagne")),
-    Column("follow_up_by", _("Nachbetreuung durch")),
-    Column("follow_up_until", _("Nachbetreuung bis"), "follow_up_until", "date"),
-    Column("appointment_with", _("Termin mit")),
-    Column("customer", _("Geschäftspartner")),
-    Column("city", _("Ort")),
-    Column("email", _("E-Mail")),
-    Column("phone", _("Telefon")),
-    Column("created", _("Angelegt am"), "created_at", "datetime"),
-    Column("updated", _("Geändert am"), "updated_at", "datetime"),
-]
+# the value type of a sort key, for the keyset cursor (ints, dates, datetimes; else text)
+_SORT_KINDS = {
+    models.PositiveSmallIntegerField: "int",
+    models.IntegerField: "int",
+    models.DateField: "date",
+    models.DateTimeField: "datetime",
+}
+
+
+def _sort_kind(lookup: str) -> str:
+    """The value type of a sort lookup ("score", "status__rank"), read from the model."""
+    model, field = Lead, None
+    for part in lookup.split("__"):
+        field = model._meta.get_field(part)
+        model = field.related_model
+    return _SORT_KINDS.get(type(field), "text")
+
+
+def _columns() -> list[Column]:
+    """The list's columns, in chooser order, from the field catalogue."""
+    columns = []
+    for lead_field, spec in catalogue_columns():
+        sort_field = spec.sort if isinstance(spec.sort, str) else lead_field.name
+        columns.append(
+            Column(
+                spec.key,
+                spec.label or lead_field.label,
+                sort_field if spec.sort else None,
+                _sort_kind(sort_field) if spec.sort else "text",
+            )
+        )
+    return columns
+
+
+COLUMNS = _columns()
 COLUMNS_BY_KEY = {c.key: c for c in COLUMNS}
-DEFAULT_COLUMNS = [
-    "number",
-    "company",
-    "contact",
-    "status",
-    "score",
-    "follow_up_by",
-    "follow_up_until",
-    "created",
-]
+DEFAULT_COLUMNS = [spec.key for _field, spec in catalogue_columns() if spec.default]
 DEFAULT_SORT = "-created"
 LIST_KEY = "leads"
 
 
 def list_columns(user) -> list[Column]:
-    from accounts.models import ListPreference
-
     pref = ListPreference.objects.filter(user=user, key=LIST_KEY).first()
     keys = [k for k in (pref.columns if pref else []) if k in COLUMNS_BY_KEY] or DEFAULT_COLUMNS
     if "number" not in keys:
@@ -73,8 +83,6 @@ def list_columns(user) -> list[Column]:
 
 
 def save_list_columns(*, user, columns: list[str]) -> None:
-    from accounts.models import ListPreference
-
     keys = [k for k in columns if k in COLUMNS_BY_KEY] or DEFAULT_COLUMNS
     ListPreference.objects.update_or_create(user=user, key=LIST_KEY, defaults={"columns": keys})
 
@@ -89,7 +97,10 @@ def parse_sort(value: str | None) -> tuple[Column, bool]:
     return column, desc
 
 
-LIST_RELATIONS = ("source", "type", "campaign", "follow_up_by", "appointment_with", "customer")
+# the relations a column shows, joined only when the column is shown (the status always is)
+LIST_RELATIONS = tuple(
+    f.name for f, _spec in catalogue_columns() if f.model_field.many_to_one and f.name != "status"
+)
 
 
 def list_queryset(qs: QuerySet, columns: list[Column] | None = None) -> QuerySet:
@@ -271,16 +282,9 @@ def without_needless_distinct(qs: QuerySet) -> QuerySet:
 # The model fields each list column reads; the page loads those (plus every sort key and
 # the status) instead of all ~60 columns of a lead (phone numbers are parsed on load, too).
 COLUMN_FIELDS = {
-    "contact": ("first_name",),
-    "source": ("source",),
-    "type": ("type",),
-    "campaign": ("campaign",),
-    "follow_up_by": ("follow_up_by",),
-    "appointment_with": ("appointment_with",),
-    "customer": ("customer",),
-    "city": ("city",),
-    "email": ("email",),
-    "phone": ("phone",),
+    spec.key: (*(() if spec.sort else (f.name,)), *spec.also)
+    for f, spec in catalogue_columns()
+    if not spec.sort or spec.also
 }
 ALWAYS_LOADED = (
     "status",
@@ -319,7 +323,6 @@ def sorted_for_export(qs: QuerySet, sort: str | None) -> QuerySet:
 
 def lead_for_mask(pk: int) -> Lead | None:
     """The lead with everything the mask renders, in a constant number of queries."""
-    from activities.models import Activity
 
     # the relations the mask shows as objects; the selects need only the ids (source,
     # type, campaign, users), and every join here widens the 250-column row the ORM builds
@@ -419,7 +422,6 @@ def status_durations(lead: Lead) -> list[dict]:
 
 def lead_history(lead: Lead, limit: int = 100) -> list[dict]:
     """Field changes newest first: [{record, user, date, type, changes: [(name, old, new)]}]."""
-    from leads.services.history import history_changes
 
     records = list(
         Lead.history.filter(id=lead.pk)

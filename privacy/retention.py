@@ -1,9 +1,10 @@
 """Retention (GDPR): anonymise leads that never converted and lay untouched too long.
 
 A lead qualifies when it was never converted (`converted_at` is empty), is not anonymised
-yet and was neither changed nor worked on (activity) for `LEADCRM["RETENTION_DAYS"]` days. Anonymising clears what
-identifies a person (names, function, address, phone, e-mail, website, notes, business
-card, the personal parts of the capture data) on the lead, in its history and in its
+yet and was neither changed nor worked on (activity) for `LEADCRM["RETENTION_DAYS"]` days.
+Anonymising clears what identifies a person (names, function, address, phone, e-mail,
+website, notes, business card, the personal parts of the capture data: the `personal`
+fields of the field catalogue in `leads.fields`) on the lead, in its history and in its
 consent log, and keeps what the statistics need (status, source, type, campaign, score,
 interests, country, dates). The company name stays: it names a firm, not a person.
 
@@ -22,29 +23,14 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from leads.fields import personal_fields
 from leads.models import ConsentRecord, Lead
 
 CHUNK = 1000
 
-# field -> value it is cleared to (on the lead and on its historical records)
-PERSONAL_FIELDS: dict[str, object] = {
-    "salutation": "",
-    "first_name": "",
-    "last_name": "",
-    "function": "",
-    "street": "",
-    "postal_code": "",
-    "city": "",
-    "phone": "",
-    "email": "",
-    "website": "",
-    "notes": "",
-    "business_card": "",
-    "utm_term": "",
-    "utm_content": "",
-    "landing_page": "",
-    "referrer": "",
-}
+# field -> value it is cleared to (on the lead and on its historical records): the field
+# catalogue's personal fields (leads.fields), all text, URL, phone or file fields
+PERSONAL_FIELDS: dict[str, object] = dict.fromkeys(personal_fields(), "")
 
 
 @dataclass

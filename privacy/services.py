@@ -1,7 +1,9 @@
 """GDPR [DSGVO]: export everything about a lead or person, erase (anonymise) on request,
 and log every access to these pages (`PersonalDataAccess`).
 
-Lead erasure clears the same fields as the retention job (`leads.retention.PERSONAL_FIELDS`)
+The lead's own fields in the export, and the ones erasure clears, come from the field
+catalogue (`leads.fields`: `gdpr_fields`, `personal_fields`).
+Lead erasure clears the same fields as the retention job (`privacy.retention.PERSONAL_FIELDS`)
 on the lead, its history and its consent log; person erasure does the equivalent for the
 person. The rows stay (statistics, links) but no longer identify anyone; the log row says
 who erased what, when and why.
@@ -12,16 +14,20 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django_countries.fields import CountryField
+from phonenumber_field.modelfields import PhoneNumberField
 
 from accounts.models import Role
 from contacts.models import Person
 from leads.errors import LeadError
+from leads.fields import gdpr_fields
 from leads.models import ConsentRecord, DataAccessAction, Lead, LeadContact, PersonalDataAccess
+from privacy.retention import PERSONAL_FIELDS
 
 PERSON_ERASED_NAME = "Gelöscht"
 PERSON_PERSONAL_FIELDS: dict[str, object] = {
@@ -172,57 +178,48 @@ def display_rows(main: dict) -> list[tuple[str, str]]:
     return rows
 
 
+def _gdpr_value(lead: Lead, name: str) -> Any:
+    """One lead field as a plain JSON-able value: related rows by their name, choices by
+    their German label, timestamps in local time, the business card as
+    "present or not" (the file itself is not part of the export)."""
+    field = Lead._meta.get_field(name)
+    value = getattr(lead, name)
+    if field.many_to_many:
+        return [entry.name for entry in value.all()]
+    if field.is_relation or isinstance(field, (CountryField, PhoneNumberField)):
+        return str(value or "")  # the country as its code, the phone number as E.164
+    if field.choices:
+        return getattr(lead, f"get_{name}_display")()
+    if isinstance(field, models.FileField):
+        return bool(value)
+    if isinstance(field, models.DateTimeField):
+        return _dt(value)
+    return value
+
+
+def _lead_part(lead: Lead) -> dict[str, Any]:
+    """The lead's own fields, keyed as in `gdpr_fields` ("utm.source" nests under "utm")."""
+    part: dict[str, Any] = {}
+    for key, name in gdpr_fields():
+        group, _dot, sub = key.rpartition(".")
+        target = part.setdefault(group, {}) if group else part
+        target[sub] = _gdpr_value(lead, name)
+    return part
+
+
 def lead_personal_data(lead: Lead) -> dict[str, Any]:
-    """Everything stored about the lead, as plain JSON-able values (German keys)."""
+    """Everything stored about the lead, as plain JSON-able values (German keys); the lead's
+    own fields are the field catalogue's GDPR fields (`leads.fields.gdpr_fields`)."""
+    fields = [Lead._meta.get_field(name) for _key, name in gdpr_fields()]
     lead = (
-        Lead.objects.select_related(
-            "status", "source", "type", "campaign", "customer", "follow_up_by"
-        )
-        .prefetch_related("interests")
+        Lead.objects.select_related(*(f.name for f in fields if f.many_to_one))
+        .prefetch_related(*(f.name for f in fields if f.many_to_many))
         .get(pk=lead.pk)
     )
     return {
         "art": "Lead",
         "exportiert_am": _dt(timezone.now()),
-        "lead": {
-            "leadnummer": lead.number,
-            "unternehmen": lead.company_name,
-            "anrede": lead.salutation,
-            "vorname": lead.first_name,
-            "nachname": lead.last_name,
-            "funktion": lead.function,
-            "strasse": lead.street,
-            "plz": lead.postal_code,
-            "ort": lead.city,
-            "land": str(lead.country or ""),
-            "telefon": str(lead.phone or ""),
-            "e_mail": lead.email,
-            "webseite": lead.website,
-            "notizen": lead.notes,
-            "status": str(lead.status),
-            "quelle": str(lead.source or ""),
-            "typ": str(lead.type or ""),
-            "kampagne": str(lead.campaign or ""),
-            "erfassungskanal": lead.get_capture_channel_display(),
-            "utm": {
-                "source": lead.utm_source,
-                "medium": lead.utm_medium,
-                "campaign": lead.utm_campaign,
-                "term": lead.utm_term,
-                "content": lead.utm_content,
-            },
-            "landingpage": lead.landing_page,
-            "verweis": lead.referrer,
-            "interessensschwerpunkte": [i.name for i in lead.interests.all()],
-            "lead_score": lead.score,
-            "nachbetreuung_durch": str(lead.follow_up_by or ""),
-            "geschaeftspartner": str(lead.customer or ""),
-            "angelegt_am": _dt(lead.created_at),
-            "geaendert_am": _dt(lead.updated_at),
-            "konvertiert_am": _dt(lead.converted_at),
-            "anonymisiert_am": _dt(lead.anonymised_at),
-            "visitenkarte": bool(lead.business_card),
-        },
+        "lead": _lead_part(lead),
         "ansprechpartner": [
             {"name": link.person.full_name, "e_mail": link.person.email, "haupt": link.is_main}
             for link in LeadContact.objects.filter(lead=lead).select_related("person")
@@ -282,7 +279,6 @@ def _check_erase(user, reason: str) -> None:
 @transaction.atomic
 def lead_erase(*, lead: Lead, user, reason: str, ip_address: str | None = None) -> Lead:
     """Anonymise the lead now (on the person's request); managers and staff only."""
-    from privacy.retention import PERSONAL_FIELDS
 
     _check_erase(user, reason)
     locked = Lead.objects.select_for_update().get(pk=lead.pk)

@@ -16,6 +16,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +24,6 @@ from django.views.decorators.http import require_GET
 
 from accounts.permissions import role_required
 from boards import dashboard
-from boards.cards import optional_url
 from boards.selectors import board_leads
 from boards.summary import cached_summary
 from boards.views.board import wants_fragment
@@ -31,6 +31,7 @@ from contacts.models import TERMINAL_PHASES, Phase
 from leads.lookups import choice_lists, staff_users
 from leads.models import Campaign, Lead
 from leads.score_bands import thresholds
+from ui.spreadsheet import neutralise
 
 PERIODS = [
     ("", _("Gesamter Zeitraum")),
@@ -100,9 +101,7 @@ def _filtered(request: HttpRequest) -> tuple[DashboardFilterForm, QuerySet[Lead]
 
 def tile_links(form: DashboardFilterForm, *, today: dt.date | None = None) -> dict[str, str]:
     """The lead-list URL behind each tile, in the list's own filter parameters."""
-    base = optional_url("leads:list")
-    if not base:
-        return {}
+    base = reverse("leads:list")
     today = today or timezone.localdate()
     common: list[tuple[str, str]] = []
     if form.is_valid():
@@ -164,8 +163,7 @@ def _csv_value(value) -> str:
         return f"{value:.1f}".replace(".", ",")  # German spreadsheets read a decimal comma
     if isinstance(value, int):
         return str(value)
-    text = str(value)  # names (status, source) come from users: no formula injection
-    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r", "\0")) else text
+    return neutralise(value)  # names (status, source) come from users: no formula injection
 
 
 @require_GET

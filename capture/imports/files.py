@@ -1,4 +1,5 @@
-"""Reading an uploaded list: encoding, delimiter, rows, column mapping, upload and start."""
+"""Reading an uploaded list: encoding, delimiter, rows, column mapping; upload, start,
+cancel and resume (the job's lifecycle itself is `jobs.runner`'s)."""
 
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from contacts.models import Salutation
+from jobs import runner as job_runner
+from leads.fields import import_columns
 from leads.models import (
     DuplicateMode,
     Lead,
@@ -24,33 +26,13 @@ from leads.models import (
 )
 
 BATCH_SIZE = 1000
+IMPORT_JOB_KIND = "lead_import"
 MAX_FILE_BYTES = 25 * 1024 * 1024
 MAX_ROWS = 200_000
 PREVIEW_ROWS = 5
 
-# target field -> (label, max length, header synonyms for the automatic mapping)
-FIELDS: dict[str, tuple[Any, int, tuple[str, ...]]] = {
-    "company_name": (_lazy("Unternehmen"), 200, ("firma", "unternehmen", "company", "firmenname")),
-    "salutation": (_lazy("Anrede"), 10, ("anrede", "salutation")),
-    "first_name": (_lazy("Vorname"), 100, ("vorname", "first name", "firstname")),
-    "last_name": (_lazy("Nachname"), 100, ("nachname", "name", "last name", "lastname")),
-    "function": (_lazy("Funktion"), 120, ("funktion", "position", "titel", "job title")),
-    "email": (_lazy("E-Mail"), 254, ("e-mail", "email", "mail", "e-mail-adresse")),
-    "phone": (_lazy("Telefon"), 40, ("telefon", "tel", "phone", "telefonnummer", "mobil")),
-    "street": (_lazy("Straße"), 200, ("strasse", "straße", "street", "adresse")),
-    "postal_code": (_lazy("PLZ"), 12, ("plz", "postleitzahl", "zip")),
-    "city": (_lazy("Ort"), 100, ("ort", "stadt", "city")),
-    "country": (_lazy("Land"), 60, ("land", "country")),
-    "website": (_lazy("Webseite"), 300, ("webseite", "website", "homepage", "url", "internet")),
-    "notes": (_lazy("Notizen"), 10000, ("notiz", "notizen", "bemerkung", "kommentar", "notes")),
-    "interests": (_lazy("Interessensschwerpunkte"), 500, ("interessen", "interesse", "interests")),
-    "source": (_lazy("Quelle"), 80, ("quelle", "source")),
-    "follow_up_by": (
-        _lazy("Nachbetreuung durch (Benutzername oder E-Mail)"),
-        150,
-        ("nachbetreuung", "zuständig", "betreuer", "owner"),
-    ),
-}
+# import targets: field -> (label, max length, header aliases), from the field catalogue
+FIELDS: dict[str, tuple[Any, int, tuple[str, ...]]] = import_columns()
 COUNTRY_NAMES = {
     "deutschland": "DE",
     "germany": "DE",
@@ -76,7 +58,6 @@ SALUTATIONS = {
     "fr.": Salutation.MS,
     "divers": Salutation.DIVERSE,
 }
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\0")
 
 
 @functools.cache
@@ -280,8 +261,6 @@ def import_start(
     source=None,
 ):
     """Save the mapping and queue the import as a Job; returns the Job."""
-    from notifications.models import Job
-
     if lead_import.job_id is not None:
         raise ImportFileError(_("Dieser Import wurde bereits gestartet."))
     if duplicate_mode not in DuplicateMode.values:
@@ -290,10 +269,10 @@ def import_start(
     lead_import.duplicate_mode = duplicate_mode
     lead_import.campaign = campaign
     lead_import.source = source
-    job = Job.objects.create(
-        kind="lead_import",
+    job = job_runner.job_create(
+        kind=IMPORT_JOB_KIND,
         title=_("Import „%(name)s“") % {"name": lead_import.original_name},
-        created_by=user,
+        user=user,
         total=lead_import.total_rows,
         params={"lead_import": lead_import.pk},
     )
@@ -303,7 +282,26 @@ def import_start(
     return job
 
 
+def import_cancel(*, lead_import: LeadImport) -> bool:
+    """Ask a running import to stop after the batch it is writing; False when it has no
+    job or is finished already."""
+    if lead_import.job is None:
+        return False
+    return job_runner.job_request_cancel(job=lead_import.job)
+
+
+@transaction.atomic
+def import_resume(*, lead_import: LeadImport) -> bool:
+    """Queue a failed or cancelled import again; it continues after `last_row`. False when
+    there is nothing to resume (no job, or it is not failed or cancelled)."""
+    if lead_import.job is None or not job_runner.job_resume(job=lead_import.job):
+        return False
+    job_id = lead_import.job_id
+    transaction.on_commit(lambda: _queue(job_id))
+    return True
+
+
 def _queue(job_id: int) -> None:
-    from capture.tasks import run_import
+    from capture.tasks import run_import  # reason: capture.tasks imports this module
 
     run_import.delay(job_id)

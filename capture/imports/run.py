@@ -1,4 +1,9 @@
-"""Running an import: rows cleaned and checked, committed in batches, resumable."""
+"""Running an import: rows cleaned and checked, committed in batches, resumable.
+
+The job's lifecycle (running, cancel between batches, done, failed, safe to run twice) is
+`jobs.runner.job_run`'s; this module does the rows. Each batch commits its rows, the
+resume marker `last_row` and the job's progress in one transaction.
+"""
 
 from __future__ import annotations
 
@@ -16,19 +21,22 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from capture.imports.files import (
     BATCH_SIZE,
     COUNTRY_NAMES,
     FIELDS,
-    FORMULA_PREFIXES,
     SALUTATIONS,
     country_codes,
     data_rows,
 )
 from contacts.duplicates import normalize_email, parse_phone
+from contacts.models import LeadStatus
+from jobs import runner as job_runner
+from jobs.models import JobState
+from leads.bulk import create as bulk_create
 from leads.duplicates import LeadIndex
 from leads.errors import LeadError
 from leads.models import (
@@ -40,6 +48,9 @@ from leads.models import (
     LeadImportIssue,
     LeadSource,
 )
+from leads.services import lead as lead_services
+from leads.services import scoring
+from ui.spreadsheet import neutralise
 
 # --- one row --------------------------------------------------------------------------------
 
@@ -174,8 +185,6 @@ def _process_row(
     refuse, skip, update (at once) or create (appended to `pending`, created in bulk at
     the end of the batch). Only an update touches the database here, in its own
     savepoint."""
-    from leads.services.lead import lead_update
-
     lead_import = ctx.lead_import
     data, interests, errors = cleaned[:3] if cleaned is not None else clean_row(values, ctx)
     if errors:
@@ -201,7 +210,7 @@ def _process_row(
             merged = None
             if interests:
                 merged = set(lead.interests.values_list("pk", flat=True)) | set(interests)
-            lead_update(
+            lead_services.lead_update(
                 lead=lead, data=data, user=ctx.user, expected_version=lead.version, interests=merged
             )
         counts["updated"] += 1
@@ -227,18 +236,15 @@ def _create_pending(pending: list, ctx: RowContext, counts: dict, issues: list) 
     """Create the batch's new leads with `leads_bulk_create` (a few statements for the whole
     batch) in a savepoint; if the database refuses it, create them row by row with
     `lead_create` so only the bad rows fail."""
-    from leads.bulk.create import leads_bulk_create
-    from leads.services.lead import lead_create
-
     if not pending:
         return
     prepared = [entry[4] for entry in pending]
     try:
         with transaction.atomic():
             if all(p is not None for p in prepared):  # built by the worker thread
-                created = leads_bulk_create(prepared=prepared, user=ctx.user)
+                created = bulk_create.leads_bulk_create(prepared=prepared, user=ctx.user)
             else:
-                created = leads_bulk_create(
+                created = bulk_create.leads_bulk_create(
                     rows=[entry[2] for entry in pending],
                     interests=[entry[3] for entry in pending],
                     user=ctx.user,
@@ -254,7 +260,7 @@ def _create_pending(pending: list, ctx: RowContext, counts: dict, issues: list) 
     for number, values, data, interests, _prepared in pending:
         try:
             with transaction.atomic():
-                lead_create(data=data, user=ctx.user, interests=interests)
+                lead_services.lead_create(data=data, user=ctx.user, interests=interests)
             counts["created"] += 1
         except Exception as exc:  # noqa: BLE001 - one bad row must not stop the others
             _row_failed(number, values, exc, counts, issues)
@@ -290,8 +296,6 @@ def _clean_batch(
     thread while the current batch waits for the database. A row whose cleaning raises is
     left out; `_process_row` cleans it again and reports the error for that row. When the
     leads cannot be prepared here, `leads_bulk_create` prepares them itself."""
-    from leads.bulk.create import leads_bulk_prepare
-
     cleaned: dict[int, tuple] = {}
     with translation.override(language):
         for number, values in batch:
@@ -301,7 +305,7 @@ def _clean_batch(
         if basis is not None and valid:
             default_status, criteria = basis
             with contextlib.suppress(Exception):
-                prepared = leads_bulk_prepare(
+                prepared = bulk_create.leads_bulk_prepare(
                     rows=[_create_data(cleaned[n][0], ctx) for n in valid],
                     interests=[cleaned[n][1] for n in valid],
                     user=ctx.user,
@@ -314,13 +318,15 @@ def _clean_batch(
 
 
 def _commit_batch(
-    lead_import: LeadImport, batch: list, ctx: RowContext, cleaned: dict | None = None
+    lead_import: LeadImport,
+    batch: list,
+    ctx: RowContext,
+    cleaned: dict | None = None,
+    run: job_runner.JobRun | None = None,
 ) -> None:
     """One batch in one transaction: duplicate lookup for all its rows (one query per key),
     the rows, the new leads in bulk, the issues in one insert, then the resume marker
-    (`last_row`), the counts and the Job's progress."""
-    from notifications.models import Job
-
+    (`last_row`), the counts and the job's progress (`run`, when the import has a job)."""
     counts = {"created": 0, "updated": 0, "skipped": 0, "failed": 0}
     issues: list[LeadImportIssue] = []
     if cleaned is None:
@@ -362,10 +368,8 @@ def _commit_batch(
                 "failed_count",
             ]
         )
-        if locked.job_id:
-            Job.objects.filter(pk=locked.job_id).update(
-                done=locked.last_row, result=_job_result(locked)
-            )
+        if run is not None:
+            run.progress(done=locked.last_row, result=_job_result(locked))
     for name in ("last_row", "created_count", "updated_count", "skipped_count", "failed_count"):
         setattr(lead_import, name, getattr(locked, name))
 
@@ -385,21 +389,25 @@ def _batches(lead_import: LeadImport, size: int) -> Iterator[list[tuple[int, dic
 
 
 def import_run(*, lead_import: LeadImport, batch_size: int | None = None) -> str:
-    """Import the rows after `last_row`; returns the final job state (done / cancelled).
+    """Import the rows after `last_row`; returns the final job state (done / cancelled /
+    failed), or `jobs.runner.SKIPPED` when the import's job was finished already.
 
-    Safe to call again after a crash: committed batches are never repeated.
+    Safe to call again after a crash: committed batches are never repeated. Without a job
+    (tests, scripts) the rows are imported all the same.
     """
-    from notifications.models import Job, JobState
-
     size = batch_size or BATCH_SIZE
-    job_id = lead_import.job_id
-    user = lead_import.created_by
-    ctx = _build_context(lead_import, user)
-    from contacts.models import LeadStatus
-    from leads.services import scoring
+    if not lead_import.job_id:
+        _import_rows(lead_import, size, None)
+        return JobState.DONE
+    return job_runner.job_run(
+        job=lead_import.job_id, work=lambda run: _import_rows(lead_import, size, run)
+    )
 
-    if job_id:
-        Job.objects.filter(pk=job_id).update(state=JobState.RUNNING)
+
+def _import_rows(lead_import: LeadImport, size: int, run: job_runner.JobRun | None) -> None:
+    """The batches after `last_row`; between two batches a requested cancel stops it (the
+    batch being written always commits first). Marks the job done with the final counts."""
+    ctx = _build_context(lead_import, lead_import.created_by)
     language = translation.get_language()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="lead-import") as pool:
         # the next batch is read and cleaned while the current one is written
@@ -409,34 +417,17 @@ def import_run(*, lead_import: LeadImport, batch_size: int | None = None) -> str
             basis = (LeadStatus.objects.default(), scoring.active_criteria())
             cleaning = pool.submit(_clean_batch, batch, ctx, language, basis)
             if ahead is not None:
-                _commit_batch(lead_import, ahead[0], ctx, ahead[1].result())
-                if job_id and Job.objects.filter(pk=job_id, cancel_requested=True).exists():
-                    Job.objects.filter(pk=job_id).update(
-                        state=JobState.CANCELLED, finished_at=timezone.now()
-                    )
-                    return JobState.CANCELLED
+                _commit_batch(lead_import, ahead[0], ctx, ahead[1].result(), run)
+                if run is not None:
+                    run.checkpoint()
             ahead = (batch, cleaning)
         if ahead is not None:
-            _commit_batch(lead_import, ahead[0], ctx, ahead[1].result())
-    if job_id:
-        Job.objects.filter(pk=job_id).update(
-            state=JobState.DONE,
-            done=lead_import.total_rows,
-            result=_job_result(lead_import),
-            finished_at=timezone.now(),
-        )
-    return JobState.DONE
+            _commit_batch(lead_import, ahead[0], ctx, ahead[1].result(), run)
+    if run is not None:
+        run.complete(done=lead_import.total_rows, result=_job_result(lead_import))
 
 
 # --- error report ---------------------------------------------------------------------------
-
-
-def neutralise(value: Any) -> str:
-    """Spreadsheet formula injection: a cell starting with = + - @ is shown as text."""
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
 
 
 def error_report_csv(lead_import: LeadImport) -> bytes:

@@ -35,7 +35,8 @@ from capture.webform import UTM_FIELDS, capture_web_lead
 from contacts.duplicates import normalize_phone
 from contacts.models import Salutation
 from leads.duplicates import find_lead_duplicates
-from leads.models import Campaign, Interest
+from leads.fields import capture_max_length
+from leads.models import Campaign, Interest, Lead
 from ui.client_ip import client_ip
 
 TIMESTAMP_SALT = "leads.webform.ts"
@@ -86,17 +87,33 @@ def _clean_url(value: str) -> str:
     return value
 
 
+def _typed(name: str, field_class=forms.CharField, *, required: bool = False) -> forms.Field:
+    """A field the visitor types in: the lead field's label, the catalogue's max length."""
+    label = Lead._meta.get_field(name).verbose_name
+    return field_class(label=label, max_length=capture_max_length(name), required=required)
+
+
+def _carried(name: str) -> forms.CharField:
+    """A hidden field carried from the page's query string or the embedding page."""
+    return forms.CharField(
+        max_length=capture_max_length(name), required=False, widget=forms.HiddenInput
+    )
+
+
 class WebLeadForm(forms.Form):
+    """The lead fields' max lengths are the field catalogue's (`leads.fields`): the model's,
+    or a longer input length where the value is cleaned first (phone, page addresses)."""
+
     salutation = forms.ChoiceField(
         label=_lazy("Anrede"), choices=Salutation.choices, required=False
     )
-    first_name = forms.CharField(label=_lazy("Vorname"), max_length=100, required=False)
-    last_name = forms.CharField(label=_lazy("Nachname"), max_length=100)
-    company_name = forms.CharField(label=_lazy("Unternehmen"), max_length=200, required=False)
-    email = forms.EmailField(label=_lazy("E-Mail"), max_length=254)
-    phone = forms.CharField(label=_lazy("Telefon"), max_length=40, required=False)
-    postal_code = forms.CharField(label=_lazy("PLZ"), max_length=12, required=False)
-    city = forms.CharField(label=_lazy("Ort"), max_length=100, required=False)
+    first_name = _typed("first_name")
+    last_name = _typed("last_name", required=True)
+    company_name = _typed("company_name")
+    email = _typed("email", forms.EmailField, required=True)
+    phone = _typed("phone")
+    postal_code = _typed("postal_code")
+    city = _typed("city")
     interests = forms.ModelMultipleChoiceField(
         label=_lazy("Interesse an"),
         queryset=Interest.objects.none(),
@@ -110,14 +127,13 @@ class WebLeadForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     marketing_consent = forms.BooleanField(required=False)
-    # carried from the page's query string / the embedding page
-    utm_source = forms.CharField(max_length=100, required=False, widget=forms.HiddenInput)
-    utm_medium = forms.CharField(max_length=100, required=False, widget=forms.HiddenInput)
-    utm_campaign = forms.CharField(max_length=100, required=False, widget=forms.HiddenInput)
-    utm_term = forms.CharField(max_length=100, required=False, widget=forms.HiddenInput)
-    utm_content = forms.CharField(max_length=100, required=False, widget=forms.HiddenInput)
-    landing_page = forms.CharField(max_length=2000, required=False, widget=forms.HiddenInput)
-    referrer = forms.CharField(max_length=2000, required=False, widget=forms.HiddenInput)
+    utm_source = _carried("utm_source")
+    utm_medium = _carried("utm_medium")
+    utm_campaign = _carried("utm_campaign")
+    utm_term = _carried("utm_term")
+    utm_content = _carried("utm_content")
+    landing_page = _carried("landing_page")
+    referrer = _carried("referrer")
     ts = forms.CharField(max_length=200, widget=forms.HiddenInput)
     homepage = forms.CharField(max_length=200, required=False)  # honeypot
 
@@ -137,7 +153,6 @@ class WebLeadForm(forms.Form):
             )
 
     def clean_phone(self) -> str:
-
         value = self.cleaned_data.get("phone", "").strip()
         if value and not normalize_phone(value):
             raise ValidationError(_("Bitte geben Sie eine gültige Telefonnummer an."))
@@ -185,7 +200,7 @@ def _timestamp(campaign: Campaign) -> str:
 
 def _initial(request: HttpRequest, campaign: Campaign) -> dict:
     params = request.GET
-    initial = {name: params.get(name, "")[:100] for name in UTM_FIELDS}
+    initial = {name: params.get(name, "")[: capture_max_length(name)] for name in UTM_FIELDS}
     initial["landing_page"] = params.get("landing_page") or request.build_absolute_uri()
     initial["referrer"] = params.get("referrer") or request.META.get("HTTP_REFERER", "")
     initial["ts"] = _timestamp(campaign)

@@ -1,4 +1,8 @@
-"""Admin for leads, status changes, opportunities, consents and the number counter."""
+"""Admin for leads, status changes, opportunities, consents and the number counter.
+
+The Lead admin's fieldsets, changelist columns, joins, search and filters are the field
+catalogue's (`leads.fields`): a new lead field is classified there once and shows up here.
+"""
 
 from django import forms
 from django.contrib import admin, messages
@@ -15,14 +19,19 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from contacts.admin import COMPACT_TABULAR, site_url
 from leads.errors import ConflictError, LeadError
+from leads.fields import (
+    admin_fieldsets,
+    admin_list_display,
+    admin_list_filter,
+    admin_list_relations,
+    admin_search_fields,
+)
 from leads.models import (
-    ConsentRecord,
     Lead,
     LeadContact,
     LeadNumberCounter,
     LeadRating,
     LeadStatusChange,
-    Opportunity,
 )
 from leads.permissions import can_delete_lead
 from leads.services import lead as lead_services
@@ -188,21 +197,12 @@ def _ratings(formset) -> dict[int, int] | None:
 
 @admin.register(Lead)
 class LeadAdmin(SimpleHistoryAdmin):
-    list_display = (
-        "number",
-        "company_name",
-        "contact_name",
-        "status",
-        "source",
-        "score",
-        "follow_up_by",
-        "follow_up_date",
-        "created_date",
-    )
-    list_select_related = ("status", "source", "follow_up_by")
+    # the changelist and the fieldsets come from the field catalogue (leads.fields)
+    list_display = admin_list_display()
+    list_select_related = admin_list_relations()
     # Filters only on small lists: each renders its choices from that list, never from leads.
-    list_filter = ("status", "source", "type", "campaign", "capture_channel", "is_stale")
-    search_fields = ("=number", "^company_name", "^last_name", "=email")
+    list_filter = admin_list_filter()
+    search_fields = admin_search_fields()
     ordering = ("-created_at", "-id")
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER  # facet counts scan the whole table
@@ -211,93 +211,7 @@ class LeadAdmin(SimpleHistoryAdmin):
     form = LeadAdminForm
     autocomplete_fields = ("customer", "appointment_with", "follow_up_by")
     filter_horizontal = ("interests",)
-    fieldsets = (
-        (
-            _("Allgemeine Informationen"),
-            {
-                "fields": (
-                    "number",
-                    "expected_version",
-                    "company_name",
-                    ("salutation", "first_name", "last_name"),
-                    "status",
-                    ("source", "type"),
-                    "campaign",
-                )
-            },
-        ),
-        (
-            _("Organisation und Zuständigkeiten"),
-            {
-                "fields": (
-                    "appointment_with",
-                    ("follow_up_by", "follow_up_until"),
-                    ("planned_start", "planned_end"),
-                )
-            },
-        ),
-        (
-            _("Detailinformationen"),
-            {
-                "fields": (
-                    "function",
-                    "street",
-                    ("postal_code", "city"),
-                    "country",
-                    ("phone", "email"),
-                    "website",
-                    "business_card_file",
-                )
-            },
-        ),
-        (
-            _("Bewertung des Leadpotenzials"),
-            {"fields": ("score", "score_breakdown", "interests")},
-        ),
-        (
-            _("Folgeaktionen und Sonstiges"),
-            {
-                "fields": (
-                    ("send_info_material", "request_opt_in", "arrange_appointment"),
-                    "next_appointment",
-                    "notes",
-                )
-            },
-        ),
-        (
-            _("Verknüpfungen"),
-            {"fields": ("customer", "appointment", "activities", "merged_into")},
-        ),
-        (
-            _("Erfassung"),
-            {
-                "classes": ("collapse",),
-                "fields": (
-                    "capture_channel",
-                    ("utm_source", "utm_medium", "utm_campaign"),
-                    ("utm_term", "utm_content"),
-                    "landing_page",
-                    "referrer",
-                ),
-            },
-        ),
-        (
-            _("Lebenszyklus"),
-            {
-                "classes": ("collapse",),
-                "fields": (
-                    ("converted_at", "converted_by"),
-                    ("status_changed_at", "closed_at"),
-                    "last_activity_at",
-                    "is_stale",
-                    "anonymised_at",
-                    ("created_by", "created_at"),
-                    ("updated_by", "updated_at"),
-                    "version",
-                ),
-            },
-        ),
-    )
+    fieldsets = admin_fieldsets(form_fields={"number": "expected_version"})
     # Everything else shown is written by the services only (number, score, lifecycle,
     # conversion, merge, appointment sync, …).
     readonly_fields = tuple(
@@ -414,41 +328,6 @@ class LeadStatusChangeAdmin(StatusChangeColumns, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # the status history is written by leads.services only
-
-
-@admin.register(Opportunity)
-class OpportunityAdmin(admin.ModelAdmin):
-    list_display = ("title", "kind", "company", "person", "amount", "expected_close", "owner")
-    list_select_related = ("company", "person", "owner")
-    list_filter = ("kind",)
-    search_fields = ("title", "company__name", "=lead__number")
-    ordering = ("-created_at",)
-    autocomplete_fields = ("company", "person", "owner")
-    raw_id_fields = ("lead", "activities")
-    show_full_result_count = False
-    show_facets = admin.ShowFacets.NEVER  # facet counts scan the whole table
-
-
-@admin.register(ConsentRecord)
-class ConsentRecordAdmin(admin.ModelAdmin):
-    """The consent log is evidence: visible, never edited in the admin."""
-
-    list_display = ("created_at", "action", "purpose", "email", "lead", "person", "text_version")
-    list_select_related = ("lead", "person")
-    list_filter = ("action", "purpose")
-    search_fields = ("=email", "=lead__number")
-    ordering = ("-created_at", "-id")
-    show_full_result_count = False
-    show_facets = admin.ShowFacets.NEVER  # facet counts scan the whole table
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(LeadNumberCounter)

@@ -2,7 +2,9 @@
 
 The list shows up to 100 rows × 17 possible columns; an {% if %}/{% elif %} chain per cell in
 the template cost more than the page's SQL. Each column key maps to one small function here
-(same markup and escaping as the template had).
+(same markup and escaping as the template had). The columns are the field catalogue's
+(`leads.fields.list_columns`); a column that only shows its field needs no function of its
+own.
 """
 
 from __future__ import annotations
@@ -11,10 +13,13 @@ import datetime as dt
 from collections.abc import Callable
 
 from django import template
+from django.db import models
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from contacts.templatetags.lead_status import lead_status_badge
+from leads.fields import LeadField, list_columns
 from leads.score_bands import score_band
 from ui.object_urls import object_url
 
@@ -36,13 +41,7 @@ def _number(lead, today) -> SafeString:
 
 
 def _status(lead, today) -> SafeString:
-    status = lead.status
-    return format_html(
-        '<td><span class="badge lc-phase lc-phase-{}" title="{}">{}</span></td>',
-        status.phase,
-        status.description,
-        status.name,
-    )
+    return format_html("<td>{}</td>", lead_status_badge(lead.status))
 
 
 def _score(lead, today) -> SafeString:
@@ -82,24 +81,30 @@ def _timestamp(value: dt.datetime | None) -> SafeString:
     return format_html('<td class="text-nowrap">{}</td>', text)
 
 
-CELLS: dict[str, Callable] = {
+def _field_cell(lead_field: LeadField) -> Callable:
+    """A column that shows its field's value: a timestamp, or the value (or a dash)."""
+    name = lead_field.name
+    if isinstance(lead_field.model_field, models.DateTimeField):
+        return lambda lead, today: _timestamp(getattr(lead, name))
+    return lambda lead, today: _plain(getattr(lead, name))
+
+
+# Columns whose cell is more than the field's value: a link, a badge, the overdue mark, the
+# contact's full name, a number that must not wrap.
+SPECIAL_CELLS: dict[str, Callable] = {
     "number": _number,
-    "company": lambda lead, today: _plain(lead.company_name),
     "contact": lambda lead, today: _plain(lead.contact_name),
     "status": _status,
     "score": _score,
-    "source": lambda lead, today: _plain(lead.source),
-    "type": lambda lead, today: _plain(lead.type),
-    "campaign": lambda lead, today: _plain(lead.campaign),
-    "follow_up_by": lambda lead, today: _plain(lead.follow_up_by),
     "follow_up_until": _follow_up_until,
-    "appointment_with": lambda lead, today: _plain(lead.appointment_with),
     "customer": _customer,
-    "city": lambda lead, today: _plain(lead.city),
     "email": _email,
     "phone": lambda lead, today: format_html('<td class="text-nowrap">{}</td>', lead.phone or DASH),
-    "created": lambda lead, today: _timestamp(lead.created_at),
-    "updated": lambda lead, today: _timestamp(lead.updated_at),
+}
+# one cell function per list column of the field catalogue (leads.fields)
+CELLS: dict[str, Callable] = {
+    column.key: SPECIAL_CELLS.get(column.key) or _field_cell(lead_field)
+    for lead_field, column in list_columns()
 }
 
 

@@ -8,29 +8,22 @@ import io
 from collections.abc import Iterator
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import models
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+from django_countries.fields import CountryField
+from phonenumber_field.modelfields import PhoneNumberField
 
 from accounts.permissions import role_required
 from leads import selectors
+from leads.fields import export_columns
 from leads.filters import LeadFilter
+from leads.models import Lead
 from leads.permissions import visible_leads
-
-DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\0")
-
-
-def neutralise(value) -> object:
-    """Make a cell value safe for spreadsheets (formula injection)."""
-    if value is None:
-        return ""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return value
-    text = str(value)
-    if text.startswith(DANGEROUS_PREFIXES):
-        return "'" + text
-    return text
+from ui.spreadsheet import neutralise
 
 
 def _user(u) -> str:
@@ -45,30 +38,25 @@ def _local(value):
     return value.strftime("%d.%m.%Y")
 
 
-HEADERS = [
-    ("Leadnummer", lambda x: x.number),
-    ("Unternehmen", lambda x: x.company_name),
-    ("Anrede", lambda x: x.salutation),
-    ("Vorname", lambda x: x.first_name),
-    ("Nachname", lambda x: x.last_name),
-    ("Funktion", lambda x: x.function),
-    ("E-Mail", lambda x: x.email),
-    ("Telefon", lambda x: str(x.phone) if x.phone else ""),
-    ("Straße", lambda x: x.street),
-    ("PLZ", lambda x: x.postal_code),
-    ("Ort", lambda x: x.city),
-    ("Land", lambda x: str(x.country.code) if x.country else ""),
-    ("Status", lambda x: x.status.name),
-    ("Quelle", lambda x: x.source.name if x.source_id else ""),
-    ("Typ", lambda x: x.type.name if x.type_id else ""),
-    ("Kampagne", lambda x: x.campaign.name if x.campaign_id else ""),
-    ("Score", lambda x: x.score),
-    ("Termin mit", lambda x: _user(x.appointment_with)),
-    ("Nachbetreuung durch", lambda x: _user(x.follow_up_by)),
-    ("Nachbetreuung bis", lambda x: _local(x.follow_up_until)),
-    ("Geschäftspartner", lambda x: x.customer.name if x.customer_id else ""),
-    ("Angelegt am", lambda x: _local(x.created_at)),
-]
+def _cell(name: str):
+    """How the export writes one catalogue field: names for list entries, users by name,
+    local dates, the country code, the phone number as stored."""
+    field = Lead._meta.get_field(name)
+    if field.many_to_one and field.related_model is get_user_model():
+        return lambda lead: _user(getattr(lead, name))
+    if field.many_to_one:
+        return lambda lead: getattr(getattr(lead, name), "name", "") or ""
+    if isinstance(field, (models.DateField, models.DateTimeField)):
+        return lambda lead: _local(getattr(lead, name))
+    if isinstance(field, CountryField):
+        return lambda lead: str(lead.country.code) if lead.country else ""
+    if isinstance(field, PhoneNumberField):
+        return lambda lead: str(lead.phone) if lead.phone else ""
+    return lambda lead: getattr(lead, name)
+
+
+# the export's columns come from the field catalogue (leads.fields)
+HEADERS = [(str(header), _cell(name)) for header, name in export_columns()]
 
 
 def _rows(qs) -> Iterator[list]:
