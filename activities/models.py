@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Company, Person
+from ui.object_urls import object_url
 
 
 class ActivityKind(models.TextChoices):
@@ -182,6 +183,10 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+    def get_absolute_url(self) -> str:
+        """The activity card."""
+        return object_url("activities:detail", self.pk)
 
 
 class Document(models.Model):

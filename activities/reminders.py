@@ -14,7 +14,6 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from activities.models import Activity
-from activities.services import activity_url
 from notifications.models import Kind, Priority
 from notifications.services import NotificationItem, notify_many
 
@@ -42,7 +41,7 @@ def appointment_reminders_send(*, now=None) -> int:
             kind=Kind.APPOINTMENT_REMINDER,
             priority=Priority.A,
             entity=activity,
-            url=activity_url(activity),
+            url=activity.get_absolute_url(),
             dedupe_key=f"reminder:{activity.id}:{activity.start.isoformat()}",
         )
         for activity in due

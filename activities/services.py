@@ -11,7 +11,6 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -48,10 +47,6 @@ def default_period(now=None) -> tuple[Any, Any]:
     return start, start + timedelta(minutes=30)
 
 
-def activity_url(activity: Activity) -> str:
-    return reverse("activities:detail", args=[activity.pk])
-
-
 def _when(activity: Activity) -> str:
     if not activity.start:
         return ""
@@ -70,7 +65,7 @@ def appointment_notify_created(*, activity: Activity, actor) -> None:
         kind=Kind.ENTITY,
         priority=Priority.A,
         entity=activity,
-        url=activity_url(activity),
+        url=activity.get_absolute_url(),
     )
 
 
@@ -86,8 +81,34 @@ def appointment_notify_changed(*, activity: Activity, actor) -> None:
         kind=Kind.ENTITY,
         priority=Priority.A,
         entity=activity,
-        url=activity_url(activity),
+        url=activity.get_absolute_url(),
     )
+
+
+def appointment_create(
+    *, subject: str, body: str, start, end, company, person, delegated_to, user
+) -> Activity:
+    """A new open appointment (Termin) delegated to `delegated_to`, who is notified.
+
+    The one way a lead creates an appointment: the automatic appointment of the lead mask
+    (seed 002) and process 3 "Mitarbeiter hinzufügen" both call it.
+    """
+    activity = Activity.objects.create(
+        kind=ActivityKind.APPOINTMENT,
+        subject=subject,
+        body=body,
+        start=start,
+        end=end,
+        status=ActivityStatus.OPEN,
+        company=company,
+        person=person,
+        delegated_by=user,
+        delegated_to=delegated_to,
+        created_by=user,
+        updated_by=user,
+    )
+    appointment_notify_created(activity=activity, actor=user)
+    return activity
 
 
 def _validate(data: dict) -> None:

@@ -1,9 +1,8 @@
-"""What the board views share: moving a card, the choice of statuses, optional URLs."""
+"""What the board views share: moving a card, the choice of statuses, a safe `next`."""
 
 from __future__ import annotations
 
 from django import forms
-from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
@@ -22,22 +21,6 @@ class CardMoveForm(forms.Form):
     version = forms.IntegerField(min_value=1)
     from_status = forms.IntegerField(required=False)
     next = forms.CharField(required=False, max_length=2000)
-
-
-def optional_url(name: str, *args) -> str:
-    """The URL of `name`, or "" while the screen behind it is not installed."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
-
-
-def first_url_name(candidates: tuple[str, ...], *args) -> str:
-    """The first URL name in `candidates` that resolves (another app's naming may vary)."""
-    for name in candidates:
-        if optional_url(name, *args):
-            return name
-    return ""
 
 
 def safe_next(request, value: str, fallback: str) -> str:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Company, Person
 from leads.models import Lead
+from ui.object_urls import object_url
 
 
 class SelectionTarget(models.TextChoices):
@@ -57,3 +58,7 @@ class Selection(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        """The selection's page."""
+        return object_url("boards:selection_detail", self.pk)

@@ -20,6 +20,7 @@ import datetime as dt
 from django.core.cache import cache
 from django.utils import timezone
 
+from boards import dashboard
 from leads.models import Lead
 
 CACHE_KEY = "boards:dashboard-summary:v2"
@@ -33,7 +34,6 @@ def cache_key(period: str = "") -> str:
 def build_summary(period: str = "", *, tiles: list | None = None) -> dict:
     """The figures of the dashboard filtered by `period` only; `tiles` when already built
     (they do not depend on the period)."""
-    from boards import dashboard
 
     leads = Lead.objects.filter(merged_into__isnull=True)
     since = dashboard.period_since(period)
@@ -47,7 +47,6 @@ def build_summary(period: str = "", *, tiles: list | None = None) -> dict:
 
 def refresh_summary() -> dt.datetime:
     """Every period's summary; the tiles are the same for all and computed once."""
-    from boards import dashboard
 
     first = build_summary()
     cache.set(cache_key(), first, timeout=int(MAX_AGE.total_seconds()))

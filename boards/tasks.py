@@ -3,9 +3,9 @@
 from celery import shared_task
 from django.db import OperationalError
 
+from boards.summary import refresh_summary
+
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def refresh_dashboard_summary() -> str:
-    from boards.summary import refresh_summary
-
     return refresh_summary().isoformat()

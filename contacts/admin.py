@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
@@ -20,17 +20,15 @@ from contacts.models import (
     Person,
 )
 from contacts.rules import lead_status_applies
+from contacts.services import company_set_category
 
 # tabular inline without the per-row object caption (the columns say it all)
 COMPACT_TABULAR = "admin/edit_inline/tabular_compact.html"
 
 
-def site_url(url_name: str, obj) -> str | None:
-    """The object's page in the app, for the admin's "Auf der Website anzeigen" link."""
-    try:
-        return reverse(url_name, args=[obj.pk])
-    except NoReverseMatch:  # a screen not installed in this build
-        return None
+def site_url(url_name: str, obj) -> str:
+    """A page of the object in the app, for the admin's "Auf der Website anzeigen" link."""
+    return reverse(url_name, args=[obj.pk])
 
 
 def colour_swatch(colour: str) -> str:
@@ -244,12 +242,11 @@ class CompanyAdmin(SimpleHistoryAdmin):
     inlines = [PersonInline]
 
     def view_on_site(self, obj):
-        return site_url("contacts:company_detail", obj)
+        return obj.get_absolute_url()
 
     def save_model(self, request, obj, form, change):
         # The category rules of seed 000 live in the service: entering a prospect
         # category with lead status puts every person of the company on "Offen".
-        from contacts.services import company_set_category
 
         new_category = obj.category
         category_changed = change and "category" in form.changed_data
@@ -324,7 +321,7 @@ class PersonAdmin(SimpleHistoryAdmin):
     form = PersonForm
 
     def view_on_site(self, obj):
-        return site_url("contacts:person_detail", obj)
+        return obj.get_absolute_url()
 
     autocomplete_fields = ("company", "owner")
     show_full_result_count = False

@@ -14,6 +14,9 @@ from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
+from contacts.rules import lead_status_applies
+from ui.object_urls import object_url
+
 
 class GroupKind(models.TextChoices):
     CUSTOMER = "customer", _("Kunde")
@@ -93,9 +96,20 @@ class Category(models.Model):
                     }
                 )
 
+    # The person lead-status gate (seed 000), once in Python and once in SQL, side by side
+    # (tests/contacts/test_contacts_rules.py checks that both agree on every category).
     @property
     def uses_lead_status(self) -> bool:
+        """A person of this category has a lead status: a prospect category with it enabled."""
         return self.lead_status_enabled and self.group.kind == GroupKind.PROSPECT
+
+    @staticmethod
+    def uses_lead_status_q(prefix: str = "") -> Q:
+        """`uses_lead_status` as a filter on the category reached by `prefix`
+        (e.g. "company__category__")."""
+        return Q(
+            **{f"{prefix}lead_status_enabled": True, f"{prefix}group__kind": GroupKind.PROSPECT}
+        )
 
 
 class LeadStatusQuerySet(RankedQuerySet):
@@ -200,13 +214,15 @@ class Company(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        """The company's page (Geschäftspartner)."""
+        return object_url("contacts:company_detail", self.pk)
+
 
 class PersonQuerySet(models.QuerySet):
     def with_lead_status_applicable(self):
-        return self.filter(
-            company__category__lead_status_enabled=True,
-            company__category__group__kind=GroupKind.PROSPECT,
-        )
+        """The persons whose `lead_status_applicable` is true."""
+        return self.filter(Category.uses_lead_status_q("company__category__"))
 
     def for_list(self):
         return self.select_related("company__category__group", "lead_status", "owner")
@@ -267,6 +283,10 @@ class Person(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
+    def get_absolute_url(self) -> str:
+        """The person's page (Personenmaske)."""
+        return object_url("contacts:person_detail", self.pk)
+
     @property
     def full_name(self) -> str:
         return " ".join(p for p in (self.first_name, self.last_name) if p)
@@ -278,6 +298,5 @@ class Person(models.Model):
 
     @property
     def lead_status_applicable(self) -> bool:
-        from contacts.rules import lead_status_applies
-
+        """Shown and editable only when the company's category uses the lead status."""
         return lead_status_applies(self.category)

@@ -1,19 +1,20 @@
-"""Lead-status rules on persons (seed 000), as pure functions the services and views share."""
+"""Lead-status rules on persons (seed 000), as pure functions the services and views share.
+
+The rule itself is `Category.uses_lead_status` (with its filter twin
+`Category.uses_lead_status_q`); this module answers it for "no category" too and imports
+no model, so `contacts.models` can use it without a cycle.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from contacts.models import Category
+from typing import Protocol
 
 
-def lead_status_applies(category: Category | None) -> bool:
+class _Category(Protocol):
+    @property
+    def uses_lead_status(self) -> bool: ...
+
+
+def lead_status_applies(category: _Category | None) -> bool:
     """The lead status is shown and editable only for a prospect category with it enabled."""
-    from contacts.models import GroupKind
-
-    return bool(
-        category is not None
-        and category.lead_status_enabled
-        and category.group.kind == GroupKind.PROSPECT
-    )
+    return category is not None and category.uses_lead_status

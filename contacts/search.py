@@ -20,6 +20,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Category, CategoryGroup, Company, LeadStatus, Person
+from contacts.selectors import assignable_users
 
 TARGETS = {"person": _("Personen"), "company": _("Firmen")}
 MAX_CRITERIA = 12
@@ -159,7 +160,6 @@ FIELDS_BY_KEY = {f.key: f for f in FIELDS}
 
 def choice_options(field_key: str) -> list[tuple[str, str]]:
     """(value, label) options of a choice field; values are strings like in the querystring."""
-    from contacts.selectors import assignable_users
 
     if field_key == "person.lead_status":
         rows = [(s.pk, s.name) for s in LeadStatus.objects.all()]

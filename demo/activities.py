@@ -16,7 +16,7 @@ from django.utils import timezone
 from activities.models import Activity, ActivityKind, ActivityStatus, MailState
 from activities.services import activity_create, activity_mark_done
 from contacts.models import Phase
-from leads.jobs.overdue import lead_url, overdue_follow_ups_notify
+from leads.jobs.overdue import overdue_follow_ups_notify
 from notifications.models import Kind, Notification, Priority
 from notifications.services import notification_mark_read, notify
 
@@ -111,7 +111,7 @@ def fill_bells(plans: list[dict], *, now: dt.datetime, today: dt.date) -> None:
             kind=Kind.LEAD_ASSIGNED,
             priority=Priority.B,
             entity=lead,
-            url=lead_url(lead.pk),
+            url=lead.get_absolute_url(),
             dedupe_key=f"demo:assigned:{lead.number}",
         )
         if notification is not None:

@@ -14,25 +14,19 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from html import escape as _html_escape
 
 from django.forms.renderers import DjangoTemplates
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from ui.html import esc
+
 _W = "django/forms/widgets/"
-
-
-def conditional_escape(value) -> str:
-    """django.utils.html.conditional_escape without its lazy-argument wrapper (hot path)."""
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return _html_escape(str(value))
 
 
 def _text(value) -> str:
     """`{{ value|stringformat:'s' }}` with autoescaping."""
-    return conditional_escape(str(value))
+    return esc(str(value))
 
 
 def _attrs(attrs: Mapping) -> str:
@@ -42,9 +36,9 @@ def _attrs(attrs: Mapping) -> str:
         if value is False:
             continue
         if value is True:
-            parts.append(f" {conditional_escape(name)}")
+            parts.append(f" {esc(name)}")
         else:
-            parts.append(f' {conditional_escape(name)}="{_text(value)}"')
+            parts.append(f' {esc(name)}="{_text(value)}"')
     return "".join(parts)
 
 
@@ -53,8 +47,8 @@ def _input(widget: Mapping) -> str:
     value = widget.get("value")
     value_attr = f' value="{_text(value)}"' if value is not None else ""
     return (
-        f'<input type="{conditional_escape(widget["type"])}" '
-        f'name="{conditional_escape(widget["name"])}"{value_attr}{_attrs(widget["attrs"])}>\n'
+        f'<input type="{esc(widget["type"])}" '
+        f'name="{esc(widget["name"])}"{value_attr}{_attrs(widget["attrs"])}>\n'
     )
 
 
@@ -63,8 +57,8 @@ def _input_option(widget: Mapping) -> str:
     if not widget.get("wrap_label"):
         return _input(widget) + "\n"
     label_id = widget["attrs"].get("id")
-    label_for = f' for="{conditional_escape(label_id)}"' if label_id else ""
-    label = conditional_escape(widget["label"])
+    label_for = f' for="{esc(label_id)}"' if label_id else ""
+    label = esc(widget["label"])
     return f"<label{label_for}>{_input(widget)} {label}</label>\n"
 
 
@@ -77,18 +71,15 @@ def _select_option(widget: Mapping) -> str:
     """django/forms/widgets/select_option.html"""
     return (
         f'<option value="{_text(widget["value"])}"{_attrs(widget["attrs"])}>'
-        f"{conditional_escape(widget['label'])}</option>\n"
+        f"{esc(widget['label'])}</option>\n"
     )
 
 
 def _textarea(widget: Mapping) -> str:
     """django/forms/widgets/textarea.html"""
     value = widget.get("value")
-    body = conditional_escape(value) if value else ""
-    return (
-        f'<textarea name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>\n'
-        f"{body}</textarea>\n"
-    )
+    body = esc(value) if value else ""
+    return f'<textarea name="{esc(widget["name"])}"{_attrs(widget["attrs"])}>\n{body}</textarea>\n'
 
 
 # Each function returns what the template renders as an {% include %}, trailing newlines and
@@ -119,10 +110,10 @@ def _option(option: Mapping, renderer: FastRenderer) -> str:
 
 def _select(widget: Mapping, renderer: FastRenderer) -> str:
     """django/forms/widgets/select.html"""
-    out = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+    out = [f'<select name="{esc(widget["name"])}"{_attrs(widget["attrs"])}>']
     for group_name, group_choices, _index in widget["optgroups"]:
         if group_name:
-            out.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+            out.append(f'\n  <optgroup label="{esc(group_name)}">')
         for option in group_choices:
             out.append("\n  " + _option(option, renderer))
         if group_name:
@@ -137,13 +128,13 @@ def _multiple_input(widget: Mapping, renderer: FastRenderer) -> str:
     widget_id, css = attrs.get("id"), attrs.get("class")
     out = ["<div"]
     if widget_id:
-        out.append(f' id="{conditional_escape(widget_id)}"')
+        out.append(f' id="{esc(widget_id)}"')
     if css:
-        out.append(f' class="{conditional_escape(css)}"')
+        out.append(f' class="{esc(css)}"')
     out.append(">")
     for group, options, _index in widget["optgroups"]:
         if group:
-            out.append(f"\n  <div><label>{conditional_escape(group)}</label>")
+            out.append(f"\n  <div><label>{esc(group)}</label>")
         for option in options:
             out.append("<div>\n    " + _option(option, renderer) + "</div>")
         if group:

@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -67,17 +66,10 @@ def _prefill(request: HttpRequest) -> tuple[dict, object]:
     return initial, lead
 
 
-def _lead_mask_url(lead) -> str:
-    try:
-        return reverse("leads:detail", args=[lead.pk])
-    except NoReverseMatch:
-        return ""
-
-
 @role_required()
 def activity_create(request: HttpRequest) -> HttpResponse:
     initial, lead = _prefill(request)
-    back = _next(request, _lead_mask_url(lead) if lead is not None else "")
+    back = _next(request, lead.get_absolute_url() if lead is not None else "")
     form = ActivityForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -89,13 +81,9 @@ def activity_create(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("Aktivität angelegt."))
-            return redirect(back or activity_detail_url(activity))
+            return redirect(back or activity.get_absolute_url())
     context = {"form": form, "lead": lead, "activity": None, "next": back}
     return render(request, "activities/form.html", context)
-
-
-def activity_detail_url(activity: Activity) -> str:
-    return services.activity_url(activity)
 
 
 @role_required()
@@ -114,7 +102,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("Aktivität gespeichert."))
-            return redirect(_next(request, activity_detail_url(stored)))
+            return redirect(_next(request, stored.get_absolute_url()))
     context = {"form": form, "activity": activity, "lead": None, "next": _next(request, "")}
     return render(request, "activities/form.html", context)
 
@@ -127,4 +115,4 @@ def activity_done(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     services.activity_mark_done(activity=activity, user=request.user)
     messages.success(request, _("Aktivität als erledigt markiert."))
-    return redirect(_next(request, activity_detail_url(activity)))
+    return redirect(_next(request, activity.get_absolute_url()))

@@ -20,16 +20,20 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.permissions import role_required
 from boards import selectors
-from boards.cards import CardMoveForm, first_url_name, optional_url, safe_next
+from boards.cards import CardMoveForm, safe_next
 from boards.filters import BOARD_FIELDS
 from boards.models import Selection, SelectionKind, SelectionTarget
 from boards.selections import selection_members
+from contacts.errors import ContactError
 from contacts.models import LeadStatus, Person, Phase
+from contacts.services import person_set_lead_status
+from leads.errors import ConflictError, LeadError
 from leads.filters import LeadFilter
 from leads.models import Lead
+from leads.permissions import can_qualify_lead
+from leads.services.lifecycle import lead_set_status
 
-LEAD_DETAIL_NAMES = ("leads:detail", "leads:lead_detail", "leads:edit", "leads:mask")
-PERSON_DETAIL_NAMES = ("contacts:person_detail", "contacts:person_edit")
+DETAIL_URL_NAMES = {"lead": "leads:detail", "person": "contacts:person_detail"}
 PAGING_PARAMS = ("expand", "after", "page")
 
 
@@ -99,12 +103,11 @@ def _link_columns(columns, *, base, filter_query, expanded, more_base) -> None:
 
 
 def _card_context(request: HttpRequest, kind: str, **extra) -> dict:
-    names = LEAD_DETAIL_NAMES if kind == "lead" else PERSON_DETAIL_NAMES
     return {
         "kind": kind,
         "statuses": selectors.board_statuses(),
         "today": timezone.localdate(),
-        "detail_url_name": first_url_name(names, 1),
+        "detail_url_name": DETAIL_URL_NAMES[kind],
         **extra,
     }
 
@@ -148,7 +151,7 @@ def lead_board(request: HttpRequest) -> HttpResponse:
         expanded=expanded,
         board_base=base,
         board_url=_board_url(base, filter_query, expanded),
-        list_url=_with_query(optional_url("leads:list"), filter_query.urlencode()),
+        list_url=_with_query(reverse("leads:list"), filter_query.urlencode()),
         title=_("Lead-Board"),
     )
     context["statuses"] = statuses
@@ -187,10 +190,6 @@ def lead_board_more(request: HttpRequest, status_id: int) -> HttpResponse:
 @require_POST
 @role_required()
 def lead_move(request: HttpRequest, pk: int) -> HttpResponse:
-    from leads.errors import ConflictError, LeadError
-    from leads.permissions import can_qualify_lead
-    from leads.services.lifecycle import lead_set_status
-
     lead = get_object_or_404(Lead.objects.for_board(), pk=pk)
     form = CardMoveForm(request.POST)
     fallback = reverse("boards:lead_board")
@@ -208,12 +207,10 @@ def lead_move(request: HttpRequest, pk: int) -> HttpResponse:
             _("Sie dürfen den Status von Lead %(number)s nicht ändern.") % {"number": lead.number},
         )
     elif status.phase == Phase.CONVERTED and status.pk != lead.status_id:
-        convert_url = optional_url("conversion:convert", lead.pk)
-        if convert_url:
-            if request.htmx:
-                return HttpResponseClientRedirect(convert_url)
-            return redirect(convert_url)
-        messages.info(request, _("Konvertierung über die Aktionsbox starten."))
+        convert_url = reverse("conversion:convert", args=[lead.pk])
+        if request.htmx:
+            return HttpResponseClientRedirect(convert_url)
+        return redirect(convert_url)
     else:
         try:
             lead = lead_set_status(
@@ -310,7 +307,7 @@ def selection_board(request: HttpRequest, pk: int) -> HttpResponse:
         expanded=expanded,
         board_base=base,
         board_url=_board_url(base, QueryDict(), expanded),
-        list_url=optional_url("boards:selection_detail", selection.pk),
+        list_url=selection.get_absolute_url(),
         title=selection.name,
     )
     context["statuses"] = statuses
@@ -350,9 +347,6 @@ def selection_board_more(request: HttpRequest, pk: int, status_id: int) -> HttpR
 @require_POST
 @role_required()
 def selection_person_move(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
-    from contacts.errors import ContactError
-    from contacts.services import person_set_lead_status
-
     selection = _person_selection(request, pk)
     person = get_object_or_404(
         _persons(selection).select_related("company", "owner", "lead_status"), pk=person_pk

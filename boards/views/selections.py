@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -30,10 +30,7 @@ def _get(request, pk: int):
 def _board_url(selection) -> str:
     if selection.target != "person" or selection.kind != SelectionKind.DYNAMIC:
         return ""
-    try:
-        return reverse("boards:selection_board", args=[selection.pk])
-    except NoReverseMatch:
-        return ""
+    return reverse("boards:selection_board", args=[selection.pk])
 
 
 @role_required()

@@ -13,8 +13,8 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
 
+from contacts.templatetags.lead_status import lead_status_badge
 from ui.object_urls import object_url
 
 register = template.Library()
@@ -25,25 +25,6 @@ _EMPTY = mark_safe(f"<td>{DASH}</td>")  # noqa: S308  # nosec B308 B703 - a cons
 
 def _plain(value) -> SafeString:
     return format_html("<td>{}</td>", value or DASH)
-
-
-def lead_status_badge(status, hidden: bool) -> SafeString:
-    """The badge of templates/contacts/_lead_status.html."""
-    if not status:
-        return mark_safe(f'<span class="text-body-secondary">{DASH}</span>')  # noqa: S308  # nosec B308 B703 - escaped
-    title = (
-        gettext("Ausgeblendet: Die Firmenkategorie verwendet keinen Lead-Status.")
-        if hidden
-        else status.description
-    )
-    return format_html(
-        '<span class="badge lead-status ls-{}{}" data-bs-toggle="tooltip" title="{}" '
-        'tabindex="0">{}</span>',
-        status.phase,
-        " ls-hidden" if hidden else "",
-        title,
-        status.name,
-    )
 
 
 def _name(p) -> SafeString:

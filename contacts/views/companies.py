@@ -12,6 +12,7 @@ from contacts import selectors, services
 from contacts.errors import ConflictError, ContactError
 from contacts.forms import CompanyForm
 from contacts.models import Company
+from contacts.rules import lead_status_applies
 from contacts.views.common import decorate_persons, int_param, table_context
 
 TABS = ("persons", "activities", "leads", "history")
@@ -65,7 +66,7 @@ def company_detail(request, pk: int):
             ls=lead_status,
             group_by=group_by,
             lead_statuses=selectors.lead_statuses(),
-            lead_status_applies=company.category is not None and company.category.uses_lead_status,
+            lead_status_applies=lead_status_applies(company.category),
             **table_context(request, key="company_persons"),
         )
         decorate_persons(persons, context["columns"])

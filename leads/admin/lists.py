@@ -16,6 +16,7 @@ from leads.models import (
     ScoringCriterion,
     ScoringOption,
 )
+from leads.services import scoring
 
 # --- simple lists ---------------------------------------------------------------------
 
@@ -161,11 +162,7 @@ class ScoringCriterionAdmin(admin.ModelAdmin):
         if not getattr(request, "_leadcrm_rescore", False):
             return
         request._leadcrm_rescore = False
-        try:
-            from leads.services.scoring import rescore_all_async
-        except ImportError:
-            return
-        rescore_all_async(request.user)
+        scoring.rescore_all_async(request.user)
         messages.info(request, _("Lead-Scores werden neu berechnet …"))
 
 

@@ -11,12 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contacts.models import TERMINAL_PHASES, LeadStatus, Phase
+from leads.bulk import copy as bulk_copy
 from leads.errors import LeadError
-from leads.models import Interest, Lead, LeadStatusChange
+from leads.models import Interest, Lead, LeadRating, LeadStatusChange
 from leads.services import scoring
+from leads.services.distribution import notify_new_owners, plan_owners
 from leads.services.history import VERSION_TAG
 from leads.services.lead import assign_fields, check_planned
 from leads.services.lifecycle import acting_user, apply_status, as_status
+from leads.services.numbering import reserve_lead_numbers
 
 # --- bulk creation (import) -----------------------------------------------------------
 
@@ -134,11 +137,6 @@ def leads_bulk_create(
     `prepared` (from `leads_bulk_prepare`, unsaved) replaces rows/interests/ratings.
     """
     from django.conf import settings
-
-    from leads.bulk import copy as bulk_copy
-    from leads.models import LeadRating
-    from leads.services.distribution import notify_new_owners, plan_owners
-    from leads.services.numbering import reserve_lead_numbers
 
     if prepared is None:
         prepared = leads_bulk_prepare(rows=rows, user=user, interests=interests, ratings=ratings)
@@ -273,7 +271,6 @@ def _bulk_history(
     With `lead_rows` (the values `bulk_copy.copy_models` wrote for the leads) the rows go
     in by COPY from those values with the reserved `history_ids`; otherwise as
     HistoricalLead instances by bulk_create."""
-    from leads.bulk import copy as bulk_copy
 
     History = Lead.history.model
     M2MHistory = History.interests.model

@@ -23,7 +23,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import CharField, Exists, OuterRef, Value
 from django.db.models.functions import Cast, Concat
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,24 +50,10 @@ def overdue_dedupe_key(lead_id: int, follow_up_until: dt.date) -> str:
     return f"overdue:{lead_id}:{follow_up_until.isoformat()}"
 
 
-def lead_url_template() -> str | None:
-    """The lead detail URL with a placeholder, so 50,000 links need no 50,000 reverse()."""
-    try:
-        url = reverse("leads:detail", args=[_URL_SENTINEL])
-    except NoReverseMatch:
-        return None
-    return url.replace(str(_URL_SENTINEL), "{id}")
-
-
-_UNSET = object()
-
-
-def lead_url(lead_id: int, template=_UNSET) -> str:
-    """The lead's detail URL ("" while that page does not exist); pass a `template`
-    from `lead_url_template()` when building many."""
-    if template is _UNSET:
-        template = lead_url_template()
-    return template.format(id=lead_id) if template else ""
+def lead_url_template() -> str:
+    """The lead detail URL with an `{id}` placeholder, for the one INSERT that writes
+    50,000 notifications (the URL is built in SQL, not per row)."""
+    return reverse("leads:detail", args=[_URL_SENTINEL]).replace(str(_URL_SENTINEL), "{id}")
 
 
 def overdue_candidates(*, today: dt.date):
@@ -110,7 +96,7 @@ def _sql_format(template: str, expressions: dict[str, str]) -> tuple[str, list]:
     return (" || ".join(parts) or "''"), params
 
 
-def _insert_statement(*, url_template: str | None) -> tuple[str, list]:
+def _insert_statement(*, url_template: str) -> tuple[str, list]:
     """INSERT … SELECT building one notification per lead id in SQL (ids appended later).
 
     Building the rows in the database instead of as model instances keeps Python out of
@@ -130,10 +116,7 @@ def _insert_statement(*, url_template: str | None) -> tuple[str, list]:
         _("Die Nachbetreuung von Lead %(number)s (%(name)s) war bis %(due)s fällig."),
         {"number": "l.number", "name": name, "due": due_de},
     )
-    if url_template:
-        url_sql, url_params = _sql_format(url_template.replace("{id}", "%(id)s"), {"id": lead_id})
-    else:
-        url_sql, url_params = "''", []
+    url_sql, url_params = _sql_format(url_template.replace("{id}", "%(id)s"), {"id": lead_id})
     columns = [
         Notification._meta.get_field(name).column
         for name in (

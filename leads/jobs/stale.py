@@ -12,7 +12,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db.models import Count, Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -76,11 +76,7 @@ def stale_digests_send(*, today: dt.date | None = None) -> dict:
     """One notification per owner of stale leads and ISO week (reruns add nothing)."""
     today = today or timezone.localdate()
     key = stale_digest_key(today)
-    try:
-        # the owner's own leads; `stale` narrows further once the list has that filter
-        url = reverse("leads:list") + "?follow_up_by=me&stale=on"
-    except NoReverseMatch:
-        url = ""
+    url = reverse("leads:list") + "?follow_up_by=me&stale=on"  # the owner's stale leads
     per_owner = (
         Lead.objects.filter(is_stale=True, follow_up_by__isnull=False, follow_up_by__is_active=True)
         .values("follow_up_by_id")

@@ -9,6 +9,8 @@ redeliver a task whose worker died, and transient database errors retry with bac
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
+from leads.jobs import overdue, stale
+
 # transient failures worth a retry: lost/refused database or broker connections
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 
@@ -25,20 +27,14 @@ JOB_OPTIONS = {
 
 @shared_task(name="leads.tasks.notify_overdue_follow_ups", **JOB_OPTIONS)
 def notify_overdue_follow_ups() -> dict:
-    from leads.jobs.overdue import overdue_follow_ups_notify
-
-    return overdue_follow_ups_notify().as_dict()
+    return overdue.overdue_follow_ups_notify().as_dict()
 
 
 @shared_task(name="leads.tasks.flag_stale_leads", **JOB_OPTIONS)
 def flag_stale_leads() -> dict:
-    from leads.jobs.stale import stale_leads_flag
-
-    return stale_leads_flag()
+    return stale.stale_leads_flag()
 
 
 @shared_task(name="leads.tasks.send_stale_digests", **JOB_OPTIONS)
 def send_stale_digests() -> dict:
-    from leads.jobs.stale import stale_digests_send
-
-    return stale_digests_send()
+    return stale.stale_digests_send()

@@ -12,8 +12,8 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from activities.models import Activity, ActivityKind, ActivityStatus
-from activities.services import appointment_notify_changed, appointment_notify_created
+from activities.models import Activity, ActivityKind
+from activities.services import appointment_create, appointment_notify_changed
 from leads.models import Lead, LeadContact
 
 AMBIGUOUS_WARNING = gettext_lazy(
@@ -34,32 +34,29 @@ def appointment_subject(lead: Lead) -> str:
 
 def _had_appointment_before(lead: Lead) -> bool:
     """True when an earlier version of the lead pointed at an appointment."""
-    history = getattr(Lead, "history", None)
-    if history is None:
-        return False
-    return history.model.objects.filter(id=lead.pk, appointment_id__isnull=False).exists()
+    return Lead.history.filter(id=lead.pk, appointment_id__isnull=False).exists()
 
 
-def _create(lead: Lead, user) -> Activity:
-    contact = lead_main_contact(lead)
-    activity = Activity.objects.create(
-        kind=ActivityKind.APPOINTMENT,
+def lead_appointment_create(*, lead: Lead, delegated_to, user) -> Activity:
+    """An appointment for the lead's planned slot, delegated to `delegated_to`: the lead's
+    customer and main contact, its notes as the text (activities.services.appointment_create)."""
+    return appointment_create(
         subject=appointment_subject(lead),
         body=lead.notes,
         start=lead.planned_start,
         end=lead.planned_end,
-        status=ActivityStatus.OPEN,
         company=lead.customer,
-        person=contact,
-        delegated_by=user,
-        delegated_to=lead.appointment_with,
-        created_by=user,
-        updated_by=user,
+        person=lead_main_contact(lead),
+        delegated_to=delegated_to,
+        user=user,
     )
+
+
+def _create(lead: Lead, user) -> Activity:
+    activity = lead_appointment_create(lead=lead, delegated_to=lead.appointment_with, user=user)
     lead.appointment = activity
     lead.save(update_fields=["appointment"])
     lead.activities.add(activity)
-    appointment_notify_created(activity=activity, actor=user)
     return activity
 
 

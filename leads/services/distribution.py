@@ -178,7 +178,6 @@ def lead_assign_owner(*, lead: Lead, actor=None, today: dt.date | None = None):
 def _notify_new_owner(*, lead: Lead, result: AssignmentResult, actor) -> None:
     if actor is not None and getattr(actor, "pk", None) == result.user.pk:
         return
-    from leads.jobs.overdue import lead_url
 
     name = lead.company_name or lead.contact_name or lead.number
     notify(
@@ -188,7 +187,7 @@ def _notify_new_owner(*, lead: Lead, result: AssignmentResult, actor) -> None:
         kind=Kind.LEAD_ASSIGNED,
         priority=Priority.A,
         entity=lead,
-        url=lead_url(lead.pk),
+        url=lead.get_absolute_url(),
         dedupe_key=f"assigned:{lead.pk}:{result.user.pk}",
     )
 
@@ -401,9 +400,7 @@ def notify_new_owners(pairs: list[tuple[Lead, AssignmentResult]], actor) -> int:
     """The "Neuer Lead zugewiesen" notifications of `_notify_new_owner` for saved leads,
     in one statement (same dedupe keys, so a repeated batch notifies nobody twice)."""
     from leads.bulk import copy as bulk_copy
-    from leads.jobs.overdue import lead_url, lead_url_template
 
-    url_template = lead_url_template()
     title = _("Neuer Lead zugewiesen: %(name)s")
     actor_pk = getattr(actor, "pk", None)
     items = []
@@ -419,7 +416,7 @@ def notify_new_owners(pairs: list[tuple[Lead, AssignmentResult]], actor) -> int:
                 kind=Kind.LEAD_ASSIGNED,
                 priority=Priority.A,
                 entity=lead,
-                url=lead_url(lead.pk, url_template),
+                url=lead.get_absolute_url(),
                 dedupe_key=f"assigned:{lead.pk}:{result.user.pk}",
             )
         )

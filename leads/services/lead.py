@@ -15,8 +15,12 @@ from django.utils.translation import gettext as _
 
 from contacts.models import LeadStatus, Person, Phase
 from leads.errors import LeadError
+from leads.fields import capture_fields, mask_fields
 from leads.models import Interest, Lead, LeadContact
-from leads.services import scoring
+from leads.permissions import can_delete_lead
+from leads.services import scoring, uploads
+from leads.services.appointments import lead_sync_appointment
+from leads.services.distribution import lead_assign_owner
 from leads.services.history import conflict_error, tag_version
 from leads.services.lifecycle import (
     acting_user,
@@ -25,48 +29,14 @@ from leads.services.lifecycle import (
     lock_lead,
     write_status_change,
 )
+from leads.services.numbering import next_lead_number
 
-# Fields of the lead mask, in mask order (the form uses the same list).
-MASK_FIELDS = (
-    "company_name",
-    "salutation",
-    "first_name",
-    "last_name",
-    "status",
-    "source",
-    "type",
-    "campaign",
-    "appointment_with",
-    "follow_up_by",
-    "follow_up_until",
-    "planned_start",
-    "planned_end",
-    "function",
-    "street",
-    "postal_code",
-    "city",
-    "country",
-    "phone",
-    "email",
-    "website",
-    "send_info_material",
-    "request_opt_in",
-    "arrange_appointment",
-    "next_appointment",
-    "notes",
-    "customer",
+# Fields a caller may set through `data`: the mask's, plus what a capture channel carries
+# (leads.fields is the catalogue of both); everything else is owned by the services.
+EDITABLE_FIELDS = (
+    frozenset(mask_fields()) | frozenset(capture_fields(hidden=True)) | {"capture_channel"}
 )
-# Fields a caller may set through `data`; everything else is owned by the services.
-EDITABLE_FIELDS = frozenset(MASK_FIELDS) | {
-    "capture_channel",
-    "utm_source",
-    "utm_medium",
-    "utm_campaign",
-    "utm_term",
-    "utm_content",
-    "landing_page",
-    "referrer",
-}
+
 UNSET = object()
 
 
@@ -109,27 +79,10 @@ def lead_set_main_contact(*, lead: Lead, person: Person | None) -> None:
 
 def _sync_appointment(lead: Lead, user) -> list[str]:
     try:
-        from leads.services import appointments
-    except ImportError:
-        return []
-    sync = getattr(appointments, "lead_sync_appointment", None)
-    if sync is None:
-        return []
-    try:
         with transaction.atomic():
-            return list(sync(lead=lead, user=user) or [])
+            return lead_sync_appointment(lead=lead, user=user)
     except LeadError as exc:
         return [exc.message]
-
-
-def _assign_owner(lead: Lead, user) -> None:
-    try:
-        from leads.services import distribution
-    except ImportError:
-        return
-    assign = getattr(distribution, "lead_assign_owner", None)
-    if assign is not None:
-        assign(lead=lead, actor=user)
 
 
 def check_planned(lead: Lead) -> None:
@@ -154,7 +107,6 @@ def assign_fields(lead: Lead, data: Mapping[str, Any]) -> None:
 def _apply_business_card(lead: Lead, data: Mapping[str, Any]) -> None:
     if "business_card" not in data:
         return
-    from leads.services import uploads
 
     value = data["business_card"]
     if value is False:
@@ -176,7 +128,6 @@ def lead_create(
     contacts: Iterable = (),
 ) -> LeadSaveResult:
     """Create a lead with number, default status, score, history and status change."""
-    from leads.services.numbering import next_lead_number
 
     lead = Lead()
     assign_fields(lead, data)
@@ -207,7 +158,7 @@ def lead_create(
         lead.interests.set(list(interests))
     _set_contacts(lead, contacts)
     if lead.follow_up_by_id is None:
-        _assign_owner(lead, user)
+        lead_assign_owner(lead=lead, actor=user)
     warnings = _sync_appointment(lead, user)
     return LeadSaveResult(lead=lead, warnings=warnings)
 
@@ -275,8 +226,6 @@ def lead_set_ratings(
 
 @transaction.atomic
 def lead_delete(*, lead: Lead, user) -> None:
-    from leads.permissions import can_delete_lead
-
     if not can_delete_lead(user, lead):
         raise LeadError(_("Nur die Vertriebsleitung darf Leads löschen."))
     lead._history_user = acting_user(user)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.permissions import role_required
 from contacts.models import Company, LeadStatus, Person
 from leads import selectors
+from leads.action_box import action_box_entries
 from leads.errors import ConflictError, LeadError
 from leads.forms import LeadForm, ScorePreviewForm, criteria_for_mask
 from leads.models import Lead
@@ -23,15 +24,6 @@ from leads.services import scoring
 from leads.services.lead import lead_create, lead_delete, lead_update
 
 SEARCH_LIMIT = 15
-
-
-def _action_box(lead: Lead, user) -> list[dict] | None:
-    """Entries from the activities engineer's leads.processes, if that module exists."""
-    try:
-        from leads.services.processes import action_box_entries
-    except ImportError:
-        return None
-    return action_box_entries(lead, user)
 
 
 def _score_context(score: int, breakdown: list[dict]) -> dict:
@@ -64,9 +56,7 @@ def _mask_context(request, form, lead, criteria, *, conflict=None) -> dict:
         **_score_context(score, breakdown),
     }
     if lead is not None and lead.pk:
-        entries = _action_box(lead, request.user)
-        context["action_box_available"] = entries is not None
-        context["action_box_entries"] = entries or []
+        context["action_box_entries"] = action_box_entries(lead, request.user)
         context["main_contact"] = selectors.main_contact(lead)
     return context
 

@@ -28,7 +28,7 @@ from leads.services.numbering import next_lead_number, reserve_lead_numbers
 from notifications.models import Notification
 from tests.capture.test_import_leads import make_csv, upload
 from tests.factories import LeadFactory, UserFactory, interest, source, status
-from tests.factories_jobs import make_rule
+from tests.factories.leads import make_rule
 
 pytestmark = pytest.mark.django_db
 
@@ -380,7 +380,6 @@ class Crash(BaseException):
 
 
 def test_crash_in_the_bulk_insert_rolls_back_the_batch_and_resumes(marketing, monkeypatch):
-
     original = bulk_create.leads_bulk_create
     calls = {"n": 0}
 

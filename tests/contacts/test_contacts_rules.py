@@ -5,7 +5,7 @@ import pytest
 from accounts.models import Role
 from contacts import services
 from contacts.errors import ConflictError, ContactError
-from contacts.models import Category, CategoryGroup, GroupKind
+from contacts.models import Category, CategoryGroup, GroupKind, Person
 from contacts.rules import lead_status_applies
 from tests.factories import CompanyFactory, PersonFactory, UserFactory, category, status
 
@@ -48,6 +48,26 @@ def test_prospect_category_without_flag_does_not_apply():
         lead_status_enabled=False,
     )
     assert lead_status_applies(cat) is False
+
+
+def test_predicate_and_queryset_twin_agree_on_every_category_and_person():
+    """The one rule in Python (Category.uses_lead_status, Person.lead_status_applicable)
+    and in SQL (Category.uses_lead_status_q, PersonQuerySet.with_lead_status_applicable)."""
+    Category.objects.create(
+        name="Interessent ohne Status",
+        group=CategoryGroup.objects.get(kind=GroupKind.PROSPECT),
+        lead_status_enabled=False,
+    )
+    in_sql = set(
+        Category.objects.filter(Category.uses_lead_status_q()).values_list("pk", flat=True)
+    )
+    categories = list(Category.objects.select_related("group"))
+    assert {c.pk for c in categories if lead_status_applies(c)} == in_sql
+    assert in_sql and len(in_sql) < len(categories)
+    persons = [PersonFactory(company=CompanyFactory(category=c)) for c in categories]
+    persons.append(PersonFactory(company=None))
+    applicable = set(Person.objects.with_lead_status_applicable().values_list("pk", flat=True))
+    assert {p.pk for p in persons if p.lead_status_applicable} == applicable
 
 
 def test_lead_status_enabled_outside_prospect_group_is_refused_by_admin_validation():

@@ -85,7 +85,7 @@ def test_company_history_shows_category_change(rep_client, rep, company):
 
 def test_persons_tab_column_chooser_saved_per_user(rep_client, rep, company):
     url = reverse("contacts:company_detail", args=[company.pk]) + "?tab=persons"
-    assert "lead-status ls-qualified" not in rep_client.get(url).content.decode()
+    assert '<td><span class="badge lc-status"' not in rep_client.get(url).content.decode()
     response = rep_client.post(
         reverse("contacts:list_columns"),
         {"key": "company_persons", "columns": ["name", "lead_status", "bogus"], "next": url},
@@ -93,7 +93,7 @@ def test_persons_tab_column_chooser_saved_per_user(rep_client, rep, company):
     assert response.status_code == 302 and response["Location"] == url
     pref = ListPreference.objects.get(user=rep, key="company_persons")
     assert pref.columns == ["name", "lead_status"]
-    assert "lead-status ls-qualified" in rep_client.get(url).content.decode()
+    assert '<td><span class="badge lc-status"' in rep_client.get(url).content.decode()
 
 
 def test_column_chooser_rejects_unknown_list_and_foreign_next(rep_client):

@@ -82,7 +82,7 @@ def test_rep_updates_lead_status_finds_and_saves_dynamic_selection(login_page, r
     page.wait_for_load_state()
     status_cell = page.get_by_test_id("person-lead-status")
     assert "Offen" in status_cell.inner_text()
-    status_cell.locator(".lead-status").hover()
+    status_cell.locator(".lc-status").hover()
     assert page.locator(".tooltip").first.is_visible()
     _shot(page, "person_card")
     page.get_by_test_id("person-edit").click()

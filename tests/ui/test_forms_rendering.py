@@ -137,7 +137,7 @@ def test_form_field_tag_markup():
     html = form_field(form["name"])
     assert html.startswith('<div class="lc-field">')
     assert 'for="id_name">Name &lt;b&gt; <span class="text-danger"' in html
-    assert '<div class="invalid-feedback d-block">' in html
+    assert '<div class="invalid-feedback d-block" id="id_name_error">' in html
     checkbox = form_field(form["flag"])
     assert checkbox.startswith('<div class="lc-field form-check">')
     assert '<label class="form-check-label" for="id_flag">Aktiv</label>' in checkbox

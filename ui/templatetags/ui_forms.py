@@ -2,25 +2,21 @@
 
 The lead mask has ~40 fields and the list's filter panel 14; an {% include %} of a field
 template per field was a large share of their rendering. Markup: label (with * when
-required) above the widget, checkboxes with the label after them, errors below.
+required) above the widget, checkboxes with the label after them, then the help text and
+the errors with the ids Django's `aria-describedby` on the input points to
+(`<id>_helptext`, `<id>_error`; tests/ui/test_form_field.py checks both).
 """
 
 from __future__ import annotations
 
-from html import escape
-
 from django import template
 from django.utils.safestring import SafeString, mark_safe
+
+from ui.html import esc as _esc
 
 register = template.Library()
 
 _REQUIRED = ' <span class="text-danger" aria-hidden="true">*</span>'
-
-
-def _esc(value) -> str:
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return escape(str(value))
 
 
 @register.simple_tag
@@ -41,6 +37,15 @@ def form_field(field) -> SafeString:
             f"{label}{required}</label>\n",
             f"  {widget}\n",
         ]
-    parts.extend(f'<div class="invalid-feedback d-block">{_esc(e)}</div>' for e in field.errors)
+    auto_id = _esc(field.auto_id) if field.auto_id else ""
+    if field.help_text:
+        help_id = f' id="{auto_id}_helptext"' if auto_id else ""
+        # help texts are trusted markup (Django's field.html renders them |safe as well)
+        parts.append(f'  <div class="form-text"{help_id}>{field.help_text}</div>\n')
+    if field.errors:
+        error_id = f' id="{auto_id}_error"' if auto_id else ""
+        parts.append(f'  <div class="invalid-feedback d-block"{error_id}>')
+        parts.append("<br>".join(_esc(e) for e in field.errors))
+        parts.append("</div>\n")
     parts.append("</div>")
     return mark_safe("".join(parts))  # noqa: S308  # nosec B308 B703 - escaped above

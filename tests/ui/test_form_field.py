@@ -1,0 +1,52 @@
+"""The field tag renders what the input's aria-describedby points to: help text, errors."""
+
+import re
+
+import pytest
+from django import forms
+from django.template import Context, Template
+
+pytestmark = pytest.mark.smoke
+
+
+class _Form(forms.Form):
+    name = forms.CharField(label="Name", help_text="Wie im Handelsregister")
+    email = forms.EmailField(label="E-Mail", required=False)
+    agree = forms.BooleanField(label="Einverstanden", help_text="Pflicht", required=True)
+
+
+def _render(form, name) -> str:
+    return Template("{% load ui_forms %}{% form_field form." + name + " %}").render(
+        Context({"form": form})
+    )
+
+
+def _described_ids(html: str) -> list[str]:
+    match = re.search(r'aria-describedby="([^"]+)"', html)
+    return match.group(1).split() if match else []
+
+
+@pytest.mark.parametrize("name", ["name", "email", "agree"])
+@pytest.mark.parametrize("bound", [False, True])
+def test_every_described_id_exists(name, bound):
+    form = _Form({"email": "kein-mail"}) if bound else _Form()
+    if bound:
+        form.is_valid()
+    html = _render(form, name)
+    for target in _described_ids(html):
+        assert f'id="{target}"' in html, (target, html)
+
+
+def test_help_text_and_error_are_shown_once():
+    form = _Form({"email": "x"})
+    form.is_valid()
+    html = _render(form, "name")
+    assert html.count("Wie im Handelsregister") == 1
+    assert 'id="id_name_helptext"' in html and 'id="id_name_error"' in html
+    assert _described_ids(html) == ["id_name_helptext", "id_name_error"]
+
+
+def test_error_text_is_escaped():
+    form = _Form({"name": "x"})
+    form.add_error("name", "<b>kaputt</b>")
+    assert "&lt;b&gt;kaputt&lt;/b&gt;" in _render(form, "name")
