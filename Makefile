@@ -62,5 +62,5 @@ distclean: clean
 
 # Security checks: bandit (medium+ findings) and the security/fault test modules.
 security: venv
-	$(VENV)/bin/bandit -q -ll -r ui accounts jobs notifications contacts activities leads capture conversion privacy boards demo leadcrm
+	$(VENV)/bin/bandit -q -ll -r ui accounts jobs notifications contacts activities leads capture conversion processes boards merge privacy demo leadcrm
 	$(PY) -m pytest -q -p no:randomly tests/leadcrm/test_security_*.py tests/leadcrm/test_fuzz_*.py tests/leadcrm/test_faults_*.py

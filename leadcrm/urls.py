@@ -17,7 +17,9 @@ urlpatterns = [
     path("leads/", include("leads.urls")),
     path("leads/", include("capture.urls")),
     path("leads/", include("conversion.urls")),
+    path("leads/", include("processes.urls")),
     path("leads/", include("privacy.urls")),
+    path("leads/", include("merge.urls")),
     path("boards/", include("boards.urls")),
     path("health/", views.health, name="health"),
 ]

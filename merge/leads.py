@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from leads.errors import LeadError
+from leads.fields import merge_fields
 from leads.models import (
     ConsentRecord,
     Lead,
@@ -20,28 +21,13 @@ from leads.models import (
     LeadStatusChange,
     Opportunity,
 )
+from leads.permissions import can_edit_lead
+from leads.services import history as history
+from leads.services import scoring
 
-MERGE_FIELDS = (
-    "company_name",
-    "salutation",
-    "first_name",
-    "last_name",
-    "function",
-    "street",
-    "postal_code",
-    "city",
-    "country",
-    "phone",
-    "email",
-    "website",
-    "source",
-    "type",
-    "campaign",
-    "follow_up_by",
-    "follow_up_until",
-    "notes",
-    "customer",
-)
+# the fields whose surviving value the user picks, in the form's order (leads.fields; the
+# catalogue also says how the rest merges: related rows join, the score is computed again)
+MERGE_FIELDS = merge_fields()
 
 
 def _value(lead: Lead, name: str):
@@ -81,8 +67,6 @@ def lead_merge(
     loser_version: int,
 ) -> Lead:
     """Merge `loser` into `winner`; `choices[field] == "loser"` takes the loser's value."""
-    from leads.permissions import can_edit_lead
-    from leads.services import history as history
 
     if winner.pk == loser.pk:
         raise LeadError(_("Ein Lead kann nicht mit sich selbst zusammengeführt werden."))
@@ -133,8 +117,6 @@ def lead_merge(
     history.tag_version(win, user)
     win._change_reason = f"{win._change_reason} {note}"[:100]
     win.save()
-
-    from leads.services import scoring
 
     criteria = scoring.active_criteria()
     wanted = scoring.lead_ratings(win)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from privacy.views import gdpr, person_merge
+from privacy.views import gdpr
 
 app_name = "privacy"
 
@@ -19,10 +19,5 @@ urlpatterns = [
     ),
     path(
         "personen/<int:pk>/datenschutz/loeschen/", gdpr.person_gdpr_erase, name="gdpr_person_erase"
-    ),
-    path(
-        "personen/<int:pk>/zusammenfuehren/",
-        person_merge.person_merge_view,
-        name="person_merge",
     ),
 ]

@@ -1,4 +1,4 @@
-"""Views of the action-box processes on the lead (seed 002); thin over leads/processes.py."""
+"""Views of the action-box processes on the lead (seed 002); thin over processes.services."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from accounts.permissions import role_required
@@ -15,21 +14,12 @@ from activities.forms import MailDialogForm, PersonPickForm, TemplateChoiceForm,
 from activities.mail import MailTemplateError, activity_queue_mail
 from activities.models import ActivityKind, MailState, MailTemplate, TemplatePurpose
 from contacts.models import Person
+from leads.action_box import action_box_entries, entry_enabled
 from leads.models import Lead, LeadContact
 from leads.permissions import can_edit_lead
-from leads.services import processes
+from processes import services as processes
 
 SEARCH_LIMIT = 20
-
-
-def lead_url(lead: Lead) -> str:
-    """The lead mask (its URL name belongs to the leads screens)."""
-    for name in ("leads:detail", "leads:edit", "leads:mask", "leads:update"):
-        try:
-            return reverse(name, args=[lead.pk])
-        except NoReverseMatch:
-            continue
-    return reverse("activities:list")
 
 
 def _lead_for_process(request: HttpRequest, pk: int) -> Lead:
@@ -41,7 +31,7 @@ def _lead_for_process(request: HttpRequest, pk: int) -> Lead:
 
 def _refuse(request: HttpRequest, lead: Lead, exc: processes.ProcessError) -> HttpResponse:
     messages.error(request, exc.message)
-    return redirect(lead_url(lead))
+    return redirect(lead.get_absolute_url())
 
 
 # --- 1. further contacts ------------------------------------------------------------------
@@ -77,8 +67,8 @@ def add_contacts(request: HttpRequest, pk: int) -> HttpResponse:
         except processes.ProcessError as exc:
             return _refuse(request, lead, exc)
         messages.success(request, _("%(n)d Ansprechpartner hinzugefügt.") % {"n": added})
-        return redirect(lead_url(lead))
-    if request.method == "GET" and not processes.entry_enabled(lead, request.user, "add_contacts"):
+        return redirect(lead.get_absolute_url())
+    if request.method == "GET" and not entry_enabled(lead, request.user, "add_contacts"):
         return _refuse(
             request,
             lead,
@@ -91,9 +81,9 @@ def add_contacts(request: HttpRequest, pk: int) -> HttpResponse:
         "q": q,
         "persons": _search_persons(lead, q),
         "current": processes.further_contacts(lead),
-        "lead_url": lead_url(lead),
+        "lead_url": lead.get_absolute_url(),
     }
-    return render(request, "leads/processes/add_contacts.html", context)
+    return render(request, "processes/add_contacts.html", context)
 
 
 @role_required()
@@ -101,7 +91,7 @@ def contact_search(request: HttpRequest, pk: int) -> HttpResponse:
     lead = _lead_for_process(request, pk)
     q = request.GET.get("q", "")
     context = {"lead": lead, "q": q, "persons": _search_persons(lead, q)}
-    return render(request, "leads/processes/add_contacts.html#results", context)
+    return render(request, "processes/add_contacts.html#results", context)
 
 
 # --- 2. and 4. mails from a template ------------------------------------------------------
@@ -114,7 +104,7 @@ def _choose_template(request: HttpRequest, pk: int, purpose: str) -> HttpRespons
         if purpose == TemplatePurpose.APPOINTMENT_CONFIRMATION
         else "info_material"
     )
-    entry = next(e for e in processes.action_box_entries(lead, request.user) if e["key"] == key)
+    entry = next(e for e in action_box_entries(lead, request.user) if e["key"] == key)
     if not entry["enabled"]:
         return _refuse(request, lead, processes.ProcessError(entry["reason"]))
     templates = MailTemplate.objects.filter(purpose=purpose, active=True).order_by("rank", "name")
@@ -129,9 +119,14 @@ def _choose_template(request: HttpRequest, pk: int, purpose: str) -> HttpRespons
         except processes.ProcessError as exc:
             return _refuse(request, lead, exc)
         else:
-            return redirect("leads:process_mail", pk=lead.pk, activity_pk=activity.pk)
-    context = {"lead": lead, "form": form, "title": entry["label"], "lead_url": lead_url(lead)}
-    return render(request, "leads/processes/choose_template.html", context)
+            return redirect("processes:mail", pk=lead.pk, activity_pk=activity.pk)
+    context = {
+        "lead": lead,
+        "form": form,
+        "title": entry["label"],
+        "lead_url": lead.get_absolute_url(),
+    }
+    return render(request, "processes/choose_template.html", context)
 
 
 @role_required()
@@ -183,7 +178,7 @@ def mail_dialog(request: HttpRequest, pk: int, activity_pk: int) -> HttpResponse
                 messages.success(
                     request, _("Die E-Mail „%(s)s“ wird versendet.") % {"s": activity.subject}
                 )
-                return redirect(lead_url(lead))
+                return redirect(lead.get_absolute_url())
     context = {
         "lead": lead,
         "activity": activity,
@@ -191,9 +186,9 @@ def mail_dialog(request: HttpRequest, pk: int, activity_pk: int) -> HttpResponse
         "sendable": sendable,
         "has_ics": activity.template_id
         and activity.template.purpose == TemplatePurpose.APPOINTMENT_CONFIRMATION,
-        "lead_url": lead_url(lead),
+        "lead_url": lead.get_absolute_url(),
     }
-    return render(request, "leads/processes/mail_dialog.html", context)
+    return render(request, "processes/mail_dialog.html", context)
 
 
 # --- 3. employees to the appointment ------------------------------------------------------
@@ -202,9 +197,7 @@ def mail_dialog(request: HttpRequest, pk: int, activity_pk: int) -> HttpResponse
 @role_required()
 def add_employees(request: HttpRequest, pk: int) -> HttpResponse:
     lead = _lead_for_process(request, pk)
-    entry = next(
-        e for e in processes.action_box_entries(lead, request.user) if e["key"] == "add_employees"
-    )
+    entry = next(e for e in action_box_entries(lead, request.user) if e["key"] == "add_employees")
     if not entry["enabled"]:
         return _refuse(request, lead, processes.ProcessError(entry["reason"]))
     already = set(
@@ -228,6 +221,6 @@ def add_employees(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request, _("%(n)d Mitarbeiter zum Termin hinzugefügt.") % {"n": len(created)}
         )
-        return redirect(lead_url(lead))
-    context = {"lead": lead, "form": form, "q": q, "lead_url": lead_url(lead)}
-    return render(request, "leads/processes/add_employees.html", context)
+        return redirect(lead.get_absolute_url())
+    context = {"lead": lead, "form": form, "q": q, "lead_url": lead.get_absolute_url()}
+    return render(request, "processes/add_employees.html", context)

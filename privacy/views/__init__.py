@@ -1,1 +1,1 @@
-"""Screens of privacy: GDPR pages per lead and person (gdpr.py), person merge (person_merge.py)."""
+"""Screens of privacy: the GDPR pages per lead and person (gdpr.py)."""

@@ -8,7 +8,7 @@ from activities.models import Activity, ActivityKind
 from leads.services.appointments import AMBIGUOUS_WARNING, lead_sync_appointment
 from notifications.models import Notification, Priority
 from tests.factories import ActivityFactory, LeadFactory
-from tests.factories_activities import lead_with_appointment, planned
+from tests.factories.activities import lead_with_appointment, planned
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from activities.models import Activity, ActivityKind, ActivityStatus
 from activities.selectors import activities_for_company, activities_for_person
 from notifications.models import Notification
 from tests.factories import ActivityFactory, CompanyFactory, PersonFactory
-from tests.factories_activities import lead_with_appointment
+from tests.factories.activities import lead_with_appointment
 
 pytestmark = pytest.mark.django_db
 
@@ -156,7 +156,7 @@ def test_subarea_selectors_newest_first():
 
 def test_unsent_mail_card_links_back_to_mail_dialog(rep_client, rep):
     from activities.models import MailState, MailTemplate
-    from leads.services.processes import lead_create_mail_activity
+    from processes.services import lead_create_mail_activity
 
     lead = lead_with_appointment(appointment_with=rep)
     activity = lead_create_mail_activity(

@@ -12,6 +12,7 @@ from activities.models import ActivityKind
 from contacts.models import Company, Person, Phase
 from conversion.services import lead_convert
 from conversion.views import STATE_SALT
+from leads.action_box import action_box_entries
 from leads.errors import ConflictError, LeadError
 from leads.models import (
     ConsentAction,
@@ -21,7 +22,6 @@ from leads.models import (
     LeadStatusChange,
     Opportunity,
 )
-from leads.services.processes import action_box_entries
 from tests.factories import (
     ActivityFactory,
     CompanyFactory,

@@ -41,7 +41,7 @@ from leads.models import ConsentAction, ConsentRecord, Lead
 from notifications.models import Notification
 from tests.celery_support import RedisServer, current_app, embedded_worker, make_app, wait_for
 from tests.factories import CampaignFactory
-from tests.factories_activities import lead_with_appointment
+from tests.factories.activities import lead_with_appointment
 
 pytestmark = [
     pytest.mark.redis,
@@ -200,7 +200,7 @@ def test_redis_outage_pages_work_and_mail_and_notification_survive(
 
     # the rep sends the appointment confirmation from the action box
     response = rep_client.post(
-        reverse("leads:process_confirmation", args=[lead.pk]),
+        reverse("processes:confirmation", args=[lead.pk]),
         {"template": template.pk},
     )
     assert response.status_code == 302
@@ -224,7 +224,7 @@ def test_redis_outage_pages_work_and_mail_and_notification_survive(
 
     # ... and adds a teammate to the appointment, who is notified
     response = rep_client.post(
-        reverse("leads:process_employees", args=[lead.pk]), {"users": [teammate.pk]}
+        reverse("processes:employees", args=[lead.pk]), {"users": [teammate.pk]}
     )
     assert response.status_code == 302
     notification = Notification.objects.get(recipient=teammate)

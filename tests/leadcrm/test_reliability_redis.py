@@ -27,7 +27,7 @@ from django.utils import timezone
 from notifications.models import Kind, Notification
 from tests.celery_support import RedisServer, embedded_worker, make_app, wait_for
 from tests.factories import UserFactory
-from tests.factories_jobs import bulk_leads
+from tests.factories.leads import bulk_leads
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from leads.models import Lead, LeadRating, LeadStatusChange, ScoringCriterion
 from tests.factories import LeadFactory, UserFactory, default_status, status
-from tests.factories_jobs import make_rule
+from tests.factories.leads import make_rule
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,7 @@ def test_mask_shows_consent_log_and_more_actions(rep, manager_client):
     assert "kunde@example.com" in html and "v3" in html
     assert "Weitere Aktionen" in html
     assert reverse("privacy:gdpr_lead", args=[lead.pk]) in html
-    assert reverse("leads:merge", args=[lead.pk]) in html
+    assert reverse("merge:lead", args=[lead.pk]) in html
 
 
 @pytest.mark.django_db
@@ -29,7 +29,7 @@ def test_read_only_mask_has_gdpr_but_no_merge_link(rep, teammate, rep_client):
     lead = lead_create(data={"follow_up_by": teammate}, user=teammate).lead
     html = rep_client.get(reverse("leads:detail", args=[lead.pk])).content.decode()
     assert reverse("privacy:gdpr_lead", args=[lead.pk]) in html
-    assert reverse("leads:merge", args=[lead.pk]) not in html
+    assert reverse("merge:lead", args=[lead.pk]) not in html
     assert "Keine Einwilligungen erfasst." in html
 
 

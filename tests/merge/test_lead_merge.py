@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from leads.errors import ConflictError, LeadError
 from leads.models import ConsentAction, ConsentRecord, Lead, LeadContact, LeadStatusChange
-from leads.services.merge import differing_fields, lead_merge
+from merge.leads import differing_fields, lead_merge
 from tests.factories import ActivityFactory, LeadFactory, OpportunityFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -120,7 +120,7 @@ def test_refusals(pair, rep, teammate):
 
 def test_merge_view(rep_client, pair):
     winner, loser = pair
-    url = reverse("leads:merge", args=[winner.pk])
+    url = reverse("merge:lead", args=[winner.pk])
     pick = rep_client.get(url)
     assert loser.number in pick.content.decode()  # suggested as duplicate (company name)
     compare = rep_client.get(url, {"other": loser.number})
@@ -144,14 +144,14 @@ def test_merge_view(rep_client, pair):
 
 def test_merge_view_refused(outsider_client, teammate_client, pair):
     winner, _loser = pair
-    url = reverse("leads:merge", args=[winner.pk])
+    url = reverse("merge:lead", args=[winner.pk])
     assert outsider_client.get(url).status_code == 403
     assert teammate_client.get(url).status_code == 403
 
 
 def test_merge_view_query_count(rep_client, pair, django_assert_max_num_queries):
     winner, loser = pair
-    url = reverse("leads:merge", args=[winner.pk])
+    url = reverse("merge:lead", args=[winner.pk])
     with django_assert_max_num_queries(15):
         rep_client.get(url, {"other": loser.pk})
     for _i in range(10):
@@ -164,7 +164,7 @@ def test_merge_view_query_count(rep_client, pair, django_assert_max_num_queries)
 def test_merge_view_with_a_broken_version_is_refused_not_an_error(rep_client, pair, version):
     winner, loser = pair
     response = rep_client.post(
-        reverse("leads:merge", args=[winner.pk]),
+        reverse("merge:lead", args=[winner.pk]),
         {"other": loser.pk, "confirm": "1", "winner_version": version, "loser_version": 1},
     )
     assert response.status_code == 200
@@ -175,7 +175,7 @@ def test_merge_view_with_a_broken_version_is_refused_not_an_error(rep_client, pa
 
 def test_merge_form_posts_back_to_the_merge_page(rep_client, pair):
     winner, loser = pair
-    url = reverse("leads:merge", args=[winner.pk])
+    url = reverse("merge:lead", args=[winner.pk])
     html = rep_client.get(url, {"other": loser.pk}).content.decode()
     assert f'<form method="post" action="{url}">' in html
     assert f'name="winner_version" value="{winner.version}"' in html

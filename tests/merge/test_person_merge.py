@@ -10,7 +10,7 @@ from activities.models import Activity
 from contacts.errors import ConflictError
 from contacts.models import Person
 from leads.models import ConsentRecord, LeadContact, Opportunity
-from privacy.person_merge import person_merge
+from merge.persons import person_merge
 from tests import factories as f
 
 
@@ -71,7 +71,7 @@ def test_stale_version_is_a_conflict(manager):
 def test_merge_view_flow(manager_client):
     win = f.PersonFactory(last_name="Brandt")
     lose = f.PersonFactory(last_name="Brandt", first_name=win.first_name)
-    url = reverse("privacy:person_merge", args=[win.pk])
+    url = reverse("merge:person", args=[win.pk])
     assert f"?other={lose.pk}" in manager_client.get(url).content.decode()
     assert manager_client.get(url, {"other": "abc"}).status_code == 200
     page = manager_client.get(url, {"other": lose.pk})
@@ -113,7 +113,7 @@ def test_merge_view_flow(manager_client):
 def test_merge_permissions(request, client_fixture, status):
     person = f.PersonFactory()
     client = request.getfixturevalue(client_fixture)
-    assert client.get(reverse("privacy:person_merge", args=[person.pk])).status_code == status
+    assert client.get(reverse("merge:person", args=[person.pk])).status_code == status
 
 
 @pytest.mark.parametrize("size", [2, 8])
@@ -123,7 +123,7 @@ def test_merge_page_query_count_constant(manager_client, django_assert_num_queri
     for _ in range(size):
         f.PersonFactory(last_name="Schulz", first_name="Tim")
     other = f.PersonFactory(last_name="Schulz", first_name="Tim")
-    url = reverse("privacy:person_merge", args=[person.pk])
+    url = reverse("merge:person", args=[person.pk])
     with django_assert_num_queries(PAGE_QUERIES):
         assert manager_client.get(url).status_code == 200
     with django_assert_num_queries(COMPARE_QUERIES):

@@ -4,9 +4,9 @@ import pytest
 from django.core import mail
 
 from activities.models import Activity, ActivityKind, ActivityStatus, MailState, TemplatePurpose
+from leads.action_box import action_box_entries
 from leads.models import LeadContact
 from leads.services.appointments import lead_sync_appointment
-from leads.services.processes import action_box_entries
 from notifications.models import Notification, Priority
 from tests.factories import (
     DocumentFactory,
@@ -16,7 +16,7 @@ from tests.factories import (
     OpportunityFactory,
     PersonFactory,
 )
-from tests.factories_activities import lead_with_appointment, planned
+from tests.factories.activities import lead_with_appointment, planned
 
 pytestmark = pytest.mark.django_db
 
@@ -254,7 +254,7 @@ def test_failed_send_keeps_activity_open_with_error(rep, monkeypatch):
 
     from activities import mail as mail_module
     from activities.models import MailTemplate
-    from leads.services.processes import lead_create_mail_activity
+    from processes.services import lead_create_mail_activity
 
     lead = lead_with_appointment(appointment_with=rep)
     activity = lead_create_mail_activity(
@@ -280,7 +280,7 @@ def test_retryable_failure_stays_queued_and_raises(rep, monkeypatch):
 
     from activities import mail as mail_module
     from activities.models import MailTemplate
-    from leads.services.processes import lead_create_mail_activity
+    from processes.services import lead_create_mail_activity
 
     lead = lead_with_appointment(appointment_with=rep)
     activity = lead_create_mail_activity(
@@ -300,7 +300,7 @@ def test_retryable_failure_stays_queued_and_raises(rep, monkeypatch):
 def test_send_is_idempotent(rep):
     from activities import mail as mail_module
     from activities.models import MailTemplate
-    from leads.services.processes import lead_create_mail_activity
+    from processes.services import lead_create_mail_activity
 
     lead = lead_with_appointment(appointment_with=rep)
     activity = lead_create_mail_activity(
@@ -386,7 +386,7 @@ def test_add_employees_creates_one_appointment_each_and_notifies(
 
 
 def test_add_employees_twice_gives_no_second_appointment(rep, teammate):
-    from leads.services.processes import lead_add_employees
+    from processes.services import lead_add_employees
 
     lead = lead_with_appointment(appointment_with=rep)
     lead_add_employees(lead=lead, users=[teammate], user=rep)

@@ -1,0 +1,153 @@
+"""The merge screens: two leads, or two persons, into one.
+
+Pick the other record (suggested duplicates, or its number), choose the surviving value
+per differing field, merge. Leads: whoever may edit both; persons: managers and staff.
+The writes are `merge.leads.lead_merge` and `merge.persons.person_merge`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.models import Role
+from accounts.permissions import role_required
+from contacts.errors import ContactError
+from contacts.models import Person
+from leads.duplicates import find_lead_duplicates
+from leads.errors import LeadError
+from leads.fields import merge_relations
+from leads.models import Lead
+from leads.permissions import can_edit_lead
+from merge.leads import differing_fields as lead_differing_fields
+from merge.leads import lead_merge
+from merge.persons import differing_fields as person_differing_fields
+from merge.persons import person_merge
+
+CANDIDATE_LIMIT = 10  # person suggestions shown
+
+
+def merge_input(request: HttpRequest) -> dict[str, Any]:
+    """The merge form's answer: the surviving side per field ("f_<field>": "winner" or
+    "loser") and the versions both records had when the form was shown (-1 if missing, which
+    the merge service refuses as a conflict)."""
+    return {
+        "choices": {
+            key[len("f_") :]: value for key, value in request.POST.items() if key.startswith("f_")
+        },
+        "winner_version": _version(request.POST.get("winner_version")),
+        "loser_version": _version(request.POST.get("loser_version")),
+    }
+
+
+def _version(raw: str | None) -> int:
+    try:
+        return int(raw or "")
+    except (TypeError, ValueError):
+        return -1
+
+
+def _other_lead(request: HttpRequest, lead: Lead) -> Lead | None:
+    raw = (request.POST.get("other") or request.GET.get("other") or "").strip()
+    if not raw:
+        return None
+    qs = Lead.objects.select_related(*merge_relations())
+    qs = qs.filter(merged_into__isnull=True).exclude(pk=lead.pk)
+    return qs.filter(pk=int(raw)).first() if raw.isdigit() else qs.filter(number=raw).first()
+
+
+@require_http_methods(["GET", "POST"])
+@role_required()
+def lead_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
+    lead = get_object_or_404(
+        Lead.objects.select_related(*merge_relations()),
+        pk=pk,
+    )
+    if not can_edit_lead(request.user, lead) or lead.merged_into_id:
+        raise PermissionDenied
+    other = _other_lead(request, lead)
+    if request.method == "POST" and other is not None and request.POST.get("confirm"):
+        try:
+            winner = lead_merge(winner=lead, loser=other, user=request.user, **merge_input(request))
+        except LeadError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Lead %(loser)s wurde in %(winner)s zusammengeführt.")
+                % {"loser": other.number, "winner": winner.number},
+            )
+            return redirect("leads:detail", pk=winner.pk)
+    candidates = find_lead_duplicates(
+        {"email": lead.email, "phone": str(lead.phone or ""), "company_name": lead.company_name},
+        exclude_id=lead.pk,
+    )
+    context = {
+        "subject": lead,
+        "lead": lead,
+        "other": other,
+        "candidates": candidates,
+        "rows": lead_differing_fields(lead, other) if other else [],
+        "not_found": bool(request.GET.get("other")) and other is None,
+    }
+    return render(request, "merge/lead.html", context)
+
+
+# --- persons ---------------------------------------------------------------------------
+
+
+def _persons():
+    return Person.objects.select_related("company", "owner")
+
+
+def _other_person(request: HttpRequest, person: Person) -> Person | None:
+    raw = (request.POST.get("other") or request.GET.get("other") or "").strip()
+    if not raw.isdigit():
+        return None
+    return _persons().exclude(pk=person.pk).filter(pk=int(raw)).first()
+
+
+def _candidates(person: Person) -> list[Person]:
+    match = Q(last_name__iexact=person.last_name, first_name__iexact=person.first_name)
+    if person.email:
+        match |= Q(email__iexact=person.email)
+    return list(
+        _persons().filter(match).exclude(pk=person.pk).order_by("last_name", "id")[:CANDIDATE_LIMIT]
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.SALES_MANAGER)
+def person_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(_persons(), pk=pk)
+    other = _other_person(request, person)
+    if request.method == "POST" and other is not None and request.POST.get("confirm"):
+        try:
+            winner = person_merge(
+                winner=person, loser=other, user=request.user, **merge_input(request)
+            )
+        except ContactError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _("%(loser)s wurde in %(winner)s zusammengeführt.")
+                % {"loser": other, "winner": winner},
+            )
+            return redirect("contacts:person_detail", pk=winner.pk)
+    context = {
+        "subject": person,
+        "person": person,
+        "other": other,
+        "candidates": _candidates(person) if other is None else [],
+        "rows": person_differing_fields(person, other) if other else [],
+        "not_found": bool(request.GET.get("other")) and other is None,
+    }
+    return render(request, "merge/person.html", context)
