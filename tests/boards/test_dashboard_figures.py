@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from boards import dashboard
 from leads.models import Lead
-from tests.factories_boards import known_dataset
+from tests.factories.boards import known_dataset
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from boards import dashboard
 from boards.views.dashboard import DashboardFilterForm, tile_links
 from leads.models import Lead
 from tests.factories import CampaignFactory, LeadFactory, UserFactory, status
-from tests.factories_boards import demo_dataset, known_dataset
+from tests.factories.boards import demo_dataset, known_dataset
 
 URL = "boards:dashboard"
 CHART_KEYS = [

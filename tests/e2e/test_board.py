@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from leads.models import Lead
 from tests.factories import LeadFactory, UserFactory, source, status
-from tests.factories_boards import demo_dataset
+from tests.factories.boards import demo_dataset
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

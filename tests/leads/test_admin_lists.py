@@ -35,7 +35,7 @@ ADMIN_MODELS = [
     "activities.document",
     "activities.mailtemplate",
     "notifications.notification",
-    "notifications.job",
+    "jobs.job",
     "boards.selection",
 ]
 ADDABLE = [
@@ -46,7 +46,7 @@ ADDABLE = [
         "leads.leadstatuschange",
         "leads.consentrecord",
         "leads.leadnumbercounter",
-        "notifications.job",
+        "jobs.job",
     }
 ]
 
@@ -303,7 +303,7 @@ BIG_LISTS = {
     "leads.opportunity": "OpportunityFactory",
     "activities.activity": "ActivityFactory",
     "notifications.notification": "NotificationFactory",
-    "notifications.job": "JobFactory",
+    "jobs.job": "JobFactory",
     "boards.selection": "SelectionFactory",
 }
 

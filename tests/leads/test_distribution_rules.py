@@ -25,7 +25,7 @@ from tests.factories import (
     source,
     status,
 )
-from tests.factories_jobs import bulk_leads, make_rule
+from tests.factories.leads import bulk_leads, make_rule
 
 TODAY = timezone.localdate()
 

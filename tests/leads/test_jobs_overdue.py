@@ -9,7 +9,7 @@ from leads.jobs.overdue import overdue_follow_ups_notify
 from leads.jobs.tasks import notify_overdue_follow_ups
 from notifications.models import Kind, Notification, Priority
 from tests.factories import CompanyFactory, LeadFactory, UserFactory, status
-from tests.factories_jobs import bulk_leads
+from tests.factories.leads import bulk_leads
 
 YESTERDAY = timezone.localdate() - dt.timedelta(days=1)
 
