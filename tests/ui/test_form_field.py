@@ -50,3 +50,36 @@ def test_error_text_is_escaped():
     form = _Form({"name": "x"})
     form.add_error("name", "<b>kaputt</b>")
     assert "&lt;b&gt;kaputt&lt;/b&gt;" in _render(form, "name")
+
+
+class EveryKind(forms.Form):
+    name = forms.CharField(label="Name <b>", help_text="Hilfe <i>kursiv</i>")
+    email = forms.EmailField(label="E-Mail", required=False)
+    flag = forms.BooleanField(label="Flag", required=False, help_text="Ankreuzen")
+    kind = forms.ChoiceField(label="Art", choices=[("", "—"), ("a", "A")])
+    notes = forms.CharField(label="Notizen", widget=forms.Textarea, required=False)
+
+
+@pytest.mark.parametrize("bound", [False, True])
+@pytest.mark.parametrize("name", list(EveryKind.base_fields))
+def test_every_kind_of_field_points_at_existing_ids(name, bound):
+    form = EveryKind({"email": "kein-mail", "kind": "x"}) if bound else EveryKind()
+    if bound:
+        form.is_valid()
+    html = _render(form, name)
+    assert html.count("<label") == 1
+    for target in _described_ids(html):
+        assert html.count(f'id="{target}"') == 1, (target, html)
+
+
+@pytest.mark.django_db
+def test_lead_mask_fields_point_at_existing_ids(rep):
+    from leads.forms import LeadForm
+
+    bound = LeadForm({"company_name": "x", "email": "kein-mail"}, user=rep)
+    bound.is_valid()
+    for form in (LeadForm(user=rep), bound):
+        for name in form.fields:
+            html = _render(form, name)
+            for target in _described_ids(html):
+                assert f'id="{target}"' in html, (name, target)
