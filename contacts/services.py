@@ -22,6 +22,7 @@ from accounts.models import ListPreference, User
 from contacts.errors import ConflictError, ContactError
 from contacts.models import Category, Company, LeadStatus, Person
 from contacts.rules import lead_status_applies
+from contacts.selectors import LIST_COLUMNS
 from jobs import runner as job_runner
 from jobs.models import Job
 
@@ -244,7 +245,6 @@ def person_set_lead_status(
 
 def list_columns_set(*, user, key: str, columns: list[str]):
     """Save the columns `user` chose for list `key` (unknown column keys are dropped)."""
-    from contacts.selectors import LIST_COLUMNS
 
     if key not in LIST_COLUMNS:
         raise ContactError(_("Unbekannte Liste."))

@@ -5,6 +5,8 @@ from dataclasses import asdict
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
+from notifications.digest import daily_digests_send
+
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 
 
@@ -19,6 +21,4 @@ TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutEr
     max_retries=5,
 )
 def send_daily_digests() -> dict:
-    from notifications.digest import daily_digests_send
-
     return asdict(daily_digests_send())

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contacts.models import TERMINAL_PHASES
+from leads.bulk import copy as bulk_copy
 from leads.models import AssignmentMember, AssignmentRule, AssignmentStrategy, Lead
 from notifications.models import Kind, Priority
 from notifications.services import NotificationItem, notification_rows, notify, notify_many
@@ -399,7 +400,6 @@ def _pick_in_memory(
 def notify_new_owners(pairs: list[tuple[Lead, AssignmentResult]], actor) -> int:
     """The "Neuer Lead zugewiesen" notifications of `_notify_new_owner` for saved leads,
     in one statement (same dedupe keys, so a repeated batch notifies nobody twice)."""
-    from leads.bulk import copy as bulk_copy
 
     title = _("Neuer Lead zugewiesen: %(name)s")
     actor_pk = getattr(actor, "pk", None)

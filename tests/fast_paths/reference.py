@@ -1,7 +1,8 @@
 """The reference templates of the Python-built fragments, and the engine that renders them.
 
-Each fast path (`{% lead_cells %}`, `{% person_cells %}`, `{% lead_card %}`) has a
-template here with the markup it must produce, written the plain way. tests/fast_paths/test_equivalence.py compares the two; bench/fragments.py times them.
+Each fast path (`{% lead_cells %}`, `{% person_cells %}`, `{% lead_card %}`,
+`{% form_field %}`) has a template here with the markup it must produce, written the plain
+way. tests/fast_paths/test_equivalence.py compares the two; bench/fragments.py times them.
 A standalone Engine loads them from this directory, so no setting has to change.
 """
 

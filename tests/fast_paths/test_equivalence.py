@@ -1,6 +1,6 @@
 """Each Python-built fragment renders the same markup as its reference template.
 
-The fast paths (leads/templatetags/lead_table.py,
+The fast paths (ui/templatetags/ui_forms.py, leads/templatetags/lead_table.py,
 contacts/templatetags/person_table.py, boards/templatetags/board_tags.py) were written to
 replace a template; the templates in tests/fast_paths/templates/ say what that markup is.
 Compared with Django's `parse_html` (assertHTMLEqual): whitespace between tags, attribute
@@ -10,6 +10,7 @@ order and entity spelling do not count, every element, attribute and text does.
 import datetime as dt
 
 import pytest
+from django import forms
 from django.template import Context
 from django.test.html import parse_html
 from django.utils import timezone
@@ -17,11 +18,13 @@ from django.utils import timezone
 from boards.templatetags.board_tags import lead_card
 from contacts.selectors import PERSON_COLUMNS
 from contacts.templatetags.person_table import person_cells
+from leads.forms import LeadForm
 from leads.models import Lead
 from leads.selectors import COLUMNS, list_queryset
 from leads.templatetags.lead_table import lead_cells
 from tests import factories as f
 from tests.fast_paths import reference
+from ui.templatetags.ui_forms import form_field
 
 pytestmark = pytest.mark.django_db
 
@@ -185,3 +188,48 @@ def test_lead_card(context_name, case, nasty_user):
     context = {"today": TODAY, "statuses": statuses, **CARD_CONTEXTS[context_name]}
     python = lead_card(Context(context), card)
     assert_same_html(python, reference.render("lead_card", card=card, **context))
+
+
+# --------------------------------------------------------------------------- form fields
+
+
+class EveryKind(forms.Form):
+    name = forms.CharField(label=NASTY, help_text="Hilfe <i>kursiv</i>")
+    email = forms.EmailField(label="E-Mail", required=False)
+    flag = forms.BooleanField(label="Flag", required=True, help_text="Ankreuzen")
+    optional_flag = forms.BooleanField(label="Flag", required=False)
+    kind = forms.ChoiceField(label="Art", choices=[("", "—"), ("a", NASTY)])
+    notes = forms.CharField(label="Notizen", widget=forms.Textarea, required=False)
+    boxes = forms.MultipleChoiceField(
+        label="Mehrere", choices=[("1", "Eins"), ("2", NASTY)], widget=forms.CheckboxSelectMultiple
+    )
+
+
+def _every_kind_forms():
+    unbound = EveryKind()
+    bound = EveryKind({"email": "kein-mail", "kind": "x", "notes": NASTY})
+    bound.is_valid()
+    bound.add_error("name", "<b>kaputt</b>")
+    bound.add_error("name", "zweiter Fehler")
+    no_ids = EveryKind({"email": "x"}, auto_id=False)
+    no_ids.is_valid()
+    return {"unbound": unbound, "bound with errors": bound, "auto_id off": no_ids}
+
+
+@pytest.mark.parametrize("form_name", ["unbound", "bound with errors", "auto_id off"])
+@pytest.mark.parametrize("field_name", list(EveryKind.base_fields))
+def test_form_field_every_kind(form_name, field_name):
+    field = _every_kind_forms()[form_name][field_name]
+    assert_same_html(form_field(field), reference.render("form_field", field=field))
+
+
+def test_form_field_lead_mask(rep):
+    """Every field of the lead mask, empty, filled and after a failed submit."""
+    lead = _full_lead(rep)
+    bound = LeadForm({"company_name": NASTY, "email": "kein-mail"}, instance=lead, user=rep)
+    bound.is_valid()
+    for form in (LeadForm(user=rep), LeadForm(instance=lead, user=rep), bound):
+        assert len(form.fields) > 30
+        for name in form.fields:
+            field = form[name]
+            assert_same_html(form_field(field), reference.render("form_field", field=field))
