@@ -45,7 +45,7 @@ def lead_card(context, card) -> SafeString:
             f"{until.strftime('%d.%m.%Y')}{hint}\n      </span>"
         )
     else:
-        follow_up = f'<span class="text-body-tertiary">{texts["no_follow_up"]}</span>'
+        follow_up = f'<span class="text-body-secondary">{texts["no_follow_up"]}</span>'
     owner = card.follow_up_by
     if owner:
         initials = (
