@@ -3,10 +3,11 @@
 from django.contrib import admin
 
 from leads.models import ConsentRecord
+from ui.admin_mixins import ReadOnlyAdminMixin
 
 
 @admin.register(ConsentRecord)
-class ConsentRecordAdmin(admin.ModelAdmin):
+class ConsentRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The consent log is evidence: visible, never edited in the admin."""
 
     list_display = ("created_at", "action", "purpose", "email", "lead", "person", "text_version")
@@ -16,12 +17,3 @@ class ConsentRecordAdmin(admin.ModelAdmin):
     ordering = ("-created_at", "-id")
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER  # facet counts scan the whole table
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -35,6 +35,7 @@ from leads.models import (
 )
 from leads.permissions import can_delete_lead
 from leads.services import lead as lead_services
+from ui.admin_mixins import ReadOnlyAdminMixin
 
 
 class EstimatedCountPaginator(Paginator):
@@ -309,7 +310,9 @@ class LeadAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(LeadStatusChange)
-class LeadStatusChangeAdmin(StatusChangeColumns, admin.ModelAdmin):
+class LeadStatusChangeAdmin(StatusChangeColumns, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The status history, written by leads.services only."""
+
     list_display = ("lead", "from_status_name", "to_status_name", "changed_at", "changed_by_name")
     list_select_related = ("lead", "from_status", "to_status", "changed_by")
     list_filter = ("to_status",)
@@ -320,27 +323,9 @@ class LeadStatusChangeAdmin(StatusChangeColumns, admin.ModelAdmin):
     show_facets = admin.ShowFacets.NEVER  # facet counts scan the whole table
     paginator = EstimatedCountPaginator
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # the status history is written by leads.services only
-
 
 @admin.register(LeadNumberCounter)
-class LeadNumberCounterAdmin(admin.ModelAdmin):
+class LeadNumberCounterAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: lowering a counter would hand out lead numbers a second time."""
 
     list_display = ("name", "value")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
