@@ -28,6 +28,13 @@ they are written once, here:
 
 Errors that are not `Exception`s (a killed worker, `KeyboardInterrupt`) pass untouched: the
 job stays *running* and the next run resumes it.
+
+- **One run at a time.** A broker may deliver a message twice (acks_late, a visibility
+  timeout shorter than the job). On PostgreSQL a run holds a session advisory lock on the
+  job's id; a second delivery that finds it held returns `BUSY` without touching the row.
+  The lock goes with the worker's connection, so a dead worker's job is free to resume.
+  (With a transaction-mode pooler in front of PostgreSQL, point the workers at PostgreSQL
+  directly: session locks need a session.)
 """
 
 from __future__ import annotations
@@ -37,7 +44,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.utils import timezone
 
 from jobs.models import FINISHED_STATES, Job, JobState
@@ -45,6 +52,8 @@ from jobs.models import FINISHED_STATES, Job, JobState
 logger = logging.getLogger(__name__)
 
 SKIPPED = "skipped"  # what job_run returns for a job that was already finished (or is gone)
+BUSY = "busy"  # what job_run returns while another worker runs the same job
+_LOCK_SPACE = 0x4A4F4253  # "JOBS": the first key of the advisory lock, the job id the second
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (OperationalError, InterfaceError)
 ERROR_MAX_LENGTH = 2000
 
@@ -157,6 +166,25 @@ def _finish(job: Job, state: str, **fields: Any) -> None:
         setattr(job, name, value)
 
 
+@contextlib.contextmanager
+def _exclusive(job_id: int):
+    """True while this connection holds the job's run lock (always True off PostgreSQL,
+    where tests and the embedded dev setup run one worker)."""
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    key = [_LOCK_SPACE, job_id % 2**31]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", key)
+        acquired = cursor.fetchone()[0]
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", key)
+
+
 def job_run(
     *,
     job: Job | int,
@@ -165,13 +193,27 @@ def job_run(
     reraise: bool = True,
 ) -> str:
     """Run `work(run)` for the job (a row or its id) with the lifecycle described above;
-    returns the state it ended in, or `SKIPPED` when it was finished already or is gone."""
-    if not isinstance(job, Job):
-        job = Job.objects.select_related("created_by").filter(pk=job).first()
-        if job is None:
+    returns the state it ended in, `SKIPPED` when it was finished already or is gone, `BUSY`
+    while another worker runs it."""
+    job_id = job.pk if isinstance(job, Job) else job
+    with _exclusive(job_id) as acquired:
+        if not acquired:
+            logger.info("job %s runs in another worker; this delivery ends", job_id)
+            return BUSY
+        # read under the lock: a run that finished meanwhile is seen as finished
+        if isinstance(job, Job):
+            try:
+                job.refresh_from_db()
+            except Job.DoesNotExist:
+                return SKIPPED
+        else:
+            job = Job.objects.select_related("created_by").filter(pk=job_id).first()
+        if job is None or job.is_finished:
             return SKIPPED
-    if job.is_finished:
-        return SKIPPED
+        return _run(job, work, error_message, reraise)
+
+
+def _run(job: Job, work, error_message, reraise: bool) -> str:
     Job.objects.filter(pk=job.pk).update(state=JobState.RUNNING)
     job.state = JobState.RUNNING
     run = JobRun(job)

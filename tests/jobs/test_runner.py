@@ -2,12 +2,14 @@
 
 import pytest
 from django.db import OperationalError
+from django.db import connection as _connection
 
 from jobs import runner
 from jobs.models import Job, JobState
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
+connection_cursor = _connection.cursor
 
 
 def _job(**fields):
@@ -143,3 +145,39 @@ def test_resume_a_failed_or_cancelled_job():
     assert runner.job_run(job=job.pk, work=_batches([])) == JobState.DONE
     assert not runner.job_resume(job=job)  # a done job is not resumed
     assert not runner.job_request_cancel(job=job)  # nor cancelled
+
+
+def test_a_second_delivery_while_the_job_runs_is_busy_and_touches_nothing():
+    """Two workers got the same message: the one that finds the run lock taken ends."""
+    from django.db import connections
+
+    job = _job()
+    other = connections.create_connection("default")  # another worker's session
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [runner._LOCK_SPACE, job.pk])
+        seen = []
+        assert runner.job_run(job=job.pk, work=_batches(seen)) == runner.BUSY
+        assert seen == []
+        job.refresh_from_db()
+        assert (job.state, job.done) == (JobState.PENDING, 0)
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [runner._LOCK_SPACE, job.pk])
+        assert runner.job_run(job=job.pk, work=_batches(seen)) == JobState.DONE
+        assert seen == [0, 1, 2, 3]
+    finally:
+        other.close()
+
+
+def test_the_run_lock_is_released_after_a_failure():
+    job = _job()
+
+    def boom(run):
+        raise ValueError("kaputt")
+
+    assert runner.job_run(job=job, work=boom, reraise=False) == JobState.FAILED
+    with connection_cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = %s", [job.pk]
+        )
+        assert cursor.fetchone()[0] == 0
