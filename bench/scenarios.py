@@ -67,13 +67,20 @@ def _setup_django():
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
 
 
+_DEFAULT_NAME: list[str] = []  # the database DATABASE_URL names, remembered on first switch
+
+
 def _switch_database(name: str | None) -> None:
+    """Use database `name` for the next size; None: the one DATABASE_URL names (a size
+    without `--db` must not stay on the previous size's database)."""
     from django.db import connection
 
-    if not name:
-        return
-    connection.close()
-    connection.settings_dict["NAME"] = name
+    if not _DEFAULT_NAME:
+        _DEFAULT_NAME.append(connection.settings_dict["NAME"])
+    wanted = name or _DEFAULT_NAME[0]
+    if connection.settings_dict["NAME"] != wanted:
+        connection.close()
+        connection.settings_dict["NAME"] = wanted
 
 
 def _generated_leads() -> int | None:
