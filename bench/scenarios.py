@@ -71,8 +71,7 @@ _DEFAULT_NAME: list[str] = []  # the database DATABASE_URL names, remembered on 
 
 
 def _switch_database(name: str | None) -> None:
-    """Use database `name` for the next size; None: the one DATABASE_URL names (a size
-    without `--db` must not stay on the previous size's database)."""
+    """Use database `name` for the next size; None: the one DATABASE_URL names."""
     from django.db import connection
 
     if not _DEFAULT_NAME:
