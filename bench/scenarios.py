@@ -293,7 +293,7 @@ def run_overdue() -> dict:
 
 
 def run_import(rows: int = 100_000, duplicate_share: float = 0.1) -> dict:
-    """The capture engineer's import service on a CSV with duplicates, then removed again.
+    """The import service on a CSV with duplicates, then removed again.
 
     It runs for real (batches committed as in the Celery task): wrapping it in one rolled
     back transaction would turn every batch's savepoints into ~100,000 subtransactions,

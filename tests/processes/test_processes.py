@@ -21,7 +21,7 @@ from tests.factories.activities import lead_with_appointment, planned
 pytestmark = pytest.mark.django_db
 
 
-# the four processes of this area (the capture engineer adds "convert" to the same box)
+# the four processes of the processes app ("convert" is the conversion app's entry in the same box)
 PROCESS_KEYS = {"add_contacts", "appointment_confirmation", "add_employees", "info_material"}
 
 
