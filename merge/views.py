@@ -17,10 +17,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.models import Role
 from accounts.permissions import role_required
 from contacts.errors import ContactError
 from contacts.models import Person
+from contacts.permissions import PERSON_MERGE_ROLES
 from leads.duplicates import find_lead_duplicates
 from leads.errors import LeadError
 from leads.fields import merge_relations
@@ -124,7 +124,7 @@ def _candidates(person: Person) -> list[Person]:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(Role.SALES_MANAGER)
+@role_required(*PERSON_MERGE_ROLES)
 def person_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(_persons(), pk=pk)
     other = _other_person(request, person)

@@ -12,6 +12,7 @@ from contacts import selectors, services
 from contacts.errors import ContactError
 from contacts.forms import PersonForm
 from contacts.models import Company, Person
+from contacts.permissions import can_merge_persons
 from contacts.views.common import decorate_persons, int_param, table_context
 
 
@@ -47,6 +48,7 @@ def person_detail(request, pk: int):
     context = {
         "person": person,
         "leads": selectors.person_leads(person=person),
+        "can_merge": can_merge_persons(request.user),
     }
     return render(request, "contacts/person_detail.html", context)
 

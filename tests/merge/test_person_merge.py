@@ -132,3 +132,14 @@ def test_merge_page_query_count_constant(manager_client, django_assert_num_queri
 
 PAGE_QUERIES = 4
 COMPARE_QUERIES = 4
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("client_fixture", "shown"), [("manager_client", True), ("rep_client", False)]
+)
+def test_person_page_links_the_merge_for_those_who_may(request, client_fixture, shown):
+    person = f.PersonFactory()
+    body = request.getfixturevalue(client_fixture).get(person.get_absolute_url()).content.decode()
+    assert ('data-testid="person-merge"' in body) is shown
+    assert (reverse("merge:person", args=[person.pk]) in body) is shown
