@@ -265,9 +265,21 @@ def list_columns_set(*, user, key: str, columns: list[str]):
 # The job's lifecycle (running, cancel between batches, done, failed, run twice) is
 # `jobs.runner.job_run`'s.
 
+BULK_MAX = 100_000  # bounded work: one job never touches more rows
 BULK_SINGLE_TRANSACTION = 5000
 BULK_BATCH = 1000
 BULK_JOB_KIND = "contacts_bulk_update"
+
+
+def bulk_update_ids(queryset) -> list[int]:
+    """The ids a bulk update of `queryset` would change, in id order; ContactError when they
+    are more than BULK_MAX (reads BULK_MAX + 1 ids at most)."""
+    ids = list(queryset.order_by("pk").values_list("pk", flat=True)[: BULK_MAX + 1])
+    if len(ids) > BULK_MAX:
+        raise ContactError(
+            _("Zu viele Datensätze (mehr als %d). Bitte die Suche weiter eingrenzen.") % BULK_MAX
+        )
+    return ids
 
 
 def bulk_update_start(*, user, target: str, ids: list[int], action: str, value_id: int) -> Job:
@@ -391,7 +403,7 @@ def bulk_update_run(*, job: Job) -> str:
                     batch(ids[start : start + BULK_BATCH], value, result)
                 run.complete(done=len(ids), result=result)
             return
-        run.job.refresh_from_db(fields=["done", "result"])
+        # run.job is read under the run lock, so `done` and `result` are what was committed
         result = dict(run.job.result or {})
         for start in range(run.job.done, len(ids), BULK_BATCH):
             run.checkpoint()

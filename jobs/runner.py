@@ -4,7 +4,7 @@ Every long job (lead import, contacts bulk update, rescoring) follows the same r
 they are written once, here:
 
 - **The row is the truth.** A job starts as a row (`job_create`, state *pending*); the
-  broker only carries its id. The task calls `job_run(job_id=..., work=...)`, which loads
+  broker only carries its id. The task calls `job_run(job=<id>, work=...)`, which loads
   the row and does the state changes around the caller's `work(run)`.
 - **Safe to run twice.** A finished job (done, failed, cancelled) is left alone:
   `job_run` returns `SKIPPED` without calling `work`. A job that is still pending or

@@ -78,8 +78,9 @@ def action_box_entries(lead: Lead, user) -> list[dict]:
     ]
 
 
-def entry_enabled(lead: Lead, user, key: str) -> bool:
-    return any(e["key"] == key and e["enabled"] for e in action_box_entries(lead, user))
+def action_box_entry(lead: Lead, user, key: str) -> dict:
+    """The entry `key` of the lead's action box."""
+    return next(e for e in action_box_entries(lead, user) if e["key"] == key)
 
 
 def _conversion_state(lead: Lead, has_contact: bool) -> tuple[bool, str]:

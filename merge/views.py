@@ -11,27 +11,22 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.permissions import role_required
 from contacts.errors import ContactError
-from contacts.models import Person
 from contacts.permissions import PERSON_MERGE_ROLES
 from leads.duplicates import find_lead_duplicates
 from leads.errors import LeadError
-from leads.fields import merge_relations
-from leads.models import Lead
 from leads.permissions import can_edit_lead
+from merge import selectors
 from merge.leads import differing_fields as lead_differing_fields
 from merge.leads import lead_merge
 from merge.persons import differing_fields as person_differing_fields
 from merge.persons import person_merge
-
-CANDIDATE_LIMIT = 10  # person suggestions shown
 
 
 def merge_input(request: HttpRequest) -> dict[str, Any]:
@@ -54,25 +49,21 @@ def _version(raw: str | None) -> int:
         return -1
 
 
-def _other_lead(request: HttpRequest, lead: Lead) -> Lead | None:
-    raw = (request.POST.get("other") or request.GET.get("other") or "").strip()
-    if not raw:
-        return None
-    qs = Lead.objects.select_related(*merge_relations())
-    qs = qs.filter(merged_into__isnull=True).exclude(pk=lead.pk)
-    return qs.filter(pk=int(raw)).first() if raw.isdigit() else qs.filter(number=raw).first()
+def _ref(request: HttpRequest) -> str:
+    """The other record as the user named it (an id, or a lead number)."""
+    return (request.POST.get("other") or request.GET.get("other") or "").strip()
 
 
 @require_http_methods(["GET", "POST"])
 @role_required()
 def lead_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
-    lead = get_object_or_404(
-        Lead.objects.select_related(*merge_relations()),
-        pk=pk,
-    )
+    lead = selectors.lead_for_merge(pk)
+    if lead is None:
+        raise Http404
     if not can_edit_lead(request.user, lead) or lead.merged_into_id:
         raise PermissionDenied
-    other = _other_lead(request, lead)
+    ref = _ref(request)
+    other = selectors.lead_merge_partner(lead=lead, ref=ref) if ref else None
     if request.method == "POST" and other is not None and request.POST.get("confirm"):
         try:
             winner = lead_merge(winner=lead, loser=other, user=request.user, **merge_input(request))
@@ -84,7 +75,7 @@ def lead_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
                 _("Lead %(loser)s wurde in %(winner)s zusammengeführt.")
                 % {"loser": other.number, "winner": winner.number},
             )
-            return redirect("leads:detail", pk=winner.pk)
+            return redirect(winner)
     candidates = find_lead_duplicates(
         {"email": lead.email, "phone": str(lead.phone or ""), "company_name": lead.company_name},
         exclude_id=lead.pk,
@@ -103,31 +94,13 @@ def lead_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
 # --- persons ---------------------------------------------------------------------------
 
 
-def _persons():
-    return Person.objects.select_related("company", "owner")
-
-
-def _other_person(request: HttpRequest, person: Person) -> Person | None:
-    raw = (request.POST.get("other") or request.GET.get("other") or "").strip()
-    if not raw.isdigit():
-        return None
-    return _persons().exclude(pk=person.pk).filter(pk=int(raw)).first()
-
-
-def _candidates(person: Person) -> list[Person]:
-    match = Q(last_name__iexact=person.last_name, first_name__iexact=person.first_name)
-    if person.email:
-        match |= Q(email__iexact=person.email)
-    return list(
-        _persons().filter(match).exclude(pk=person.pk).order_by("last_name", "id")[:CANDIDATE_LIMIT]
-    )
-
-
 @require_http_methods(["GET", "POST"])
 @role_required(*PERSON_MERGE_ROLES)
 def person_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
-    person = get_object_or_404(_persons(), pk=pk)
-    other = _other_person(request, person)
+    person = selectors.person_for_merge(pk)
+    if person is None:
+        raise Http404
+    other = selectors.person_merge_partner(person=person, ref=_ref(request))
     if request.method == "POST" and other is not None and request.POST.get("confirm"):
         try:
             winner = person_merge(
@@ -141,12 +114,12 @@ def person_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
                 _("%(loser)s wurde in %(winner)s zusammengeführt.")
                 % {"loser": other, "winner": winner},
             )
-            return redirect("contacts:person_detail", pk=winner.pk)
+            return redirect(winner)
     context = {
         "subject": person,
         "person": person,
         "other": other,
-        "candidates": _candidates(person) if other is None else [],
+        "candidates": selectors.person_merge_candidates(person) if other is None else [],
         "rows": person_differing_fields(person, other) if other else [],
         "not_found": bool(request.GET.get("other")) and other is None,
     }

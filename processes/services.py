@@ -20,7 +20,7 @@ from activities.models import (
     TemplatePurpose,
 )
 from activities.services import default_period
-from leads.action_box import action_box_entries
+from leads.action_box import action_box_entry
 from leads.models import Lead, LeadContact
 from leads.services.appointments import lead_appointment_create, lead_main_contact
 
@@ -33,10 +33,13 @@ class ProcessError(Exception):
         self.message = str(message)
 
 
-def _require(lead: Lead, user, key: str) -> None:
-    for e in action_box_entries(lead, user):
-        if e["key"] == key and not e["enabled"]:
-            raise ProcessError(e["reason"])
+def process_entry(lead: Lead, user, key: str) -> dict:
+    """The action-box entry of process `key`; ProcessError with the entry's reason when the
+    process may not start (every process screen and write checks it first)."""
+    entry = action_box_entry(lead, user, key)
+    if not entry["enabled"]:
+        raise ProcessError(entry["reason"])
+    return entry
 
 
 def further_contacts(lead: Lead) -> list:
@@ -51,7 +54,7 @@ def further_contacts(lead: Lead) -> list:
 @transaction.atomic
 def lead_add_contacts(*, lead: Lead, persons, user) -> int:
     """Link persons as further contacts (never as main contact); returns how many are new."""
-    _require(lead, user, "add_contacts")
+    process_entry(lead, user, "add_contacts")
     linked = set(LeadContact.objects.filter(lead=lead).values_list("person_id", flat=True))
     new = [LeadContact(lead=lead, person=p, is_main=False) for p in persons if p.pk not in linked]
     LeadContact.objects.bulk_create(new, ignore_conflicts=True)
@@ -118,7 +121,7 @@ def lead_create_mail_activity(*, lead: Lead, template: MailTemplate, user) -> Ac
         if template.purpose == TemplatePurpose.APPOINTMENT_CONFIRMATION
         else "info_material"
     )
-    _require(lead, user, key)
+    process_entry(lead, user, key)
     subject, body = render_mail(
         subject=template.subject, body=template.body, context=mail_context(lead=lead, user=user)
     )
@@ -157,7 +160,7 @@ def lead_create_mail_activity(*, lead: Lead, template: MailTemplate, user) -> Ac
 @transaction.atomic
 def lead_add_employees(*, lead: Lead, users, user) -> list[Activity]:
     """Process 3: one appointment per picked employee, delegated to them, each notified."""
-    _require(lead, user, "add_employees")
+    process_entry(lead, user, "add_employees")
     # a double submit must not give anyone a second appointment for the same slot
     already = set(
         lead.activities.filter(kind=ActivityKind.APPOINTMENT, start=lead.planned_start).values_list(

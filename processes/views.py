@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,14 +11,12 @@ from django.utils.translation import gettext as _
 from accounts.permissions import role_required
 from activities.forms import MailDialogForm, PersonPickForm, TemplateChoiceForm, UserPickForm
 from activities.mail import MailTemplateError, activity_queue_mail
-from activities.models import ActivityKind, MailState, MailTemplate, TemplatePurpose
-from contacts.models import Person
-from leads.action_box import action_box_entries, entry_enabled
-from leads.models import Lead, LeadContact
+from activities.models import ActivityKind, MailTemplate, TemplatePurpose
+from activities.services import mail_is_sendable
+from leads.models import Lead
 from leads.permissions import can_edit_lead
+from processes import selectors
 from processes import services as processes
-
-SEARCH_LIMIT = 20
 
 
 def _lead_for_process(request: HttpRequest, pk: int) -> Lead:
@@ -37,24 +34,6 @@ def _refuse(request: HttpRequest, lead: Lead, exc: processes.ProcessError) -> Ht
 # --- 1. further contacts ------------------------------------------------------------------
 
 
-def _search_persons(lead: Lead, q: str):
-    q = (q or "").strip()
-    if len(q) < 2:
-        return []
-    linked = LeadContact.objects.filter(lead=lead).values("person_id")
-    return list(
-        Person.objects.select_related("company")
-        .exclude(pk__in=linked)
-        .filter(
-            Q(last_name__icontains=q)
-            | Q(first_name__icontains=q)
-            | Q(email__icontains=q)
-            | Q(company__name__icontains=q)
-        )
-        .order_by("last_name", "first_name", "id")[:SEARCH_LIMIT]
-    )
-
-
 @role_required()
 def add_contacts(request: HttpRequest, pk: int) -> HttpResponse:
     lead = _lead_for_process(request, pk)
@@ -68,18 +47,17 @@ def add_contacts(request: HttpRequest, pk: int) -> HttpResponse:
             return _refuse(request, lead, exc)
         messages.success(request, _("%(n)d Ansprechpartner hinzugefügt.") % {"n": added})
         return redirect(lead.get_absolute_url())
-    if request.method == "GET" and not entry_enabled(lead, request.user, "add_contacts"):
-        return _refuse(
-            request,
-            lead,
-            processes.ProcessError(_("Erst einen Hauptansprechpartner am Lead hinterlegen.")),
-        )
+    if request.method == "GET":
+        try:
+            processes.process_entry(lead, request.user, "add_contacts")
+        except processes.ProcessError as exc:
+            return _refuse(request, lead, exc)
     q = request.GET.get("q", "")
     context = {
         "lead": lead,
         "form": form,
         "q": q,
-        "persons": _search_persons(lead, q),
+        "persons": selectors.persons_to_link(lead=lead, q=q),
         "current": processes.further_contacts(lead),
         "lead_url": lead.get_absolute_url(),
     }
@@ -90,7 +68,7 @@ def add_contacts(request: HttpRequest, pk: int) -> HttpResponse:
 def contact_search(request: HttpRequest, pk: int) -> HttpResponse:
     lead = _lead_for_process(request, pk)
     q = request.GET.get("q", "")
-    context = {"lead": lead, "q": q, "persons": _search_persons(lead, q)}
+    context = {"lead": lead, "q": q, "persons": selectors.persons_to_link(lead=lead, q=q)}
     return render(request, "processes/add_contacts.html#results", context)
 
 
@@ -104,9 +82,10 @@ def _choose_template(request: HttpRequest, pk: int, purpose: str) -> HttpRespons
         if purpose == TemplatePurpose.APPOINTMENT_CONFIRMATION
         else "info_material"
     )
-    entry = next(e for e in action_box_entries(lead, request.user) if e["key"] == key)
-    if not entry["enabled"]:
-        return _refuse(request, lead, processes.ProcessError(entry["reason"]))
+    try:
+        entry = processes.process_entry(lead, request.user, key)
+    except processes.ProcessError as exc:
+        return _refuse(request, lead, exc)
     templates = MailTemplate.objects.filter(purpose=purpose, active=True).order_by("rank", "name")
     form = TemplateChoiceForm(request.POST or None, templates=templates)
     if request.method == "POST" and form.is_valid():
@@ -149,7 +128,7 @@ def mail_dialog(request: HttpRequest, pk: int, activity_pk: int) -> HttpResponse
     )
     if activity.delegated_by_id != request.user.pk and not request.user.is_staff:
         raise PermissionDenied
-    sendable = activity.mail_state in ("", MailState.DRAFT, MailState.FAILED)
+    sendable = mail_is_sendable(activity)
     initial = {
         "mail_to": activity.mail_to,
         "mail_cc": activity.mail_cc,
@@ -197,20 +176,13 @@ def mail_dialog(request: HttpRequest, pk: int, activity_pk: int) -> HttpResponse
 @role_required()
 def add_employees(request: HttpRequest, pk: int) -> HttpResponse:
     lead = _lead_for_process(request, pk)
-    entry = next(e for e in action_box_entries(lead, request.user) if e["key"] == "add_employees")
-    if not entry["enabled"]:
-        return _refuse(request, lead, processes.ProcessError(entry["reason"]))
-    already = set(
-        lead.activities.filter(kind=ActivityKind.APPOINTMENT).values_list(
-            "delegated_to_id", flat=True
-        )
-    ) | {lead.appointment_with_id}
-    form = UserPickForm(request.POST or None, exclude_ids=already)
+    try:
+        processes.process_entry(lead, request.user, "add_employees")
+    except processes.ProcessError as exc:
+        return _refuse(request, lead, exc)
+    form = UserPickForm(request.POST or None, exclude_ids=selectors.appointment_user_ids(lead))
     q = request.GET.get("q", "").strip()
-    if q:
-        form.fields["users"].queryset = form.fields["users"].queryset.filter(
-            Q(first_name__icontains=q) | Q(last_name__icontains=q) | Q(username__icontains=q)
-        )
+    form.fields["users"].queryset = selectors.users_matching(form.fields["users"].queryset, q)
     if request.method == "POST" and form.is_valid():
         try:
             created = processes.lead_add_employees(

@@ -17,8 +17,6 @@ from contacts.forms import BulkUpdateForm
 from contacts.views.common import int_param
 from jobs.selectors import job_for_user
 
-BULK_MAX = 100_000
-
 
 def _source(request):
     """(target, queryset, description, back url) from a selection id or from find criteria."""
@@ -50,26 +48,18 @@ def bulk_update(request):
     target, qs, description, back, hidden = _source(request)
     form = BulkUpdateForm(request.POST or None, target=target)
     if request.method == "POST" and form.is_valid():
-        ids = list(qs.order_by("pk").values_list("pk", flat=True)[: BULK_MAX + 1])
-        if len(ids) > BULK_MAX:
-            form.add_error(
-                None,
-                _("Zu viele Datensätze (mehr als %d). Bitte die Suche weiter eingrenzen.")
-                % BULK_MAX,
+        try:
+            job = services.bulk_update_start(
+                user=request.user,
+                target=target,
+                ids=services.bulk_update_ids(qs),
+                action=form.cleaned_data["action"],
+                value_id=form.value.pk,
             )
+        except ContactError as exc:
+            form.add_error(None, str(exc))
         else:
-            try:
-                job = services.bulk_update_start(
-                    user=request.user,
-                    target=target,
-                    ids=ids,
-                    action=form.cleaned_data["action"],
-                    value_id=form.value.pk,
-                )
-            except ContactError as exc:
-                form.add_error(None, str(exc))
-            else:
-                return redirect("boards:bulk_job", job_id=job.pk)
+            return redirect("boards:bulk_job", job_id=job.pk)
     return render(
         request,
         "boards/bulk_update.html",

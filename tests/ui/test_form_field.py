@@ -78,8 +78,11 @@ def test_lead_mask_fields_point_at_existing_ids(rep):
 
     bound = LeadForm({"company_name": "x", "email": "kein-mail"}, user=rep)
     bound.is_valid()
+    checked = []
     for form in (LeadForm(user=rep), bound):
         for name in form.fields:
             html = _render(form, name)
             for target in _described_ids(html):
                 assert f'id="{target}"' in html, (name, target)
+                checked.append(target)
+    assert "id_email_error" in checked  # the failed submit's error is among them
