@@ -14,7 +14,7 @@ from typing import Any
 
 import phonenumbers
 from django.db import connection
-from django.db.models import BooleanField, F, Func, Q, Value
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, Value
 from django.utils.translation import gettext as _
 from phonenumber_field.phonenumber import PhoneNumber
 
@@ -107,6 +107,14 @@ def normalize_company(value: Any) -> str:
     return " ".join(text.split()) or " ".join(base.split())
 
 
+def normalize_company_full(value: Any) -> str:
+    """The company name compared with its legal form: case, umlauts, punctuation and blanks
+    do not count ("Muster GmbH & Co. KG" == "muster gmbh & co kg"), the legal form does."""
+    text = str(value or "").casefold().translate(_UMLAUTS)
+    text = text.replace("&", " ").replace("+", " ")
+    return " ".join(_NON_WORD.sub(" ", text).split())
+
+
 def company_similarity(a: str, b: str) -> float:
     """Similarity of two *normalised* names, 0..1."""
     if not a or not b:
@@ -116,12 +124,22 @@ def company_similarity(a: str, b: str) -> float:
     return SequenceMatcher(None, a, b).ratio()
 
 
+# What matched between the wanted data and a candidate (`Candidate.matches`).
+NAME = "name"  # similar (or equal) name; companies without legal form
+NAME_EXACT = "name_exact"  # companies: the same name with legal form; persons: first + last
+EMAIL = "email"  # the same e-mail address
+PERSON_EMAIL = "person_email"  # companies: one of its persons has the e-mail address
+DOMAIN = "domain"  # companies: its or one of its persons' e-mail has the same domain
+PHONE = "phone"
+
+
 @dataclass(frozen=True)
 class Candidate:
     kind: str  # "lead" | "person" | "company"
     obj: Any
     reasons: tuple[str, ...]
     score: float
+    matches: frozenset[str] = frozenset()
 
     @property
     def pk(self) -> int:
@@ -183,21 +201,24 @@ def score_name(wanted: str, actual: str) -> float:
 def find_company_duplicates(
     data: Mapping[str, Any], exclude_id: int | None = None
 ) -> list[Candidate]:
-    """Companies (Geschäftspartner) by name, e-mail, phone (the conversion's suggestions)."""
+    """Companies (Geschäftspartner) by name, e-mail, e-mail domain, phone (the conversion's
+    suggestions). Each candidate's `matches` say what matched; its reasons are made from
+    them, so a reason is shown only for what this company really has in common."""
     email = normalize_email(data.get("email"))
     phone = normalize_phone(data.get("phone"))
     name = str(data.get("company_name") or data.get("name") or "").strip()
     wanted = normalize_company(name)
+    wanted_full = normalize_company_full(name)
+    domain = company_domain(email)
     base = Company.objects.all()
     if exclude_id:
         base = base.exclude(pk=exclude_id)
     ids: list[int] = []
     exact = Q()
     if email:
-        exact |= Q(email__iexact=email)
-        domain = email.rpartition("@")[2]
-        if domain and not _is_freemail(domain):
-            exact |= Q(email__iendswith="@" + domain) | Q(persons__email__iendswith="@" + domain)
+        exact |= Q(email__iexact=email) | Q(persons__email__iexact=email)
+    if domain:
+        exact |= Q(email__iendswith="@" + domain) | Q(persons__email__iendswith="@" + domain)
     if phone:
         exact |= Q(phone=phone)
     if exact:
@@ -206,36 +227,72 @@ def find_company_duplicates(
         ids += fuzzy_ids(base, "name", name)
     if not ids:
         return []
+    rows = base.filter(pk__in=set(ids)).select_related("category")
+    if email:
+        rows = rows.annotate(
+            _person_email=Exists(Person.objects.filter(company=OuterRef("pk"), email__iexact=email))
+        )
+    if domain:
+        rows = rows.annotate(
+            _person_domain=Exists(
+                Person.objects.filter(company=OuterRef("pk"), email__iendswith="@" + domain)
+            )
+        )
     found = []
-    for company in base.filter(pk__in=set(ids)).select_related("category"):
-        reasons, score = [], 0.0
+    for company in rows:
+        matches: dict[str, float] = {}
         similarity = score_name(wanted, company.name) if wanted else 0.0
         if similarity >= FUZZY_THRESHOLD:
-            reasons.append(
-                _("gleicher Name")
-                if similarity == 1.0
-                else _("ähnlicher Name (%(p)d %%)") % {"p": round(similarity * 100)}
-            )
-            score = max(score, similarity)
+            matches[NAME] = similarity
+            if wanted_full and normalize_company_full(company.name) == wanted_full:
+                matches[NAME_EXACT] = 1.0
         if email and normalize_email(company.email) == email:
-            reasons.append(_("gleiche E-Mail-Adresse"))
-            score = max(score, 1.0)
-        elif email and email.rpartition("@")[2] and not _is_freemail(email.rpartition("@")[2]):
-            reasons.append(_("gleiche E-Mail-Domain"))
-            score = max(score, 0.7)
+            matches[EMAIL] = 1.0
+        if email and getattr(company, "_person_email", False):
+            matches[PERSON_EMAIL] = 1.0
+        if domain and (
+            company_domain(company.email) == domain or getattr(company, "_person_domain", False)
+        ):
+            matches[DOMAIN] = 0.7
         if phone and normalize_phone(company.phone) == phone:
-            reasons.append(_("gleiche Telefonnummer"))
-            score = max(score, 0.95)
-        if reasons:
-            found.append(Candidate("company", company, tuple(reasons), score))
-    found.sort(key=lambda c: (-c.score, c.obj.name))
+            matches[PHONE] = 0.95
+        if matches:
+            found.append(
+                Candidate(
+                    "company",
+                    company,
+                    _company_reasons(matches),
+                    max(matches.values()),
+                    frozenset(matches),
+                )
+            )
+    found.sort(key=lambda c: (-c.score, c.obj.name, c.obj.pk))
     return found[:RESULT_LIMIT]
+
+
+def _company_reasons(matches: Mapping[str, float]) -> tuple[str, ...]:
+    reasons = []
+    if NAME_EXACT in matches:
+        reasons.append(_("gleicher Name"))
+    elif NAME in matches and matches[NAME] == 1.0:  # equal once the legal forms are gone
+        reasons.append(_("gleicher Name, andere Rechtsform"))
+    elif NAME in matches:
+        reasons.append(_("ähnlicher Name (%(p)d %%)") % {"p": round(matches[NAME] * 100)})
+    if EMAIL in matches:
+        reasons.append(_("gleiche E-Mail-Adresse"))
+    if PERSON_EMAIL in matches:
+        reasons.append(_("Ansprechpartner mit gleicher E-Mail-Adresse"))
+    if DOMAIN in matches and not ({EMAIL, PERSON_EMAIL} & set(matches)):
+        reasons.append(_("gleiche E-Mail-Domain"))
+    if PHONE in matches:
+        reasons.append(_("gleiche Telefonnummer"))
+    return tuple(reasons)
 
 
 def find_person_duplicates(
     data: Mapping[str, Any], exclude_id: int | None = None, company: Company | None = None
 ) -> list[Candidate]:
-    """Persons by e-mail, phone/mobile, or same name within `company`."""
+    """Persons by e-mail, phone/mobile (anywhere), or the same name within `company`."""
     email = normalize_email(data.get("email"))
     phone = normalize_phone(data.get("phone"))
     last = str(data.get("last_name") or "").strip()
@@ -248,26 +305,38 @@ def find_person_duplicates(
         q |= Q(email__iexact=email)
     if phone:
         q |= Q(phone=phone) | Q(mobile=phone)
-    if company is not None and last:
+    if company is not None and company.pk and last:
         q |= Q(company=company, last_name__iexact=last)
     if not q:
         return []
     found = []
     for person in base.filter(q).select_related("company")[:CANDIDATE_LIMIT]:
-        reasons, score = [], 0.0
+        matches: dict[str, float] = {}
         if email and normalize_email(person.email) == email:
-            reasons.append(_("gleiche E-Mail-Adresse"))
-            score = 1.0
+            matches[EMAIL] = 1.0
         if phone and phone in (normalize_phone(person.phone), normalize_phone(person.mobile)):
-            reasons.append(_("gleiche Telefonnummer"))
-            score = max(score, 0.95)
+            matches[PHONE] = 0.95
         if company is not None and person.company_id == company.pk and last:
             if person.last_name.casefold() == last.casefold():
                 same_first = not first or person.first_name.casefold() == first.casefold()
+                matches[NAME] = 0.9 if same_first else 0.6
+                if same_first:
+                    matches[NAME_EXACT] = 0.9
+        if matches:
+            reasons = []
+            if EMAIL in matches:
+                reasons.append(_("gleiche E-Mail-Adresse"))
+            if PHONE in matches:
+                reasons.append(_("gleiche Telefonnummer"))
+            if NAME_EXACT in matches:
                 reasons.append(_("gleicher Name in der Firma"))
-                score = max(score, 0.9 if same_first else 0.6)
-        if reasons:
-            found.append(Candidate("person", person, tuple(reasons), score))
+            elif NAME in matches:
+                reasons.append(_("gleicher Nachname in der Firma"))
+            found.append(
+                Candidate(
+                    "person", person, tuple(reasons), max(matches.values()), frozenset(matches)
+                )
+            )
     found.sort(key=lambda c: (-c.score, c.obj.pk))
     return found[:RESULT_LIMIT]
 
@@ -297,3 +366,10 @@ _FREEMAIL = frozenset(
 
 def _is_freemail(domain: str) -> bool:
     return domain.lower() in _FREEMAIL
+
+
+def company_domain(email: Any) -> str:
+    """The domain of `email` when it can stand for a company ("" for free-mail domains such
+    as gmail.com or web.de, which thousands of unrelated people share)."""
+    domain = normalize_email(email).rpartition("@")[2]
+    return "" if not domain or _is_freemail(domain) else domain

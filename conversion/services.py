@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,9 +25,17 @@ from contacts.models import Category, Company, GroupKind, LeadStatus, Person, Ph
 from contacts.rules import lead_status_applies
 from contacts.services import company_create, person_create, person_update
 from leads.errors import LeadError
-from leads.models import ConsentRecord, Lead, LeadContact, Opportunity, OpportunityKind
+from leads.models import ConsentRecord, Lead, LeadContact
 from leads.services import history as history
 from leads.services import lifecycle as lifecycle
+from opportunities.models import Opportunity
+from opportunities.selectors import initial_from_lead
+from opportunities.services import opportunity_create
+
+
+class AlreadyConvertedError(LeadError):
+    """The lead was converted meanwhile (a double click, a replayed or concurrent submit):
+    checked under the row lock, so the conversion runs once; the wizard says so and ends."""
 
 
 @dataclass
@@ -87,15 +96,23 @@ def person_initial(lead: Lead) -> dict[str, Any]:
 
 
 def opportunity_initial(lead: Lead) -> dict[str, Any]:
-    interests = ", ".join(i.name for i in lead.interests.all())
-    title = interests or lead.display_name
-    return {"kind": "", "title": title[:200], "description": lead.notes[:5000]}
+    """Step 3 starts with "Keine anlegen"; title and description as on the opportunity form."""
+    return {**initial_from_lead(lead), "kind": ""}
 
 
-def _carry_over_note(lead: Lead) -> str:
+def opportunity_link(opportunity: Opportunity) -> str:
+    """The opportunity's page as an absolute address: the note is read in mails and exports too."""
+    return f"{settings.BASE_URL}{opportunity.get_absolute_url()}"
+
+
+def _carry_over_note(lead: Lead, opportunity: Opportunity | None = None) -> str:
     interests = ", ".join(i.name for i in lead.interests.all())
     rows = [
         (_("Lead"), f"{lead.number} {lead.display_name}".strip()),
+        (
+            _("Verkaufschance"),
+            f"{opportunity} – {opportunity_link(opportunity)}" if opportunity else "",
+        ),
         (_("Quelle"), lead.source.name if lead.source_id else ""),
         (_("Kampagne"), lead.campaign.name if lead.campaign_id else ""),
         (_("Erfassungskanal"), lead.get_capture_channel_display()),
@@ -145,7 +162,7 @@ def lead_convert(
     # the join with the *changed* status row and would drop the lead from the result.
     locked = Lead.objects.select_for_update().get(pk=lead.pk)
     if locked.converted_at is not None or locked.status.phase == Phase.CONVERTED:
-        raise LeadError(_("Dieser Lead wurde bereits konvertiert."))
+        raise AlreadyConvertedError(_("Dieser Lead wurde bereits konvertiert."))
     if locked.merged_into_id:
         raise LeadError(_("Dieser Lead wurde in einen anderen Lead zusammengeführt."))
     if locked.anonymised_at:
@@ -205,21 +222,20 @@ def lead_convert(
     # step 3: optional Anfrage / Angebot
     opportunity = None
     if opportunity_data and opportunity_data.get("kind"):
-        kind = opportunity_data["kind"]
-        if kind not in OpportunityKind.values:
-            raise LeadError(_("Unbekannte Art der Verkaufschance."))
         title = str(opportunity_data.get("title") or "").strip() or locked.display_name
-        opportunity = Opportunity.objects.create(
-            kind=kind,
-            title=title[:200],
-            company=company,
-            person=person,
-            lead=locked,
-            amount=opportunity_data.get("amount"),
-            expected_close=opportunity_data.get("expected_close"),
-            description=str(opportunity_data.get("description") or "")[:5000],
-            owner=owner,
-            created_by=user,
+        opportunity = opportunity_create(
+            data={
+                "kind": opportunity_data["kind"],
+                "title": title[:200],
+                "company": company,
+                "person": person,
+                "lead": locked,
+                "amount": opportunity_data.get("amount"),
+                "expected_close": opportunity_data.get("expected_close"),
+                "description": str(opportunity_data.get("description") or "")[:5000],
+                "owner": owner,
+            },
+            user=user,
         )
 
     # the lead: linked, Konvertiert, one history row and one status change
@@ -250,7 +266,7 @@ def lead_convert(
     note = Activity.objects.create(
         kind=ActivityKind.NOTE,
         subject=_("Konvertiert aus Lead %(number)s") % {"number": locked.number},
-        body=_carry_over_note(locked),
+        body=_carry_over_note(locked, opportunity),
         start=now,
         status=ActivityStatus.DONE,
         done_at=now,

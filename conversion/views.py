@@ -1,162 +1,40 @@
 """The conversion wizard [Konvertierung]: 1 Geschäftspartner, 2 Ansprechpartner, 3 Anfrage/
 Angebot. Each step posts to the same URL (HTMX swaps the wizard; without JS the page
 reloads); the choices so far travel in one signed hidden field, and only the last step
-writes, through `leads.conversion.lead_convert`.
+writes, through `conversion.services.lead_convert`.
+
+Every request, GET or POST, first checks the action box's entry for the conversion
+(`leads.action_box`: the object permission and "no Geschäftspartner or Ansprechpartner
+linked, not converted"), so the wizard runs exactly when the box offers it. The forms are
+in conversion/forms.py; which existing records it links by default, in
+conversion/selectors.py.
 """
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.permissions import role_required
-from contacts.duplicates import find_company_duplicates, find_person_duplicates, normalize_phone
-from contacts.models import Category, Company, Person, Salutation
+from contacts.models import Category, Company, Person
+from conversion import selectors
 from conversion import services as conversion
+from conversion.forms import CompanyStepForm, OpportunityStepForm, PersonStepForm
+from leads.action_box import CONVERT, action_box_entry
 from leads.errors import LeadError
-from leads.models import Lead, OpportunityKind
-from leads.permissions import can_qualify_lead
+from leads.models import Lead
 
 STATE_SALT = "leads.conversion.state"
 SEARCH_LIMIT = 15
-
-
-def _phone(form: forms.Form, name: str) -> str:
-    value = (form.cleaned_data.get(name) or "").strip()
-    if value and not normalize_phone(value):
-        raise ValidationError(_("Bitte geben Sie eine gültige Telefonnummer an."))
-    return normalize_phone(value) if value else ""
-
-
-class CompanyStepForm(forms.Form):
-    mode = forms.ChoiceField(
-        choices=[
-            ("new", _lazy("Neuen Geschäftspartner anlegen")),
-            ("existing", _lazy("Bestehenden wählen")),
-        ],
-        widget=forms.RadioSelect,
-    )
-    company = forms.ModelChoiceField(queryset=Company.objects.all(), required=False)
-    name = forms.CharField(label=_lazy("Name"), max_length=200, required=False)
-    category = forms.ModelChoiceField(
-        label=_lazy("Kategorie"), queryset=Company.objects.none(), required=False
-    )
-    street = forms.CharField(label=_lazy("Straße"), max_length=200, required=False)
-    postal_code = forms.CharField(label=_lazy("PLZ"), max_length=12, required=False)
-    city = forms.CharField(label=_lazy("Ort"), max_length=100, required=False)
-    phone = forms.CharField(label=_lazy("Telefon"), max_length=40, required=False)
-    email = forms.EmailField(label=_lazy("E-Mail"), required=False)
-    website = forms.URLField(
-        label=_lazy("Webseite"), max_length=300, required=False, assume_scheme="https"
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = conversion.prospect_categories()
-        for name, field in self.fields.items():
-            if name not in ("mode", "company"):
-                css = "form-select" if name == "category" else "form-control"
-                field.widget.attrs.setdefault("class", css)
-
-    def clean_phone(self) -> str:
-        return _phone(self, "phone")
-
-    def clean(self):
-        data = super().clean()
-        if data.get("mode") == "existing" and not data.get("company"):
-            raise ValidationError(_("Bitte wählen Sie einen Geschäftspartner."))
-        if data.get("mode") == "new":
-            if not (data.get("name") or "").strip():
-                self.add_error("name", _("Bitte geben Sie einen Namen an."))
-            if not data.get("category"):
-                self.add_error("category", _("Bitte wählen Sie eine Kategorie."))
-        return data
-
-
-class PersonStepForm(forms.Form):
-    mode = forms.ChoiceField(
-        choices=[
-            ("new", _lazy("Neuen Ansprechpartner anlegen")),
-            ("existing", _lazy("Bestehenden wählen")),
-        ],
-        widget=forms.RadioSelect,
-    )
-    person = forms.ModelChoiceField(queryset=Person.objects.none(), required=False)
-    salutation = forms.ChoiceField(
-        label=_lazy("Anrede"), choices=Salutation.choices, required=False
-    )
-    first_name = forms.CharField(label=_lazy("Vorname"), max_length=100, required=False)
-    last_name = forms.CharField(label=_lazy("Nachname"), max_length=100, required=False)
-    function = forms.CharField(label=_lazy("Funktion"), max_length=120, required=False)
-    email = forms.EmailField(label=_lazy("E-Mail"), required=False)
-    phone = forms.CharField(label=_lazy("Telefon"), max_length=40, required=False)
-
-    def __init__(self, *args, company_id=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = (
-            Person.objects.filter(company_id=company_id) if company_id else Person.objects.none()
-        )
-        for name, field in self.fields.items():
-            if name not in ("mode", "person"):
-                css = "form-select" if name == "salutation" else "form-control"
-                field.widget.attrs.setdefault("class", css)
-
-    def clean_phone(self) -> str:
-        return _phone(self, "phone")
-
-    def clean(self):
-        data = super().clean()
-        if data.get("mode") == "existing" and not data.get("person"):
-            raise ValidationError(_("Bitte wählen Sie einen Ansprechpartner."))
-        if data.get("mode") == "new" and not (data.get("last_name") or "").strip():
-            self.add_error("last_name", _("Bitte geben Sie den Nachnamen an."))
-        return data
-
-
-class OpportunityStepForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_lazy("Verkaufschance"),
-        choices=[("", _lazy("Keine anlegen")), *OpportunityKind.choices],
-        required=False,
-        widget=forms.RadioSelect,
-    )
-    title = forms.CharField(label=_lazy("Titel"), max_length=200, required=False)
-    amount = forms.DecimalField(
-        label=_lazy("Betrag (EUR)"), max_digits=12, decimal_places=2, min_value=0, required=False
-    )
-    expected_close = forms.DateField(
-        label=_lazy("Voraussichtlicher Abschluss"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    description = forms.CharField(
-        label=_lazy("Beschreibung"),
-        max_length=5000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            if name != "kind":
-                field.widget.attrs.setdefault("class", "form-control")
-
-    def clean(self):
-        data = super().clean()
-        if data.get("kind") and not (data.get("title") or "").strip():
-            self.add_error("title", _("Bitte geben Sie einen Titel an."))
-        return data
 
 
 # --- state ----------------------------------------------------------------------------------
@@ -192,14 +70,39 @@ def _company_label(state: dict) -> str:
     return (state.get("company_data") or {}).get("name", "")
 
 
+def _leave(request: HttpRequest, lead: Lead, level: int, text: str) -> HttpResponse:
+    """Back to the lead page (inside the app layout), with `text` as a message."""
+    messages.add_message(request, level, text)
+    url = reverse("leads:detail", args=[lead.pk])
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
+
+
+def _refusal(request: HttpRequest, lead: Lead) -> HttpResponse | None:
+    """None when the wizard may run. Else nothing changes: a user who may not convert the
+    lead gets the German 403 page with the reason; a converted lead, or one the box does
+    not offer the conversion for, sends the user back to the lead page with a message."""
+    entry = action_box_entry(lead, request.user, CONVERT)
+    if not entry["allowed"]:
+        raise PermissionDenied(entry["reason"])
+    if lead.converted_at is not None:  # a second submit or an old tab: done already
+        return _leave(request, lead, messages.INFO, _("Dieser Lead wurde bereits konvertiert."))
+    if not entry["enabled"]:
+        return _leave(
+            request,
+            lead,
+            messages.ERROR,
+            _("Die Konvertierung ist nicht möglich: %(reason)s") % {"reason": entry["reason"]},
+        )
+    return None
+
+
 # --- steps ----------------------------------------------------------------------------------
 
 
-def _company_context(request, lead: Lead, form: CompanyStepForm) -> dict:
+def _company_context(request, lead: Lead, form: CompanyStepForm, candidates) -> dict:
     q = (request.GET.get("q") or request.POST.get("q") or "").strip()[:100]
-    suggestions = find_company_duplicates(
-        {"company_name": lead.company_name, "email": lead.email, "phone": str(lead.phone or "")}
-    )
     hits = []
     if q:
         hits = list(
@@ -207,33 +110,24 @@ def _company_context(request, lead: Lead, form: CompanyStepForm) -> dict:
             .select_related("category")
             .order_by("name", "id")[:SEARCH_LIMIT]
         )
-    selected = form["company"].value()
+    exact = selectors.exact_company(candidates)
     return {
-        "suggestions": suggestions,
+        "suggestions": candidates,
+        "exact_company": exact.obj if exact else None,
         "hits": hits,
         "q": q,
-        "selected_company": str(selected or ""),
+        "selected_company": str(form["company"].value() or ""),
     }
 
 
-def _person_context(lead: Lead, state: dict) -> dict:
-    company_id = state.get("company")
-    persons, suggestions = [], []
-    if company_id:
-        company = Company.objects.filter(pk=company_id).first()
-        persons = list(
-            Person.objects.filter(company_id=company_id).order_by("last_name", "first_name")[:50]
-        )
-        suggestions = find_person_duplicates(
-            {
-                "email": lead.email,
-                "phone": str(lead.phone or ""),
-                "last_name": lead.last_name,
-                "first_name": lead.first_name,
-            },
-            company=company,
-        )
-    return {"persons": persons, "person_suggestions": {c.obj.pk for c in suggestions}}
+def _person_context(lead: Lead, company: Company | None) -> tuple[dict, selectors.PersonChoice]:
+    choice = selectors.person_choice(lead, company)
+    return {
+        "persons": choice.persons,
+        "person_reasons": choice.reasons,
+        "exact_person": choice.preselected,
+        "person_elsewhere": choice.elsewhere,
+    }, choice
 
 
 def _render(
@@ -256,26 +150,43 @@ def _render(
     return render(request, template, context, status=status)
 
 
-def _step1(request, lead, state, data=None, status=200):
+def _company_form(lead: Lead, data=None, initial=None) -> CompanyStepForm:
+    return CompanyStepForm(data, initial=initial, auto_id="company_%s", lead_email=lead.email)
+
+
+def _step1(request, lead, state):
+    candidates = selectors.lead_company_candidates(lead)
     initial = conversion.company_initial(lead)
-    initial["mode"] = "existing" if state.get("company") else "new"
-    initial["company"] = state.get("company")
-    if state.get("company_data"):
-        initial.update(state["company_data"])
-    form = CompanyStepForm(data, initial=initial, auto_id="company_%s")
-    return _render(request, lead, 1, form, state, _company_context(request, lead, form), status)
+    if state.get("company") or state.get("company_data"):  # the choice made before "Zurück"
+        initial["mode"] = "existing" if state.get("company") else "new"
+        initial["company"] = state.get("company")
+        initial.update(state.get("company_data") or {})
+        initial["force_new"] = bool(state.get("company_data"))
+    else:  # links by default: an exact match is preselected
+        preselected = selectors.company_preselection(lead, candidates)
+        initial["mode"] = "existing" if preselected else "new"
+        initial["company"] = preselected.pk if preselected else None
+    form = _company_form(lead, initial=initial)
+    return _render(request, lead, 1, form, state, _company_context(request, lead, form, candidates))
 
 
-def _step2(request, lead, state, data=None, status=200):
+def _person_form(company, data=None, initial=None) -> PersonStepForm:
+    return PersonStepForm(data, initial=initial, company=company, auto_id="person_%s")
+
+
+def _step2(request, lead, state):
+    company = Company.objects.filter(pk=state.get("company") or 0).first()
+    extra, choice = _person_context(lead, company)
     initial = conversion.person_initial(lead)
-    initial["mode"] = "existing" if state.get("person") else "new"
-    initial["person"] = state.get("person")
-    if state.get("person_data"):
-        initial.update(state["person_data"])
-    form = PersonStepForm(
-        data, initial=initial, company_id=state.get("company"), auto_id="person_%s"
-    )
-    return _render(request, lead, 2, form, state, _person_context(lead, state), status)
+    if state.get("person") or state.get("person_data"):  # the choice made before "Zurück"
+        initial["mode"] = "existing" if state.get("person") else "new"
+        initial["person"] = state.get("person")
+        initial.update(state.get("person_data") or {})
+        initial["force_new"] = bool(state.get("person_data"))
+    else:
+        initial["mode"] = "existing" if choice.preselected else "new"
+        initial["person"] = choice.preselected.pk if choice.preselected else None
+    return _render(request, lead, 2, _person_form(company, initial=initial), state, extra)
 
 
 def _step3(request, lead, state, data=None, status=200):
@@ -288,12 +199,10 @@ def _step3(request, lead, state, data=None, status=200):
 @require_http_methods(["GET", "POST"])
 @role_required()
 def convert(request: HttpRequest, pk: int) -> HttpResponse:
-    lead = get_object_or_404(Lead.objects.select_related("status"), pk=pk)
-    if not can_qualify_lead(request.user, lead):
-        raise PermissionDenied
-    if lead.converted_at is not None:
-        messages.info(request, _("Dieser Lead wurde bereits konvertiert."))
-        return redirect("leads:detail", pk=lead.pk)
+    lead = get_object_or_404(Lead.objects.select_related("status", "customer"), pk=pk)
+    refused = _refusal(request, lead)
+    if refused is not None:
+        return refused
     if request.method == "GET":
         return _step1(request, lead, {"lead": lead.pk, "v": lead.version})
 
@@ -304,11 +213,11 @@ def convert(request: HttpRequest, pk: int) -> HttpResponse:
     if request.POST.get("search") is not None and step == "1":
         return _step1(request, lead, state)
     if step == "1":
-        form = CompanyStepForm(request.POST, auto_id="company_%s")
+        form = _company_form(lead, request.POST)
         if not form.is_valid():
-            return _render(
-                request, lead, 1, form, state, _company_context(request, lead, form), 400
-            )
+            candidates = selectors.lead_company_candidates(lead)
+            extra = _company_context(request, lead, form, candidates)
+            return _render(request, lead, 1, form, state, extra, 400)
         if form.cleaned_data["mode"] == "existing":
             state.update(company=form.cleaned_data["company"].pk, company_data=None)
         else:
@@ -322,9 +231,11 @@ def convert(request: HttpRequest, pk: int) -> HttpResponse:
             state["person"] = None
         return _step2(request, lead, state)
     if step == "2":
-        form = PersonStepForm(request.POST, company_id=state.get("company"), auto_id="person_%s")
+        company = Company.objects.filter(pk=state.get("company") or 0).first()
+        form = _person_form(company, request.POST)
         if not form.is_valid():
-            return _render(request, lead, 2, form, state, _person_context(lead, state), 400)
+            extra, _choice = _person_context(lead, company)
+            return _render(request, lead, 2, form, state, extra, 400)
         if form.cleaned_data["mode"] == "existing":
             state.update(person=form.cleaned_data["person"].pk, person_data=None)
         else:
@@ -352,6 +263,8 @@ def convert(request: HttpRequest, pk: int) -> HttpResponse:
             person_data=state.get("person_data"),
             opportunity_data=form.cleaned_data,
         )
+    except conversion.AlreadyConvertedError:  # the same submit twice at once: one won
+        return _leave(request, lead, messages.INFO, _("Dieser Lead wurde bereits konvertiert."))
     except LeadError as exc:
         form.add_error(None, exc.message)
         return _render(request, lead, 3, form, state, None, 409)
@@ -359,9 +272,12 @@ def convert(request: HttpRequest, pk: int) -> HttpResponse:
         "company": result.company,
         "person": result.person,
     }
-    if result.opportunity:
-        text += _(", %(opp)s") % {"opp": result.opportunity}
-    messages.success(request, text + ".")
+    if result.opportunity:  # linked: the opportunity has its own page now
+        opportunity = result.opportunity
+        text = format_html(
+            '{}, <a href="{}">{}</a>', text, opportunity.get_absolute_url(), opportunity
+        )
+    messages.success(request, format_html("{}.", text))
     url = reverse("leads:detail", args=[lead.pk])
     if request.htmx:
         return HttpResponseClientRedirect(url)

@@ -1,9 +1,11 @@
 """The action box [Aktionsbox] of the lead mask: which processes may start, and why not.
 
-Each entry is enabled only under the condition seed 002 states for it; a disabled entry
-carries a German reason the mask shows as a tooltip. These are rules on the lead, so they
-live here; the processes themselves (their screens and writes) are the `processes` app and
-`conversion`, which check the same entries before they act.
+Each entry is enabled only when the user may run it on this lead (the object permission)
+and under the condition seed 002 states for it; a disabled entry carries a German reason
+the mask shows under the entry. These are rules on the lead, so they live here; the
+processes themselves (their screens and writes) are the `processes` app and `conversion`,
+whose views check the same entry for GET and POST before they act — one rule, so the box
+never offers what the server refuses, and the server never runs what the box disables.
 """
 
 from __future__ import annotations
@@ -12,6 +14,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from leads.models import Lead, LeadContact
+from leads.permissions import can_edit_lead, can_qualify_lead
+
+CONVERT = "convert"
 
 
 def _has_main_contact(lead: Lead) -> bool:
@@ -21,20 +26,36 @@ def _has_main_contact(lead: Lead) -> bool:
     return LeadContact.objects.filter(lead=lead, is_main=True).exists()
 
 
+def permission_refusal(lead: Lead, user, key: str = "") -> str:
+    """Why `user` may not run process `key` on `lead` ("" when they may).
+
+    Every process changes the lead, so it needs `can_edit_lead`; the conversion also sets
+    the lead's status (Konvertiert), so it needs `can_qualify_lead` like the board does.
+    """
+    if not can_edit_lead(user, lead):
+        return _("Nur lesbar: Sie dürfen diesen Lead nicht bearbeiten.")
+    if key == CONVERT and not can_qualify_lead(user, lead):
+        return _("Sie dürfen diesen Lead nicht konvertieren.")
+    return ""
+
+
 def action_box_entries(lead: Lead, user) -> list[dict]:
-    """Entries of the action box as dicts: key, label, url, enabled, reason."""
+    """Entries of the action box as dicts: key, label, url, enabled, allowed, reason."""
     has_contact = _has_main_contact(lead)
     has_address = has_contact or bool(lead.email)
     has_start = lead.planned_start is not None
     has_appointment = bool(lead.appointment_with_id and lead.planned_start and lead.planned_end)
 
-    def entry(key: str, label: str, route: str, enabled: bool, reason: str) -> dict:
+    def entry(key: str, label: str, route: str, possible: bool, reason: str) -> dict:
+        forbidden = permission_refusal(lead, user, key)
+        refusal = forbidden or ("" if possible else reason)
         return {
             "key": key,
             "label": label,
             "url": reverse(route, args=[lead.pk]),
-            "enabled": enabled,
-            "reason": "" if enabled else reason,
+            "enabled": not refusal,
+            "allowed": not forbidden,  # False: the user may not (403), whatever the lead
+            "reason": refusal,
         }
 
     return [
@@ -68,9 +89,8 @@ def action_box_entries(lead: Lead, user) -> list[dict]:
             has_address,
             _("Benötigt einen Ansprechpartner oder eine E-Mail-Adresse am Lead."),
         ),
-        # Konvertierung: conversion:convert
         entry(
-            "convert",
+            CONVERT,
             _("Ansprechpartner anlegen (Konvertierung)"),
             "conversion:convert",
             *_conversion_state(lead, has_contact),

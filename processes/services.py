@@ -26,11 +26,14 @@ from leads.services.appointments import lead_appointment_create, lead_main_conta
 
 
 class ProcessError(Exception):
-    """A process step was refused; the German message is shown to the user."""
+    """A process step was refused; the German message is shown to the user. `forbidden`:
+    the user may not run it on this lead at all (the views answer 403), else the lead does
+    not meet the process's condition (yet)."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, forbidden: bool = False) -> None:
         super().__init__(message)
         self.message = str(message)
+        self.forbidden = forbidden
 
 
 def process_entry(lead: Lead, user, key: str) -> dict:
@@ -38,7 +41,7 @@ def process_entry(lead: Lead, user, key: str) -> dict:
     process may not start (every process screen and write checks it first)."""
     entry = action_box_entry(lead, user, key)
     if not entry["enabled"]:
-        raise ProcessError(entry["reason"])
+        raise ProcessError(entry["reason"], forbidden=not entry["allowed"])
     return entry
 
 

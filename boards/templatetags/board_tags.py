@@ -9,7 +9,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_noop as N_
 
+from boards.cards import lead_card_movable
 from leads.score_bands import score_band
+from ui.display import date_text
 from ui.html import esc as _esc
 from ui.object_urls import object_url
 
@@ -42,7 +44,7 @@ def lead_card(context, card) -> SafeString:
             f'<span class="{css}" title="{texts["until"]}">\n'
             f'        <i class="bi bi-calendar-event" aria-hidden="true"></i>'
             f'<span class="visually-hidden">{texts["until"]}</span> '
-            f"{until.strftime('%d.%m.%Y')}{hint}\n      </span>"
+            f"{date_text(until)}{hint}\n      </span>"
         )
     else:
         follow_up = f'<span class="text-body-secondary">{texts["no_follow_up"]}</span>'
@@ -55,7 +57,24 @@ def lead_card(context, card) -> SafeString:
     else:
         initials = f'<span class="owner-initials owner-none" title="{texts["nobody"]}">–</span>'
     prev = f' data-prev-status="{_esc(context.get("from_status"))}"' if placed else ""
-    html = f"""<article class="board-card card{" js-place" if placed else ""}" id="card-lead-{pk}" tabindex="-1"
+    if lead_card_movable(context.get("user"), card):
+        locked = ""
+        menu = _status_menu(
+            context,
+            texts,
+            kind="lead",
+            pk=pk,
+            version=card.version,
+            status_id=card.status_id,
+            action=move_url,
+        )
+    else:  # board.js does not let Sortable drag a locked card; no status menu either
+        locked = ' board-card-locked" data-locked="true'
+        menu = (
+            f'<p class="small text-body-secondary mb-0 mt-1">'
+            f'<i class="bi bi-lock" aria-hidden="true"></i> {texts["read_only"]}</p>'
+        )
+    html = f"""<article class="board-card card{" js-place" if placed else ""}{locked}" id="card-lead-{pk}" tabindex="-1"
          data-id="{pk}" data-status-id="{card.status_id}" data-version="{card.version}"
          data-move-url="{_esc(move_url)}"{prev}
          aria-label="{number} {_esc(card.display_name)}">
@@ -70,7 +89,7 @@ def lead_card(context, card) -> SafeString:
       {follow_up}
       {initials}
     </div>
-    {_status_menu(context, texts, kind="lead", pk=pk, version=card.version, status_id=card.status_id, action=move_url)}
+    {menu}
   </div>
 </article>"""
     return mark_safe(html)  # noqa: S308  # nosec B308 B703 - every value above is escaped
@@ -146,5 +165,6 @@ def _texts_in(language: str | None) -> dict[str, str]:
             ("change", N_("Status ändern")),
             ("new_status", N_("Neuer Status")),
             ("move", N_("Verschieben")),
+            ("read_only", N_("Nur lesbar")),
         )
     }

@@ -20,7 +20,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.permissions import role_required
 from boards import selectors
-from boards.cards import CardMoveForm, safe_next
+from boards.cards import CardMoveForm, lead_card_movable, safe_next
 from boards.filters import BOARD_FIELDS
 from boards.models import Selection, SelectionKind, SelectionTarget
 from boards.selections import selection_members
@@ -30,7 +30,6 @@ from contacts.services import person_set_lead_status
 from leads.errors import ConflictError, LeadError
 from leads.filters import LeadFilter
 from leads.models import Lead
-from leads.permissions import can_qualify_lead
 from leads.services.lifecycle import lead_set_status
 
 DETAIL_URL_NAMES = {"lead": "leads:detail", "person": "contacts:person_detail"}
@@ -201,7 +200,7 @@ def lead_move(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return _after_move(request, kind="lead", card=lead, form=form, next_url=next_url)
     status = form.cleaned_data["status"]
-    if not can_qualify_lead(request.user, lead):
+    if not lead_card_movable(request.user, lead):  # the card showed it locked, too
         messages.error(
             request,
             _("Sie dürfen den Status von Lead %(number)s nicht ändern.") % {"number": lead.number},

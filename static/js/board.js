@@ -52,7 +52,9 @@
       window.Sortable.create(list, {
         group: "board-" + (list.getAttribute("data-board-kind") || "lead"),
         draggable: ".board-card",
-        filter: "select, button, summary, input, label",
+        // A locked card (a lead the user may not move; the server refuses that move too)
+        // does not start a drag; nor do the controls of the status menu.
+        filter: ".board-card-locked, select, button, summary, input, label",
         preventOnFilter: false,
         animation: 150,
         ghostClass: "board-card-ghost",

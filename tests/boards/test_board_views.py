@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -305,3 +306,43 @@ def test_move_without_version_is_refused(rep_client, rep):
     rep_client.post(url, {"status": status("Kontaktiert").pk}, **HX)
     lead.refresh_from_db()
     assert lead.status.name == "Offen"
+
+
+# --- read-only cards (issue #15, 9) ----------------------------------------------------------
+def _card_html(html: str, lead) -> str:
+    match = re.search(rf'<article [^>]*id="card-lead-{lead.pk}".*?</article>', html, re.S)
+    assert match, f"no card for {lead.number}"
+    return match.group(0)
+
+
+def test_cards_the_user_may_not_move_are_locked(rep_client, rep, teammate):
+    own = LeadFactory(follow_up_by=rep)
+    other = LeadFactory(follow_up_by=teammate)
+    html = _board(rep_client).content.decode()
+    own_card, other_card = _card_html(html, own), _card_html(html, other)
+    assert "board-card-locked" not in own_card and f'id="status-lead-{own.pk}"' in own_card
+    assert 'board-card-locked" data-locked="true"' in other_card
+    assert f'id="status-lead-{other.pk}"' not in other_card  # no status menu either
+    assert "Nur lesbar" in other_card
+
+
+def test_manager_cards_are_all_movable(manager_client, teammate):
+    LeadFactory(follow_up_by=teammate)
+    assert "board-card-locked" not in _board(manager_client).content.decode()
+
+
+def test_refused_move_comes_back_as_the_locked_card_with_a_german_message(rep_client, teammate):
+    lead = LeadFactory(follow_up_by=teammate)
+    html = _move(rep_client, lead, status("Kontaktiert"), htmx=True).content.decode()
+    assert f"Sie dürfen den Status von Lead {lead.number} nicht ändern." in html
+    assert "board-card-locked" in _card_html(html, lead)
+    lead.refresh_from_db()
+    assert lead.status.name == "Offen"
+
+
+def test_board_js_does_not_drag_locked_cards():
+    """The drag itself is Sortable's (tests/e2e/test_board.py drives it); its filter must
+    name the locked card's class the card builder sets."""
+    with open(finders.find("js/board.js"), encoding="utf-8") as handle:
+        source = handle.read()
+    assert re.search(r'filter: "\.board-card-locked,', source)

@@ -20,8 +20,8 @@ from leads.models import (
     Lead,
     LeadContact,
     LeadStatusChange,
-    Opportunity,
 )
+from opportunities.models import Opportunity
 from tests.factories import (
     ActivityFactory,
     CompanyFactory,
@@ -336,8 +336,11 @@ def test_wizard_forged_state_does_not_convert_other_lead(rep_client, lead, rep):
 
 
 def test_wizard_refused_for_outsider_and_other_rep(outsider_client, teammate_client, lead):
-    assert outsider_client.get(url(lead)).status_code == 403
-    assert teammate_client.get(url(lead)).status_code == 403
+    outsider = outsider_client.get(url(lead))
+    assert outsider.status_code == 403 and "Zugriff verweigert" in outsider.content.decode()
+    response = teammate_client.get(url(lead))  # may see the lead, not convert it
+    assert response.status_code == 403
+    assert "Nur lesbar: Sie dürfen diesen Lead nicht bearbeiten." in response.content.decode()
 
 
 def test_converted_lead_redirects(rep_client, lead, rep):

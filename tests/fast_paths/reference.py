@@ -14,6 +14,7 @@ from pathlib import Path
 from django import template
 from django.template import Context, Engine
 
+from boards.cards import lead_card_movable
 from ui.object_urls import object_url as _object_url
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -25,6 +26,12 @@ register = template.Library()
 def overdue(lead, today) -> bool:
     """`{% if lead|overdue:today %}`: the one overdue rule, `Lead.follow_up_overdue`."""
     return lead.follow_up_overdue(today)
+
+
+@register.filter
+def movable(lead, user) -> bool:
+    """`{{ card|movable:user }}`: the board's one move rule, `boards.cards.lead_card_movable`."""
+    return lead_card_movable(user, lead)
 
 
 @register.simple_tag

@@ -13,7 +13,7 @@ import pytest
 from django import forms
 from django.template import Context
 from django.test.html import parse_html
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from boards.templatetags.board_tags import lead_card
 from contacts.selectors import PERSON_COLUMNS
@@ -123,6 +123,17 @@ def test_lead_cells_timestamps_in_local_time():
     )
 
 
+def test_lead_cells_dates_in_the_readers_format():
+    lead = f.LeadFactory(follow_up_until=dt.date(2026, 12, 24))
+    columns = [c for c in COLUMNS if c.key in ("created", "follow_up_until")]
+    with translation.override("en"):
+        python = lead_cells(lead, columns, TODAY)
+        assert "12/24/2026" in python
+        assert_same_html(
+            python, reference.render("lead_cells", lead=lead, columns=columns, today=TODAY)
+        )
+
+
 # --------------------------------------------------------------------------- person rows
 
 
@@ -180,12 +191,19 @@ CARD_CONTEXTS = {
 }
 
 
+# who looks at the board: may move every card, only some (a rep: unassigned leads, not
+# those of nasty_user), none (no user in the context)
+VIEWERS = ["manager", "teammate", None]
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
 @pytest.mark.parametrize("context_name", CARD_CONTEXTS)
 @pytest.mark.parametrize("case", LEAD_CASES)
-def test_lead_card(context_name, case, nasty_user):
+def test_lead_card(context_name, case, viewer, nasty_user, request):
     card = Lead.objects.for_board_cards().get(pk=LEAD_CASES[case](nasty_user).pk)
     statuses = [f.status("Offen"), f.status("Kontaktiert"), f.LeadStatusFactory(name=NASTY)]
     context = {"today": TODAY, "statuses": statuses, **CARD_CONTEXTS[context_name]}
+    context["user"] = request.getfixturevalue(viewer) if viewer else None
     python = lead_card(Context(context), card)
     assert_same_html(python, reference.render("lead_card", card=card, **context))
 

@@ -469,3 +469,11 @@ def test_other_users_mail_dialog_refused(rep_client, rep, teammate_client):
     activity = Activity.objects.get(kind=ActivityKind.EMAIL_OUT)
     response = teammate_client.get(f"/leads/{lead.pk}/prozesse/mail/{activity.pk}/")
     assert response.status_code == 403
+    assert "nur er kann sie versenden" in response.content.decode()  # German, in the layout
+    sent = teammate_client.post(
+        f"/leads/{lead.pk}/prozesse/mail/{activity.pk}/",
+        {"mail_to": "x@example.de", "subject": "s", "body": "b", "version": activity.version},
+    )
+    assert sent.status_code == 403
+    activity.refresh_from_db()
+    assert activity.mail_state == MailState.DRAFT and not mail.outbox
