@@ -16,7 +16,7 @@ from ui.object_urls import object_url
 
 class ActivityKind(models.TextChoices):
     APPOINTMENT = "appointment", _("Termin")
-    EMAIL_OUT = "email_out", _("E-Mail ausgehend (MAILAUS)")
+    EMAIL_OUT = "email_out", _("E-Mail ausgehend")
     CALL = "call", _("Anruf")
     TASK = "task", _("Aufgabe")
     NOTE = "note", _("Notiz")
@@ -100,6 +100,12 @@ class Activity(models.Model):
         related_name="activities",
         verbose_name=_("Firma"),
     )
+    # The lead's own contact data while it has no Geschäftspartner/Ansprechpartner (the
+    # automatic appointment of a lead, seed 002): who and where, without a company row.
+    contact_name = models.CharField(_("Kontakt"), max_length=200, blank=True)
+    company_text = models.CharField(_("Unternehmen (Text)"), max_length=200, blank=True)
+    contact_phone = models.CharField(_("Telefon des Kontakts"), max_length=40, blank=True)
+    contact_email = models.EmailField(_("E-Mail des Kontakts"), blank=True)
     recipients = models.ManyToManyField(
         Person,
         blank=True,
@@ -187,6 +193,16 @@ class Activity(models.Model):
     def get_absolute_url(self) -> str:
         """The activity card."""
         return object_url("activities:detail", self.pk)
+
+    @property
+    def with_name(self) -> str:
+        """Who the activity is with: the person, else the lead's contact name."""
+        return self.person.full_name if self.person_id else self.contact_name
+
+    @property
+    def with_company(self) -> str:
+        """The company row's name, else the lead's company text."""
+        return self.company.name if self.company_id else self.company_text
 
 
 class Document(models.Model):

@@ -10,11 +10,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.translation import gettext as _
 
 from activities.models import Activity
-from notifications.models import Kind, Priority
+from notifications.kinds import dedupe_key
+from notifications.models import Kind
 from notifications.services import NotificationItem, notify_many
 
 
@@ -31,18 +30,17 @@ def appointment_reminders_send(*, now=None) -> int:
     items = [
         NotificationItem(
             recipient=activity.delegated_to,
-            title=_("Termin um %(time)s: %(subject)s")
-            % {
-                "time": date_format(timezone.localtime(activity.start), "H:i"),
+            kind=Kind.APPOINTMENT_REMINDER,
+            params={
+                "time": activity.start.isoformat(),
+                "when": activity.start.isoformat(),
                 "subject": activity.subject,
             },
-            text=_("Beginnt am %(when)s.")
-            % {"when": date_format(timezone.localtime(activity.start), "d.m.Y H:i")},
-            kind=Kind.APPOINTMENT_REMINDER,
-            priority=Priority.A,
             entity=activity,
             url=activity.get_absolute_url(),
-            dedupe_key=f"reminder:{activity.id}:{activity.start.isoformat()}",
+            dedupe_key=dedupe_key(
+                Kind.APPOINTMENT_REMINDER, activity=activity.id, start=activity.start.isoformat()
+            ),
         )
         for activity in due
     ]

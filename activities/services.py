@@ -12,11 +12,10 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from activities.models import Activity, ActivityKind, ActivityStatus, DeliveryStatus, MailState
-from notifications.models import Kind, Priority
+from notifications.models import Kind
 from notifications.services import notify
 
 EDITABLE_FIELDS = (
@@ -47,51 +46,57 @@ def default_period(now=None) -> tuple[Any, Any]:
     return start, start + timedelta(minutes=30)
 
 
-def _when(activity: Activity) -> str:
-    if not activity.start:
-        return ""
-    return date_format(timezone.localtime(activity.start), "d.m.Y H:i")
+def _appointment_params(activity: Activity, actor) -> dict:
+    """The parameters of the appointment kinds (notifications.kinds renders the text)."""
+    return {
+        "when": activity.start.isoformat() if activity.start else "",
+        "subject": activity.subject,
+        "user": str(actor) if actor is not None else "",
+    }
+
+
+def _notify_delegated(activity: Activity, actor, kind: str) -> None:
+    if not activity.delegated_to_id or activity.delegated_to_id == getattr(actor, "pk", None):
+        return
+    notify(
+        recipient=activity.delegated_to,
+        kind=kind,
+        params=_appointment_params(activity, actor),
+        entity=activity,
+        url=activity.get_absolute_url(),
+    )
 
 
 def appointment_notify_created(*, activity: Activity, actor) -> None:
     """New appointment → its delegated user, unless they created it."""
-    if not activity.delegated_to_id or activity.delegated_to_id == getattr(actor, "pk", None):
-        return
-    notify(
-        recipient=activity.delegated_to,
-        title=_("Neuer Termin am %(when)s") % {"when": _when(activity)},
-        text=_("%(subject)s – angelegt von %(user)s.")
-        % {"subject": activity.subject, "user": actor},
-        kind=Kind.ENTITY,
-        priority=Priority.A,
-        entity=activity,
-        url=activity.get_absolute_url(),
-    )
+    _notify_delegated(activity, actor, Kind.APPOINTMENT_CREATED)
 
 
 def appointment_notify_changed(*, activity: Activity, actor) -> None:
     """Changed appointment → its delegated user, unless they changed it."""
-    if not activity.delegated_to_id or activity.delegated_to_id == getattr(actor, "pk", None):
-        return
-    notify(
-        recipient=activity.delegated_to,
-        title=_("Termin geändert: jetzt am %(when)s") % {"when": _when(activity)},
-        text=_("%(subject)s – geändert von %(user)s.")
-        % {"subject": activity.subject, "user": actor},
-        kind=Kind.ENTITY,
-        priority=Priority.A,
-        entity=activity,
-        url=activity.get_absolute_url(),
-    )
+    _notify_delegated(activity, actor, Kind.APPOINTMENT_CHANGED)
 
 
 def appointment_create(
-    *, subject: str, body: str, start, end, company, person, delegated_to, user
+    *,
+    subject: str,
+    body: str,
+    start,
+    end,
+    company,
+    person,
+    delegated_to,
+    user,
+    company_text: str = "",
+    contact_name: str = "",
+    contact_phone: str = "",
+    contact_email: str = "",
 ) -> Activity:
     """A new open appointment (Termin) delegated to `delegated_to`, who is notified.
 
     The one way a lead creates an appointment: the automatic appointment of the lead mask
-    (seed 002) and process 3 "Mitarbeiter hinzufügen" both call it.
+    (seed 002) and process 3 "Mitarbeiter hinzufügen" both call it. The text fields carry
+    who it is with while no company or person row exists (a lead's own contact data).
     """
     activity = Activity.objects.create(
         kind=ActivityKind.APPOINTMENT,
@@ -102,6 +107,10 @@ def appointment_create(
         status=ActivityStatus.OPEN,
         company=company,
         person=person,
+        company_text=company_text,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        contact_email=contact_email,
         delegated_by=user,
         delegated_to=delegated_to,
         created_by=user,

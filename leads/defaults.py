@@ -123,3 +123,23 @@ def load(apps) -> None:
                 ScoringOption.objects.create(
                     criterion=criterion, label=label, points=points, rank=opt_rank * 10
                 )
+
+
+# The default distribution of a fresh install (migration 0014): round robin over every
+# active user with the role Vertrieb, ranked last so a rule an admin adds first wins.
+DEFAULT_RULE = "Vertrieb reihum"
+DEFAULT_RULE_RANK = 1000
+
+
+def load_default_rule(apps) -> None:
+    """Create the default assignment rule unless one of that name exists (idempotent)."""
+    AssignmentRule = apps.get_model("leads", "AssignmentRule")
+    AssignmentRule.objects.get_or_create(
+        name=DEFAULT_RULE,
+        defaults={
+            "rank": DEFAULT_RULE_RANK,
+            "active": True,
+            "strategy": "round_robin",
+            "member_role": "Vertrieb",
+        },
+    )

@@ -12,6 +12,7 @@ from contacts.models import Company, LeadStatus, Person, Phase
 from leads.fields import mask_fields
 from leads.lookups import choice_lists, staff_users
 from leads.models import Campaign, Interest, Lead, LeadSource, LeadType, ScoringCriterion
+from leads.models.lead import IDENTITY_FIELDS, lead_identity_errors
 from leads.permissions import can_qualify_lead
 from leads.services import uploads
 from ui.forms_rendering import StaticChoicesMixin
@@ -216,6 +217,11 @@ class LeadForm(forms.ModelForm):
         start, end = cleaned.get("planned_start"), cleaned.get("planned_end")
         if start and end and end < start:
             self.add_error("planned_end", _("„Termin bis“ muss nach „Termin von“ liegen."))
+        # the lead's minimum, the rule the services apply too, on the fields it names; an
+        # invalid value (a wrong e-mail) already has its own error and counts as given
+        values = {name: cleaned.get(name) or (name in self.errors) for name in IDENTITY_FIELDS}
+        for name, message in lead_identity_errors(**values).items():
+            self.add_error(name, message)
         return cleaned
 
     def validate_constraints(self):

@@ -26,7 +26,7 @@ class ReadFilter(admin.SimpleListFilter):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("title", "recipient", "kind", "priority", "created_at", "read_at")
+    list_display = ("shown_title", "recipient", "kind", "priority", "created_at", "read_at")
     list_select_related = ("recipient",)
     list_filter = ("kind", "priority", ReadFilter)
     search_fields = ("title", "=dedupe_key")
@@ -34,10 +34,21 @@ class NotificationAdmin(admin.ModelAdmin):
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER  # facet counts scan the whole table
     autocomplete_fields = ("recipient",)
-    readonly_fields = ("created_at", "content_type", "object_id", "dedupe_key")
+    readonly_fields = (
+        "created_at",
+        "content_type",
+        "object_id",
+        "dedupe_key",
+        "shown_title",
+        "shown_text",
+        "params",
+    )
     fields = (
         "recipient",
         ("kind", "priority"),
+        "shown_title",
+        "shown_text",
+        "params",
         "title",
         "text",
         "url",
@@ -45,3 +56,12 @@ class NotificationAdmin(admin.ModelAdmin):
         "dedupe_key",
         ("created_at", "read_at"),
     )
+
+    @admin.display(description=_("Titel"))
+    def shown_title(self, obj: Notification) -> str:
+        """As the recipient reads it (kind and parameters rendered, or the stored text)."""
+        return obj.display_title
+
+    @admin.display(description=_("Text"))
+    def shown_text(self, obj: Notification) -> str:
+        return obj.display_text

@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from notifications.kinds import dedupe_key, default_priority, recipient_language
 from notifications.models import Kind, Notification, Priority
 
 LISTED = 50  # notifications listed in one mail; the rest is only counted
@@ -33,7 +34,7 @@ class DigestResult:
 
 
 def digest_key(day: dt.date) -> str:
-    return f"digest:{day.isoformat()}"
+    return dedupe_key(Kind.DIGEST_SENT, day=day)
 
 
 def _absolute(url: str) -> str:
@@ -61,10 +62,9 @@ def digest_send_for_user(*, user, day: dt.date) -> bool:
     with transaction.atomic():
         marker = Notification(
             recipient=user,
-            kind=Kind.SYSTEM,
-            priority=Priority.C,
-            title=_("Tägliche Zusammenfassung per E-Mail versendet"),
-            text=_("%(count)d ungelesene Benachrichtigungen der Priorität A") % {"count": total},
+            kind=Kind.DIGEST_SENT,
+            priority=default_priority(Kind.DIGEST_SENT),
+            params={"count": total},
             dedupe_key=digest_key(day),
             read_at=timezone.now(),
         )
@@ -77,6 +77,7 @@ def digest_send_for_user(*, user, day: dt.date) -> bool:
             "user": user,
             "day": day,
             "total": total,
+            # the templates show display_title/display_text: the mail's (active) language
             "items": [(n, _absolute(n.url)) for n in items],
             "more": total - len(items),
         }
@@ -96,17 +97,20 @@ def digest_send_for_user(*, user, day: dt.date) -> bool:
 def daily_digests_send(*, day: dt.date | None = None) -> DigestResult:
     day = day or timezone.localdate()
     result = DigestResult(day=day.isoformat())
+    # the key alone (older markers were kind SYSTEM): one digest per user and day
     already = set(
-        Notification.objects.filter(dedupe_key=digest_key(day), kind=Kind.SYSTEM).values_list(
+        Notification.objects.filter(dedupe_key=digest_key(day)).values_list(
             "recipient_id", flat=True
         )
     )
-    with translation.override(settings.LANGUAGE_CODE):
-        for user in digest_recipients().iterator(chunk_size=500):
-            if user.pk in already:
-                result.skipped_already_sent += 1
-            elif digest_send_for_user(user=user, day=day):
-                result.sent += 1
-            else:
-                result.skipped_empty += 1
+    for user in digest_recipients().iterator(chunk_size=500):
+        if user.pk in already:
+            result.skipped_already_sent += 1
+            continue
+        with translation.override(recipient_language(user)):
+            sent = digest_send_for_user(user=user, day=day)
+        if sent:
+            result.sent += 1
+        else:
+            result.skipped_empty += 1
     return result

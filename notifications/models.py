@@ -6,22 +6,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from notifications import kinds
+from notifications.kinds import Kind, Priority
 
-class Priority(models.TextChoices):
-    A = "A", _("A – hoch")
-    B = "B", _("B – mittel")
-    C = "C", _("C – niedrig")
-
-
-class Kind(models.TextChoices):
-    ENTITY = "entity", _("Entität")
-    FOLLOW_UP_OVERDUE = "follow_up_overdue", _("Nachbetreuung überfällig")
-    APPOINTMENT_CREATED = "appointment_created", _("Neuer Termin")
-    APPOINTMENT_CHANGED = "appointment_changed", _("Termin geändert")
-    APPOINTMENT_REMINDER = "appointment_reminder", _("Terminerinnerung")
-    LEAD_ASSIGNED = "lead_assigned", _("Lead zugewiesen")
-    STALE_DIGEST = "stale_digest", _("Veraltete Leads")
-    SYSTEM = "system", _("System")
+__all__ = ["Kind", "Notification", "NotificationQuerySet", "Priority"]
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -30,6 +18,9 @@ class NotificationQuerySet(models.QuerySet):
 
     def unread(self):
         return self.filter(read_at__isnull=True)
+
+    def of_kind(self, kind: str):
+        return self.filter(kind=kind)
 
 
 class Notification(models.Model):
@@ -43,8 +34,10 @@ class Notification(models.Model):
     priority = models.CharField(
         _("Priorität"), max_length=1, choices=Priority.choices, default=Priority.B
     )
-    title = models.CharField(_("Titel"), max_length=200)
+    # title/text: only for the free-text kinds and rows from before `params` (kinds.render)
+    title = models.CharField(_("Titel"), max_length=200, blank=True)
     text = models.TextField(_("Text"), blank=True, max_length=2000)
+    params = models.JSONField(_("Parameter"), null=True, blank=True)
     content_type = models.ForeignKey(
         ContentType, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("Entitätstyp")
     )
@@ -80,7 +73,20 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        """The title in the reader's (active) language."""
+        return kinds.render(self)[0]
+
+    @property
+    def display_text(self) -> str:
+        return kinds.render(self)[1]
+
+    @property
+    def priority_help(self) -> str:
+        return str(kinds.PRIORITY_HELP.get(self.priority, ""))
 
     @property
     def is_read(self) -> bool:

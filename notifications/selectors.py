@@ -14,3 +14,13 @@ def bell_for_user(user) -> dict:
         "unread_count": qs.unread().count(),
         "items": list(qs.order_by("-created_at", "-id")[:BELL_SIZE]),
     }
+
+
+def notifications_for_list(user, *, unread: bool = False, kind: str = ""):
+    """The user's notifications for the list page, newest first, optionally filtered."""
+    qs = Notification.objects.for_user(user)
+    if unread:
+        qs = qs.unread()
+    if kind:
+        qs = qs.of_kind(kind)
+    return qs.order_by("-created_at", "-id")

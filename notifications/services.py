@@ -1,8 +1,11 @@
 """Writes for notifications: create (deduplicated), mark read.
 
-`notify()` is the one way to put something into a user's bell. Jobs that may run twice
-pass a `dedupe_key`; the partial unique constraint (recipient, dedupe_key) then turns a
-repeat into a no-op instead of a second notification.
+`notify()` is the one way to put something into a user's bell. A notification of a kind
+in `notifications.kinds` stores that kind and its parameters; its title and text are
+rendered when read, in the reader's language, so whoever creates it writes the same row.
+Jobs that may run twice pass a `dedupe_key` (built with `kinds.dedupe_key`); the partial
+unique constraint (recipient, dedupe_key) then turns a repeat into a no-op instead of a
+second notification. Free-text kinds (ENTITY, SYSTEM) still store a title and text.
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from notifications.models import Kind, Notification, Priority
+from notifications import kinds
+from notifications.models import Kind, Notification
 
 
 @dataclass
@@ -23,26 +27,37 @@ class NotificationItem:
     """One notification to create in bulk (see `notify_many`)."""
 
     recipient: Any
-    title: str
+    title: str = ""
     text: str = ""
     kind: str = Kind.ENTITY
-    priority: str = Priority.B
+    priority: str | None = None
     entity: Any = None
     url: str = ""
     dedupe_key: str = ""
     extra: dict = field(default_factory=dict)
+    params: dict | None = None
 
 
-def _build(*, recipient, title, text, kind, priority, entity, url, dedupe_key) -> Notification:
+def _build(
+    *, recipient, title, text, kind, priority, entity, url, dedupe_key, params=None
+) -> Notification:
+    if kinds.spec(kind) is not None:
+        if params is None:
+            raise ValueError(f"notification kind {kind!r} needs params, not a text")
+        title = text = ""  # rendered from kind and params when read (kinds.render)
     notification = Notification(
-        recipient=recipient,
         title=str(title)[:200],
         text=str(text)[:2000],
         kind=kind,
-        priority=priority,
+        priority=priority or kinds.default_priority(kind),
+        params=params,
         url=url or "",
         dedupe_key=dedupe_key or "",
     )
+    if isinstance(recipient, int):  # set-based jobs pass user ids
+        notification.recipient_id = recipient
+    else:
+        notification.recipient = recipient
     if entity is not None:
         notification.content_type = ContentType.objects.get_for_model(entity)
         notification.object_id = entity.pk
@@ -52,15 +67,20 @@ def _build(*, recipient, title, text, kind, priority, entity, url, dedupe_key) -
 def notify(
     *,
     recipient,
-    title: str,
-    text: str = "",
     kind: str = Kind.ENTITY,
-    priority: str = Priority.B,
+    params: dict | None = None,
+    title: str = "",
+    text: str = "",
+    priority: str | None = None,
     entity=None,
     url: str = "",
     dedupe_key: str = "",
 ) -> Notification | None:
-    """Create a notification for `recipient`; None when the dedupe key was already used."""
+    """Create a notification for `recipient`; None when the dedupe key was already used.
+
+    A kind of `notifications.kinds` takes `params` (its priority is the kind's unless
+    given); the free-text kinds take `title` and `text`.
+    """
     if recipient is None:
         return None
     notification = _build(
@@ -72,6 +92,7 @@ def notify(
         entity=entity,
         url=url,
         dedupe_key=dedupe_key,
+        params=params,
     )
     if not dedupe_key:
         notification.save()
@@ -98,6 +119,7 @@ def notification_rows(items: Iterable[NotificationItem]) -> list[Notification]:
             entity=item.entity,
             url=item.url,
             dedupe_key=item.dedupe_key,
+            params=item.params,
         )
         for item in items
         if item.recipient is not None

@@ -16,6 +16,8 @@ from accounts.permissions import role_required
 from jobs import runner as job_runner
 from jobs import selectors as job_selectors
 from notifications import selectors, services
+from notifications.forms import NotificationFilterForm
+from notifications.kinds import PRIORITY_HELP, Priority
 from notifications.models import Notification
 
 
@@ -34,9 +36,21 @@ def bell(request: HttpRequest) -> HttpResponse:
 
 @role_required()
 def notification_list(request: HttpRequest) -> HttpResponse:
-    qs = Notification.objects.for_user(request.user).order_by("-created_at", "-id")
+    form = NotificationFilterForm(request.GET)
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.notifications_for_list(
+        request.user, unread=bool(filters.get("unread")), kind=filters.get("kind") or ""
+    )
     page = Paginator(qs, 50, allow_empty_first_page=True).get_page(request.GET.get("page"))
-    return render(request, "notifications/list.html", {"page": page})
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "form": form,
+        "query": query.urlencode(),
+        "priorities": [(value, label, PRIORITY_HELP[value]) for value, label in Priority.choices],
+    }
+    return render(request, "notifications/list.html", context)
 
 
 @role_required()

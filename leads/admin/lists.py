@@ -212,7 +212,7 @@ class AssignmentMemberInline(admin.TabularInline):
 
 @admin.register(AssignmentRule)
 class AssignmentRuleAdmin(admin.ModelAdmin):
-    list_display = ("name", "strategy", "fallback_user", "rank", "active")
+    list_display = ("name", "strategy", "member_role", "fallback_user", "rank", "active")
     list_editable = ("rank", "active")
     list_filter = ("active", "strategy")
     list_select_related = ("fallback_user",)
@@ -222,7 +222,10 @@ class AssignmentRuleAdmin(admin.ModelAdmin):
     autocomplete_fields = ("fallback_user",)
     inlines = [AssignmentMemberInline]
     fieldsets = (
-        (None, {"fields": ("name", "rank", "active", "strategy", "fallback_user")}),
+        (
+            None,
+            {"fields": ("name", "rank", "active", "strategy", "member_role", "fallback_user")},
+        ),
         (
             _("Bedingungen (leer = alle)"),
             {

@@ -16,7 +16,6 @@ and due date": a rerun, a retry or two workers running at once cannot create a s
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import asdict, dataclass
 
 from django.contrib.contenttypes.models import ContentType
@@ -25,11 +24,11 @@ from django.db.models import CharField, Exists, OuterRef, Value
 from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from contacts.models import Company
 from leads.models import Lead
-from notifications.models import Kind, Notification, Priority
+from notifications.kinds import dedupe_key, default_priority
+from notifications.models import Kind, Notification
 
 BATCH_SIZE = 5000
 _URL_SENTINEL = 987654321
@@ -47,7 +46,14 @@ class OverdueResult:
 
 
 def overdue_dedupe_key(lead_id: int, follow_up_until: dt.date) -> str:
-    return f"overdue:{lead_id}:{follow_up_until.isoformat()}"
+    """The kind's key (notifications.kinds); the INSERT below builds the same in SQL."""
+    return dedupe_key(Kind.FOLLOW_UP_OVERDUE, lead=lead_id, due=follow_up_until)
+
+
+def overdue_params(lead: Lead) -> dict:
+    """The parameters of one lead's notification, as the INSERT builds them in SQL."""
+    name = (lead.customer.name if lead.customer_id else "") or lead.company_name or lead.number
+    return {"number": lead.number, "name": name, "due": lead.follow_up_until.isoformat()}
 
 
 def lead_url_template() -> str:
@@ -84,39 +90,27 @@ def overdue_candidates(*, today: dt.date):
     )
 
 
-def _sql_format(template: str, expressions: dict[str, str]) -> tuple[str, list]:
-    """A translated "%(name)s" format string as an SQL concatenation (text as params)."""
-    parts, params = [], []
-    for i, piece in enumerate(re.split(r"%\((\w+)\)s", template)):
-        if i % 2:
-            parts.append(expressions[piece])
-        elif piece:
-            parts.append("%s")
-            params.append(piece)
-    return (" || ".join(parts) or "''"), params
-
-
 def _insert_statement(*, url_template: str) -> tuple[str, list]:
     """INSERT … SELECT building one notification per lead id in SQL (ids appended later).
 
     Building the rows in the database instead of as model instances keeps Python out of
-    the per-row work: a page of 5,000 is one statement. ON CONFLICT DO NOTHING (PostgreSQL
-    and SQLite) turns a repeat of (recipient, dedupe_key) into a no-op.
+    the per-row work: a page of 5,000 is one statement. The row carries the kind and its
+    parameters (`overdue_params`), the text is rendered when read. ON CONFLICT DO NOTHING
+    (PostgreSQL and SQLite) turns a repeat of (recipient, dedupe_key) into a no-op.
     """
     if connection.vendor == "postgresql":
         due_iso = "to_char(l.follow_up_until, 'YYYY-MM-DD')"
-        due_de = "to_char(l.follow_up_until, 'DD.MM.YYYY')"
+        json_object = "jsonb_build_object"
     else:
         due_iso = "strftime('%%Y-%%m-%%d', l.follow_up_until)"
-        due_de = "strftime('%%d.%%m.%%Y', l.follow_up_until)"
+        json_object = "json_object"
     name = "COALESCE(NULLIF(c.name, ''), NULLIF(l.company_name, ''), l.number)"
     lead_id = "CAST(l.id AS TEXT)"
-    title_sql, title_params = _sql_format(_("Nachbetreuung überfällig: %(name)s"), {"name": name})
-    text_sql, text_params = _sql_format(
-        _("Die Nachbetreuung von Lead %(number)s (%(name)s) war bis %(due)s fällig."),
-        {"number": "l.number", "name": name, "due": due_de},
-    )
-    url_sql, url_params = _sql_format(url_template.replace("{id}", "%(id)s"), {"id": lead_id})
+    params_sql = f"{json_object}('number', l.number, 'name', {name}, 'due', {due_iso})"
+    # the kind's dedupe pattern "overdue:{lead}:{due}" (tests check the two agree)
+    key_sql = f"'overdue:' || {lead_id} || ':' || {due_iso}"
+    before, _sep, after = url_template.partition("{id}")
+    url_sql = f"%s || {lead_id} || %s"
     columns = [
         Notification._meta.get_field(name).column
         for name in (
@@ -125,6 +119,7 @@ def _insert_statement(*, url_template: str) -> tuple[str, list]:
             "priority",
             "title",
             "text",
+            "params",
             "content_type",
             "object_id",
             "url",
@@ -136,8 +131,8 @@ def _insert_statement(*, url_template: str) -> tuple[str, list]:
     # (bandit B608 justified for that reason: no user input reaches the f-string)
     sql = (  # nosec B608
         f"INSERT INTO {Notification._meta.db_table} ({', '.join(columns)}) "  # noqa: S608 # nosec
-        f"SELECT l.follow_up_by_id, %s, %s, SUBSTR({title_sql}, 1, 200), {text_sql}, %s, l.id, "
-        f"{url_sql}, 'overdue:' || {lead_id} || ':' || {due_iso}, %s "
+        f"SELECT l.follow_up_by_id, %s, %s, '', '', {params_sql}, %s, l.id, "
+        f"{url_sql}, {key_sql}, %s "
         f"FROM {Lead._meta.db_table} l "
         f"LEFT JOIN {Company._meta.db_table} c ON c.id = l.customer_id "
         "WHERE l.id IN ({ids}) "
@@ -145,11 +140,10 @@ def _insert_statement(*, url_template: str) -> tuple[str, list]:
     )
     params = [
         Kind.FOLLOW_UP_OVERDUE,
-        Priority.A,
-        *title_params,
-        *text_params,
+        default_priority(Kind.FOLLOW_UP_OVERDUE),
         ContentType.objects.get_for_model(Lead).pk,
-        *url_params,
+        before,
+        after,
         connection.ops.adapt_datetimefield_value(timezone.now()),
     ]
     return sql, params

@@ -14,12 +14,12 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from contacts.models import LeadStatus
 from leads.models import Lead
-from notifications.models import Kind, Notification, Priority
+from notifications.kinds import dedupe_key
+from notifications.models import Kind, Notification
+from notifications.services import NotificationItem, notification_rows
 
 
 def stale_cutoff(now: dt.datetime | None = None) -> dt.datetime:
@@ -69,7 +69,7 @@ def stale_leads_flag(*, now: dt.datetime | None = None) -> dict:
 
 def stale_digest_key(day: dt.date) -> str:
     year, week, _weekday = day.isocalendar()
-    return f"stale:{year}-W{week:02d}"
+    return dedupe_key(Kind.STALE_DIGEST, week=f"{year}-W{week:02d}")
 
 
 def stale_digests_send(*, today: dt.date | None = None) -> dict:
@@ -83,22 +83,16 @@ def stale_digests_send(*, today: dt.date | None = None) -> dict:
         .annotate(n=Count("pk"))
         .order_by("follow_up_by_id")
     )
-    rows = [
-        Notification(
-            recipient_id=row["follow_up_by_id"],
+    days = settings.LEADCRM["STALE_AFTER_DAYS"]
+    rows = notification_rows(
+        NotificationItem(
+            recipient=row["follow_up_by_id"],
             kind=Kind.STALE_DIGEST,
-            priority=Priority.B,
-            title=ngettext("%(count)d veralteter Lead", "%(count)d veraltete Leads", row["n"])
-            % {"count": row["n"]},
-            text=_(
-                "Diese Leads wurden seit %(days)d Tagen weder geändert noch bearbeitet. "
-                "Bitte prüfen Sie, ob sie weiterverfolgt oder geschlossen werden sollen."
-            )
-            % {"days": settings.LEADCRM["STALE_AFTER_DAYS"]},
+            params={"count": row["n"], "days": days},
             url=url,
             dedupe_key=key,
         )
         for row in per_owner
-    ]
+    )
     Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
     return {"owners": len(rows), "week": key}

@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Role
 from contacts.models import RankedQuerySet
 from leads.models.lists import Campaign, Interest, LeadSource, LeadType
 
@@ -38,6 +39,16 @@ class AssignmentRule(models.Model):
         max_length=20,
         choices=AssignmentStrategy.choices,
         default=AssignmentStrategy.ROUND_ROBIN,
+    )
+    member_role = models.CharField(
+        _("Mitglieder: alle mit der Rolle"),
+        max_length=50,
+        blank=True,
+        choices=Role.choices,
+        help_text=_(
+            "Leer: die unten eingetragenen Mitglieder. Mit Rolle: alle aktiven Benutzer "
+            "dieser Rolle (Gewicht und Position stehen bei den Mitgliedern)."
+        ),
     )
     fallback_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

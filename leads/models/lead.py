@@ -29,6 +29,25 @@ from leads.models.lists import (
 )
 from ui.object_urls import object_url
 
+# The minimum a lead needs to be worth a number (issue #15): someone to talk to and a way to
+# reach them. The mask's form, the services (every channel: web form, import, admin, API)
+# and the bulk path all call this one function.
+IDENTITY_FIELDS = ("company_name", "first_name", "last_name", "email", "phone")
+
+
+def lead_identity_errors(
+    *, company_name="", first_name="", last_name="", email="", phone=""
+) -> dict[str, str]:
+    """Field → German error for a lead without company or name, or without e-mail or phone."""
+    errors: dict[str, str] = {}
+    if not any(str(v or "").strip() for v in (company_name, first_name, last_name)):
+        message = str(_("Bitte ein Unternehmen oder einen Namen angeben."))
+        errors["company_name"] = errors["last_name"] = message
+    if not any(str(v or "").strip() for v in (email, phone)):
+        message = str(_("Bitte eine E-Mail-Adresse oder eine Telefonnummer angeben."))
+        errors["email"] = errors["phone"] = message
+    return errors
+
 
 class CaptureChannel(models.TextChoices):
     MANUAL = "manual", _("Manuell")
@@ -78,6 +97,8 @@ class LeadQuerySet(models.QuerySet):
             "score",
             "follow_up_until",
             "follow_up_by",
+            "appointment_with",  # with follow_up_by and created_by: may the user move it
+            "created_by",
             "created_at",
             "follow_up_by__first_name",
             "follow_up_by__last_name",
@@ -319,6 +340,10 @@ class Lead(models.Model):
     @property
     def is_terminal(self) -> bool:
         return self.status.phase in TERMINAL_PHASES
+
+    def identity_errors(self) -> dict[str, str]:
+        """`lead_identity_errors` for this lead's values."""
+        return lead_identity_errors(**{name: getattr(self, name) for name in IDENTITY_FIELDS})
 
     def follow_up_overdue(self, today: dt.date) -> bool:
         """Nachbetreuung überfällig: the follow-up date passed and the lead is still open.

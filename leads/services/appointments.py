@@ -5,14 +5,22 @@ activity for that user, linked both ways (`Lead.appointment` and `Lead.activitie
 Changing the time or the user updates it. When the appointment cannot be identified
 uniquely (the linked one was deleted, or several candidates are linked) the lead still
 saves and the caller shows the returned German warning.
+
+Who the appointment is with: the lead's Geschäftspartner and Ansprechpartner when linked;
+until then the lead's own contact name, company text, phone and e-mail in the activity's
+text fields (`lead_partner_fields`). Linking a partner later moves every open appointment
+of the lead to it and clears the text fields it replaces (company → company text, person
+→ name, phone, e-mail), so an appointment never shows two different contacts.
 """
 
 from __future__ import annotations
 
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from phonenumber_field.phonenumber import to_python
 
-from activities.models import Activity, ActivityKind
+from activities.models import Activity, ActivityKind, ActivityStatus
 from activities.services import appointment_create, appointment_notify_changed
 from leads.models import Lead, LeadContact
 
@@ -37,18 +45,61 @@ def _had_appointment_before(lead: Lead) -> bool:
     return Lead.history.filter(id=lead.pk, appointment_id__isnull=False).exists()
 
 
+def _phone_text(value) -> str:
+    """E.164 (what a tel: link dials) for a valid number, else the text as entered."""
+    number = to_python(value) if value else None
+    if number is not None and number.is_valid():
+        return number.as_e164
+    return str(value or "")[:40]
+
+
+def lead_partner_fields(lead: Lead) -> dict:
+    """Company, person and the lead's own contact data where no partner stands in for it."""
+    person = lead_main_contact(lead)
+    company = lead.customer if lead.customer_id else None
+    return {
+        "company": company,
+        "person": person,
+        "company_text": "" if company else (lead.company_name or "")[:200],
+        "contact_name": "" if person else lead.contact_name[:200],
+        "contact_phone": "" if person else _phone_text(lead.phone),
+        "contact_email": "" if person else (lead.email or ""),
+    }
+
+
 def lead_appointment_create(*, lead: Lead, delegated_to, user) -> Activity:
     """An appointment for the lead's planned slot, delegated to `delegated_to`: the lead's
-    customer and main contact, its notes as the text (activities.services.appointment_create)."""
+    customer and main contact (or its own contact data), its notes as the text
+    (activities.services.appointment_create)."""
     return appointment_create(
         subject=appointment_subject(lead),
         body=lead.notes,
         start=lead.planned_start,
         end=lead.planned_end,
-        company=lead.customer,
-        person=lead_main_contact(lead),
         delegated_to=delegated_to,
         user=user,
+        **lead_partner_fields(lead),
+    )
+
+
+def _sync_partner(lead: Lead, user) -> int:
+    """Point the lead's open appointments at its current partner (one UPDATE, only rows
+    that differ); returns how many changed."""
+    wanted = lead_partner_fields(lead)
+    values = {
+        "company_id": wanted["company"].pk if wanted["company"] else None,
+        "person_id": wanted["person"].pk if wanted["person"] else None,
+        **{k: v for k, v in wanted.items() if k not in ("company", "person")},
+    }
+    ids = Activity.objects.filter(
+        Q(leads=lead) | Q(pk=lead.appointment_id or 0),
+        kind=ActivityKind.APPOINTMENT,
+        status=ActivityStatus.OPEN,
+    ).values("pk")
+    return (
+        Activity.objects.filter(pk__in=ids)
+        .exclude(**values)  # Django's exclude() treats NULLs right: only differing rows
+        .update(**values, version=F("version") + 1, updated_by=user)
     )
 
 
@@ -78,21 +129,24 @@ def _update(activity: Activity, lead: Lead, user) -> None:
 def lead_sync_appointment(*, lead: Lead, user) -> list[str]:
     """Create or update the lead's appointment activity; returns German warnings.
 
-    Call inside the saving transaction, after the lead row is saved.
+    Call inside the saving transaction, after the lead row and its contacts are saved.
     """
     if not (lead.planned_start and lead.planned_end and lead.appointment_with_id):
+        _sync_partner(lead, user)
         return []
     if lead.appointment_id:
         activity = Activity.objects.filter(pk=lead.appointment_id).first()
         if activity is not None:
             _update(activity, lead, user)
             lead.activities.add(activity)
+            _sync_partner(lead, user)
             return []
     candidates = list(
         lead.activities.filter(kind=ActivityKind.APPOINTMENT).values_list("pk", flat=True)[:2]
     )
     if candidates or _had_appointment_before(lead):
         # deleted, or other appointments linked: do not guess which one is meant
+        _sync_partner(lead, user)
         return [str(AMBIGUOUS_WARNING)]
     _create(lead, user)
     return []

@@ -27,20 +27,24 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from contacts.models import TERMINAL_PHASES
-from leads.bulk import copy as bulk_copy
 from leads.models import AssignmentMember, AssignmentRule, AssignmentStrategy, Lead
-from notifications.models import Kind, Priority
-from notifications.services import NotificationItem, notification_rows, notify, notify_many
+from leads.services.assignment_notices import notify_lead_assigned, notify_lead_unassigned
+from notifications.kinds import assignment_reason
 
 
 @dataclass(frozen=True)
 class AssignmentResult:
     rule: AssignmentRule
     user: object
-    reason: str
+    why: dict  # how the member was picked: the parameters of `assignment_reason`
+
+    @property
+    def reason(self) -> str:
+        """Why the rule gave the lead to the user, in the active language (history,
+        notification text: notifications.kinds.assignment_reason)."""
+        return assignment_reason(self.why)
 
 
 def _split(value: str) -> list[str]:
@@ -115,10 +119,32 @@ def _pick_fewest_open(members: list[AssignmentMember]) -> tuple[AssignmentMember
     return member, open_counts.get(member.user_id, 0)
 
 
+def role_members(rule: AssignmentRule):
+    """The member rows a rule picks from, to be locked by the caller.
+
+    A rule over a role (`member_role`, the default rule "Vertrieb reihum") has every active
+    user of that role as a member: missing rows are added (weight 1) so each keeps its
+    position in the rotation, users who left the role drop out. Other rules: their rows.
+    """
+    members = AssignmentMember.objects.filter(rule=rule)
+    if not rule.member_role:
+        return members
+    User = get_user_model()
+    in_role = User.objects.filter(is_active=True, groups__name=rule.member_role).values("pk")
+    AssignmentMember.objects.bulk_create(
+        [
+            AssignmentMember(rule=rule, user_id=pk)
+            for pk in in_role.exclude(pk__in=members.values("user_id")).values_list("pk", flat=True)
+        ],
+        ignore_conflicts=True,
+    )
+    return members.filter(user_id__in=in_role)
+
+
 def choose_owner(rule: AssignmentRule, *, today: dt.date) -> AssignmentResult | None:
     """Lock the rule's members, pick one and count the pick; must run in a transaction."""
     User = get_user_model()
-    members = list(AssignmentMember.objects.select_for_update().filter(rule=rule).order_by("pk"))
+    members = list(role_members(rule).select_for_update().order_by("pk"))
     available_ids = set(
         User.objects.filter(pk__in=[m.user_id for m in members], is_active=True)
         .present_on(today)
@@ -126,71 +152,48 @@ def choose_owner(rule: AssignmentRule, *, today: dt.date) -> AssignmentResult | 
     )
     available = [m for m in members if m.user_id in available_ids]
     if not available:
-        return _fallback(rule, _reason_texts())
+        return _fallback(rule)
     if rule.strategy == AssignmentStrategy.FEWEST_OPEN:
         member, open_count = _pick_fewest_open(available)
         position = member.assigned_count
-        why = _("wenigste offene Leads (%(n)d)") % {"n": open_count}
+        how = {"how": "fewest", "n": open_count}
     else:
         member, position = _pick_round_robin(available)
-        why = _("reihum, Gewicht %(weight)d, Position %(count)d") % {
-            "weight": member.weight,
-            "count": position,
-        }
+        how = {"how": "rotation", "weight": member.weight, "count": position}
     # the row is locked, so writing the new position cannot lose a concurrent increment
     AssignmentMember.objects.filter(pk=member.pk).update(assigned_count=position + 1)
     user = User.objects.get(pk=member.user_id)
-    return AssignmentResult(
-        rule=rule,
-        user=user,
-        reason=_("Regel „%(rule)s“: %(user)s – %(why)s")
-        % {"rule": rule.name, "user": user, "why": why},
-    )
+    return AssignmentResult(rule=rule, user=user, why={"rule": rule.name, "user": str(user), **how})
 
 
 def lead_assign_owner(*, lead: Lead, actor=None, today: dt.date | None = None):
     """Give a new lead without owner its "Nachbetreuung durch" by the assignment rules.
 
     Returns the `AssignmentResult`, or None when no rule matched (or nobody is available
-    and there is no fallback): the lead then stays in the team queue. Call it inside the
-    transaction that created the lead, after its interests are set.
+    and there is no fallback): the lead then stays in the team queue and the
+    Vertriebsleitung is told. Call it inside the transaction that created the lead, after
+    its interests are set.
     """
     if lead.follow_up_by_id:
         return None
     rule = matching_rule(lead)
-    if rule is None:
-        return None
-    today = today or timezone.localdate()
-    with transaction.atomic():
-        result = choose_owner(rule, today=today)
-        if result is None:
-            return None
-        # save(update_fields) leaves version/updated_at alone and writes one history row
-        # carrying the rule and the reason.
-        lead.follow_up_by = result.user
-        lead._change_reason = result.reason[:100]
-        if actor is not None:
-            lead._history_user = actor
-        lead.save(update_fields=["follow_up_by"])
-        _notify_new_owner(lead=lead, result=result, actor=actor)
+    result = None
+    if rule is not None:
+        today = today or timezone.localdate()
+        with transaction.atomic():
+            result = choose_owner(rule, today=today)
+            if result is not None:
+                # save(update_fields) leaves version/updated_at alone and writes one
+                # history row carrying the rule and the reason.
+                lead.follow_up_by = result.user
+                lead._change_reason = result.reason[:100]
+                if actor is not None:
+                    lead._history_user = actor
+                lead.save(update_fields=["follow_up_by"])
+                notify_lead_assigned(lead=lead, user=result.user, why=result.why, actor=actor)
+    if result is None:
+        notify_lead_unassigned(lead=lead)
     return result
-
-
-def _notify_new_owner(*, lead: Lead, result: AssignmentResult, actor) -> None:
-    if actor is not None and getattr(actor, "pk", None) == result.user.pk:
-        return
-
-    name = lead.company_name or lead.contact_name or lead.number
-    notify(
-        recipient=result.user,
-        title=_("Neuer Lead zugewiesen: %(name)s") % {"name": name},
-        text=result.reason,
-        kind=Kind.LEAD_ASSIGNED,
-        priority=Priority.A,
-        entity=lead,
-        url=lead.get_absolute_url(),
-        dedupe_key=f"assigned:{lead.pk}:{result.user.pk}",
-    )
 
 
 def unassigned_leads():
@@ -209,9 +212,7 @@ class _RulePool:
     def __init__(self, rule: AssignmentRule, today: dt.date):
         User = get_user_model()
         self.rule = rule
-        self.members = list(
-            AssignmentMember.objects.select_for_update().filter(rule=rule).order_by("pk")
-        )
+        self.members = list(role_members(rule).select_for_update().order_by("pk"))
         users = {
             u.pk: u
             for u in User.objects.filter(
@@ -238,8 +239,8 @@ def plan_owners(
     commits, so concurrent single assignments queue behind the batch) and the new
     positions are written in one statement at the end. Leads that already have an owner
     get None. Sets nothing on the leads; the caller stores `result.user` as
-    `follow_up_by` and writes history and notifications (see `notify_new_owners`).
-    Must run in a transaction.
+    `follow_up_by` and writes history and notifications (`assignment_notices.notify_new_owners`).
+    Must run in a transaction. The notifications: `assignment_notices.notify_new_owners`.
     """
     results: list[AssignmentResult | None] = [None] * len(leads)
     if all(lead.follow_up_by_id for lead in leads):
@@ -253,7 +254,6 @@ def plan_owners(
     if not rules:
         return results
     conditions = [(rule, _conditions(rule)) for rule in rules]
-    texts = _reason_texts()
     today = today or timezone.localdate()
     pools: dict[int, _RulePool] = {}
     open_db: dict[int, int] = {}  # open leads per user in the database (loaded lazily)
@@ -268,7 +268,7 @@ def plan_owners(
             pool = pools.get(rule.pk)
             if pool is None:
                 pool = pools[rule.pk] = _RulePool(rule, today)
-            result = _pick_in_memory(pool, open_db, open_batch, texts)
+            result = _pick_in_memory(pool, open_db, open_batch)
             if result is None:
                 continue
             results[i] = result
@@ -333,38 +333,22 @@ def _pick_round_robin_int(members: list[AssignmentMember]) -> tuple[AssignmentMe
     return best, best_pos
 
 
-def _fallback(rule: AssignmentRule, texts: dict[str, str]) -> AssignmentResult | None:
+def _fallback(rule: AssignmentRule) -> AssignmentResult | None:
     """All members absent: the rule's active fallback user, or nobody."""
     fallback = rule.fallback_user
     if fallback is None or not fallback.is_active:
         return None
     return AssignmentResult(
-        rule=rule,
-        user=fallback,
-        reason=texts["fallback"] % {"rule": rule.name, "user": fallback},
+        rule=rule, user=fallback, why={"how": "fallback", "rule": rule.name, "user": str(fallback)}
     )
 
 
-def _reason_texts() -> dict[str, str]:
-    """The translated reasons of `choose_owner`, looked up once per batch."""
-    return {
-        "fallback": _("Regel „%(rule)s“: alle Mitglieder abwesend, Ersatz %(user)s"),
-        "fewest": _("wenigste offene Leads (%(n)d)"),
-        "rotation": _("reihum, Gewicht %(weight)d, Position %(count)d"),
-        "rule": _("Regel „%(rule)s“: %(user)s – %(why)s"),
-    }
-
-
 def _pick_in_memory(
-    pool: _RulePool,
-    open_db: dict[int, int],
-    open_batch: dict[int, int],
-    texts: dict[str, str] | None = None,
+    pool: _RulePool, open_db: dict[int, int], open_batch: dict[int, int]
 ) -> AssignmentResult | None:
-    texts = texts or _reason_texts()
     rule = pool.rule
     if not pool.available:
-        return _fallback(rule, texts)
+        return _fallback(rule)
     if rule.strategy == AssignmentStrategy.FEWEST_OPEN:
         missing = [m.user_id for m in pool.available if m.user_id not in open_db]
         if missing:
@@ -383,48 +367,13 @@ def _pick_in_memory(
 
         member = min(pool.available, key=lambda m: (open_count(m), m.assigned_count, m.pk))
         position = member.assigned_count
-        why = texts["fewest"] % {"n": open_count(member)}
+        how = {"how": "fewest", "n": open_count(member)}
     else:
         member, position = _pick_round_robin_int(pool.available)
-        why = texts["rotation"] % {"weight": member.weight, "count": position}
+        how = {"how": "rotation", "weight": member.weight, "count": position}
     member.assigned_count = position + 1
     pool.touched[member.pk] = member
     user = pool.users[member.user_id]
     return AssignmentResult(
-        rule=rule,
-        user=user,
-        reason=texts["rule"] % {"rule": rule.name, "user": pool.names[user.pk], "why": why},
+        rule=rule, user=user, why={"rule": rule.name, "user": pool.names[user.pk], **how}
     )
-
-
-def notify_new_owners(pairs: list[tuple[Lead, AssignmentResult]], actor) -> int:
-    """The "Neuer Lead zugewiesen" notifications of `_notify_new_owner` for saved leads,
-    in one statement (same dedupe keys, so a repeated batch notifies nobody twice)."""
-
-    title = _("Neuer Lead zugewiesen: %(name)s")
-    actor_pk = getattr(actor, "pk", None)
-    items = []
-    for lead, result in pairs:
-        if actor_pk is not None and actor_pk == result.user.pk:
-            continue
-        name = lead.company_name or lead.contact_name or lead.number
-        items.append(
-            NotificationItem(
-                recipient=result.user,
-                title=title % {"name": name},
-                text=result.reason,
-                kind=Kind.LEAD_ASSIGNED,
-                priority=Priority.A,
-                entity=lead,
-                url=lead.get_absolute_url(),
-                dedupe_key=f"assigned:{lead.pk}:{result.user.pk}",
-            )
-        )
-    if not bulk_copy.available() or not items:
-        return notify_many(items)
-    # new leads: their dedupe keys cannot exist yet, so COPY (no conflict handling) is safe;
-    # a conflict would refuse the whole batch, which the import then retries row by row
-
-    rows = notification_rows(items)
-    bulk_copy.copy_models(rows)
-    return len(rows)

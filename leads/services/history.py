@@ -6,12 +6,12 @@ Every lead write bumps `Lead.version` and tags its historical record with the ve
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
-
 from leads.errors import ConflictError
 from leads.models import Lead
+from ui.display import value_text
 
 VERSION_TAG = "v="
+
 # --- helpers -------------------------------------------------------------------------
 
 
@@ -29,16 +29,6 @@ def _version_of(record) -> int | None:
         except ValueError:
             return None
     return None
-
-
-def _display(value) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return _("ja") if value else _("nein")
-    if isinstance(value, list):  # m2m snapshot
-        return ", ".join(str(v) for v in value) or "—"
-    return str(value)
 
 
 def history_changes(new_record, old_record) -> list[tuple[str, str, str]]:
@@ -70,7 +60,7 @@ def history_changes(new_record, old_record) -> list[tuple[str, str, str]]:
         elif model_field.choices:
             labels = dict(model_field.flatchoices)
             old, new = labels.get(old, old), labels.get(new, new)
-        changes.append((str(model_field.verbose_name), _display(old), _display(new)))
+        changes.append((str(model_field.verbose_name), value_text(old), value_text(new)))
     return changes
 
 

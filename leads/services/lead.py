@@ -17,6 +17,7 @@ from contacts.models import LeadStatus, Person, Phase
 from leads.errors import LeadError
 from leads.fields import capture_fields, mask_fields
 from leads.models import Interest, Lead, LeadContact
+from leads.models.lead import IDENTITY_FIELDS
 from leads.permissions import can_delete_lead
 from leads.services import scoring, uploads
 from leads.services.appointments import lead_sync_appointment
@@ -38,6 +39,7 @@ EDITABLE_FIELDS = (
 )
 
 UNSET = object()
+IDENTITY_FIELDS_SET = frozenset(IDENTITY_FIELDS)
 
 
 @dataclass
@@ -88,6 +90,14 @@ def _sync_appointment(lead: Lead, user) -> list[str]:
 def check_planned(lead: Lead) -> None:
     if lead.planned_start and lead.planned_end and lead.planned_end < lead.planned_start:
         raise LeadError(_("„Termin bis“ muss nach „Termin von“ liegen."), field="planned_end")
+
+
+def check_identity(lead: Lead) -> None:
+    """The lead's minimum (`Lead.identity_errors`): refuse with every message, on the first field."""
+    errors = lead.identity_errors()
+    if errors:
+        messages = list(dict.fromkeys(errors.values()))
+        raise LeadError(" ".join(messages), field=next(iter(errors)))
 
 
 def assign_fields(lead: Lead, data: Mapping[str, Any]) -> None:
@@ -141,6 +151,9 @@ def lead_create(
         )
     apply_status(lead, None, status, user)
     check_planned(lead)
+    check_identity(lead)
+    # only now, after every check: a refused lead must not use up a number (the increment
+    # is part of this transaction and rolls back with it anyway)
     lead.number = next_lead_number()
     lead.created_by = lead.updated_by = acting_user(user)
     lead.version = 1
@@ -189,6 +202,9 @@ def lead_update(
             raise LeadError(_("Unbekannter Status."), field="status")
         apply_status(locked, old_status, new_status, user)
     check_planned(locked)
+    if IDENTITY_FIELDS_SET & set(data):
+        # checked when the caller touches them: a ratings-only save of an old lead still works
+        check_identity(locked)
     criteria = scoring.active_criteria()
     if ratings is not None:
         wanted = scoring.clean_ratings(ratings, criteria)

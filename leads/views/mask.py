@@ -93,7 +93,13 @@ def lead_create_view(request: HttpRequest) -> HttpResponse:
         form = LeadForm(
             user=request.user,
             criteria=criteria,
-            initial={"status": default.pk if default else None, "country": "DE"},
+            # "Nachbetreuung durch" is the creator unless they choose someone else; a
+            # creator outside the sales roles is not offered and the rules assign the lead
+            initial={
+                "status": default.pk if default else None,
+                "country": "DE",
+                "follow_up_by": request.user.pk,
+            },
         )
     return render(request, "leads/lead_mask.html", _mask_context(request, form, None, criteria))
 

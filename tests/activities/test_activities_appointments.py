@@ -31,7 +31,7 @@ def test_creates_linked_appointment_for_colleague_and_notifies_them(rep, teammat
     assert appt.subject.startswith("Termin: ")
     assert list(lead.activities.all()) == [appt]
     note = Notification.objects.get(recipient=teammate)
-    assert note.priority == Priority.A and note.kind == "entity"
+    assert note.priority == Priority.A and note.kind == "appointment_created"
     assert note.entity == appt
     assert note.url == f"/aktivitaeten/{appt.pk}/"
 
@@ -64,7 +64,7 @@ def test_time_change_updates_and_notifies_delegated_user(rep, teammate):
     assert (appt.start, appt.end) == (new_start, new_end)
     assert appt.updated_by == rep
     note = Notification.objects.get(recipient=teammate)
-    assert "geändert" in note.title and note.priority == Priority.A
+    assert "geändert" in note.display_title and note.priority == Priority.A
 
 
 def test_change_by_delegated_user_does_not_notify_them(rep, teammate):
@@ -82,7 +82,7 @@ def test_user_change_moves_the_appointment_to_the_new_user(rep, teammate, manage
     lead_sync_appointment(lead=lead, user=rep)
     appt = Activity.objects.get()
     assert appt.delegated_to == manager
-    assert Notification.objects.filter(recipient=manager, title__contains="geändert").exists()
+    assert Notification.objects.filter(recipient=manager, kind="appointment_changed").exists()
 
 
 def test_unchanged_save_touches_nothing(rep, teammate):

@@ -130,7 +130,7 @@ def test_edit_time_notifies_delegated_and_mark_done(rep_client, rep, teammate, t
         },
     )
     assert response.status_code == 302
-    assert Notification.objects.filter(recipient=teammate, title__contains="geändert").exists()
+    assert Notification.objects.filter(recipient=teammate, kind="appointment_changed").exists()
     assert teammate_client.post(f"/aktivitaeten/{activity.pk}/erledigt/").status_code == 302
     activity.refresh_from_db()
     assert activity.status == ActivityStatus.DONE and activity.done_at is not None

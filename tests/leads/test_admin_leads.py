@@ -51,6 +51,7 @@ def _add_data(**changes) -> dict:
     data = {
         "company_name": "Admin Test GmbH",
         "last_name": "Probe",
+        "email": "probe@admin-test-beispiel.de",
         "status": default_status().pk,
         "country": "DE",
         "capture_channel": "manual",

@@ -28,7 +28,7 @@ ADMIN_MODELS = [
     "leads.assignmentrule",
     "leads.lead",
     "leads.leadstatuschange",
-    "leads.opportunity",
+    "opportunities.opportunity",
     "leads.consentrecord",
     "leads.leadnumbercounter",
     "activities.activity",
@@ -300,7 +300,7 @@ def _changelist_queries(client, label: str) -> int:
 BIG_LISTS = {
     "contacts.company": "CompanyFactory",
     "contacts.person": "PersonFactory",
-    "leads.opportunity": "OpportunityFactory",
+    "opportunities.opportunity": "OpportunityFactory",
     "activities.activity": "ActivityFactory",
     "notifications.notification": "NotificationFactory",
     "jobs.job": "JobFactory",
@@ -387,6 +387,7 @@ def test_lead_added_in_admin_gets_a_number_and_history(admin_client_staff, staff
     data = {
         "company_name": "Admin Test GmbH",
         "last_name": "Probe",
+        "email": "probe@admin-test-beispiel.de",
         "status": default.pk,
         "country": "DE",
         "capture_channel": "manual",

@@ -25,7 +25,7 @@ from tests.factories import (
     source,
     status,
 )
-from tests.factories.leads import bulk_leads, make_rule
+from tests.factories.leads import bulk_leads, lead_data, make_rule
 
 TODAY = timezone.localdate()
 
@@ -227,7 +227,7 @@ def test_rule_and_reason_in_history_and_owner_notified():
     assert "Messe Süd" in latest.history_change_reason
     assert latest.history_user == creator
     note = Notification.objects.get(recipient=owner, kind=Kind.LEAD_ASSIGNED)
-    assert "Solar Süd GmbH" in note.title
+    assert "Solar Süd GmbH" in note.display_title
     assert note.entity == lead
     assert result.reason.startswith("Regel „Messe Süd“")
 
@@ -298,9 +298,13 @@ def test_lead_create_without_owner_is_distributed(rep):
     rule.interests.set([interest("Windkraft")])
 
     result = lead_create(
-        data={"company_name": "Windpark Nord GmbH"}, user=rep, interests=[interest("Windkraft")]
+        data={**lead_data(), "company_name": "Windpark Nord GmbH"},
+        user=rep,
+        interests=[interest("Windkraft")],
     )
-    owned = lead_create(data={"company_name": "Ohne Wind AG", "follow_up_by": rep}, user=rep)
+    owned = lead_create(
+        data={**lead_data(), "company_name": "Ohne Wind AG", "follow_up_by": rep}, user=rep
+    )
 
     lead = Lead.objects.get(pk=result.lead.pk)
     assert lead.follow_up_by == owner

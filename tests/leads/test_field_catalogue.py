@@ -22,7 +22,7 @@ from leads.models import CaptureChannel, Lead
 from leads.templatetags.lead_table import CELLS
 from leads.views.export import HEADERS
 from merge.leads import MERGE_FIELDS
-from privacy.retention import PERSONAL_FIELDS
+from privacy.erasure import PERSONAL_FIELDS
 from privacy.services import LABELS as GDPR_LABELS
 from privacy.services import lead_personal_data
 from tests.factories import LeadFactory, source
@@ -174,7 +174,7 @@ def test_gdpr_export_has_the_catalogue_s_keys_and_plain_values(rep):
         keys += [f"{group}.{sub}" for sub in entry] if isinstance(entry, dict) else [group]
     assert keys == [key for key, _name in catalogue.gdpr_fields()]
     assert part["leadnummer"] == lead.number
-    assert part["land"] == "AT"
+    assert part["land"] == "Österreich"  # countries by name (issue #15, point 11)
     assert part["telefon"] == "+49 221 1234567"  # as stored, in international notation
     assert part["quelle"] == "Messe"
     assert part["nachbetreuung_durch"] == str(rep)

@@ -77,9 +77,9 @@ def test_names_the_customer_when_set_else_the_company(rep):
     overdue_follow_ups_notify()
 
     by_lead = {n.object_id: n for n in overdue_notifications(rep)}
-    assert "Sonnenstrom Bayern GmbH" in by_lead[with_customer.pk].title
-    assert "Alt AG" not in by_lead[with_customer.pk].title
-    assert "Windpark Nord" in by_lead[without.pk].title
+    assert "Sonnenstrom Bayern GmbH" in by_lead[with_customer.pk].display_title
+    assert "Alt AG" not in by_lead[with_customer.pk].display_title
+    assert "Windpark Nord" in by_lead[without.pk].display_title
 
 
 @pytest.mark.django_db
@@ -92,8 +92,8 @@ def test_notification_fields(rep):
     assert notification.priority == Priority.A
     assert notification.entity == lead
     assert notification.dedupe_key == f"overdue:{lead.pk}:{YESTERDAY.isoformat()}"
-    assert YESTERDAY.strftime("%d.%m.%Y") in notification.text
-    assert lead.number in notification.text
+    assert YESTERDAY.strftime("%d.%m.%Y") in notification.display_text
+    assert lead.number in notification.display_text
 
 
 @pytest.mark.django_db

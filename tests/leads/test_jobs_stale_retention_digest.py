@@ -83,8 +83,8 @@ def test_weekly_stale_digest_once_per_owner_and_week(rep, teammate):
     digests = Notification.objects.filter(kind=Kind.STALE_DIGEST)
     assert digests.filter(recipient=rep).count() == 2
     assert digests.filter(recipient=teammate).count() == 2
-    assert digests.filter(recipient=rep).first().title == "3 veraltete Leads"
-    assert digests.filter(recipient=teammate).first().title == "1 veralteter Lead"
+    assert digests.filter(recipient=rep).first().display_title == "3 veraltete Leads"
+    assert digests.filter(recipient=teammate).first().display_title == "1 veralteter Lead"
 
 
 # --------------------------------------------------------------------------- retention

@@ -9,12 +9,13 @@ from django.db import connection
 from leads.errors import ConflictError
 from leads.models import Lead
 from leads.services.lead import lead_create, lead_update
+from tests.factories.leads import lead_data
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def test_two_concurrent_saves_of_same_version(rep, teammate):
-    lead = lead_create(data={"company_name": "Parallel GmbH"}, user=rep).lead
+    lead = lead_create(data={**lead_data(), "company_name": "Parallel GmbH"}, user=rep).lead
     barrier = threading.Barrier(2)
     results: dict[str, object] = {}
 

@@ -11,11 +11,14 @@ from leads.selectors import format_duration, lead_history, status_durations
 from leads.services.lead import lead_create, lead_update
 from leads.services.lifecycle import lead_set_status
 from tests import factories as f
+from tests.factories.leads import lead_data
 
 
 @pytest.mark.django_db
 def test_history_lists_field_changes_with_user(rep, teammate):
-    lead = lead_create(data={"company_name": "Alt GmbH"}, user=rep, interests=[]).lead
+    lead = lead_create(
+        data={**lead_data(), "company_name": "Alt GmbH"}, user=rep, interests=[]
+    ).lead
     lead_update(
         lead=lead,
         data={"company_name": "Neu GmbH", "source": f.source("Messe")},
@@ -35,7 +38,7 @@ def test_history_lists_field_changes_with_user(rep, teammate):
 
 @pytest.mark.django_db
 def test_status_durations(rep):
-    lead = lead_create(data={}, user=rep).lead
+    lead = lead_create(data=lead_data(), user=rep).lead
     lead = lead_set_status(lead=lead, status=f.status("Kontaktiert"), user=rep, expected_version=1)
     first = LeadStatusChange.objects.filter(lead=lead).order_by("changed_at").first()
     first.changed_at = timezone.now() - dt.timedelta(days=3, hours=2)
@@ -48,7 +51,7 @@ def test_status_durations(rep):
 
 @pytest.mark.django_db
 def test_history_view_full_page_and_fragment(rep, rep_client):
-    lead = lead_create(data={"company_name": "Verlauf GmbH"}, user=rep).lead
+    lead = lead_create(data={**lead_data(), "company_name": "Verlauf GmbH"}, user=rep).lead
     lead_update(lead=lead, data={"city": "Kiel"}, user=rep, expected_version=1)
     url = reverse("leads:history", args=[lead.pk])
     page = rep_client.get(url)

@@ -19,6 +19,7 @@ from leads.models import Lead
 from leads.services.lead import lead_create, lead_update
 from leads.services.lifecycle import lead_set_status
 from tests import factories as f
+from tests.factories.leads import lead_data
 
 
 def _wait_until_blocked(timeout: float = 10.0) -> bool:
@@ -56,7 +57,7 @@ def _second_save(kind: str, lead_pk: int, version: int, user):
 def test_concurrent_status_change_gives_conflict_not_does_not_exist(rep, manager, kind):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL")
-    lead = lead_create(data={"company_name": "Sperre GmbH"}, user=rep).lead
+    lead = lead_create(data={**lead_data(), "company_name": "Sperre GmbH"}, user=rep).lead
     version = lead.version
     contacted = f.status("Kontaktiert")
     assert lead.status_id != contacted.pk

@@ -4,9 +4,10 @@ import pytest
 from django.urls import reverse
 
 from contacts.models import Person
-from leads.models import ConsentRecord, Lead, LeadContact, ScoringCriterion
+from leads.models import AssignmentRule, ConsentRecord, Lead, LeadContact, ScoringCriterion
 from leads.services.lead import lead_create, lead_update
 from tests import factories as f
+from tests.factories.leads import lead_data
 
 
 def _form_data(lead=None, **overrides):
@@ -145,7 +146,7 @@ def test_converted_status_cannot_be_chosen_in_mask(rep_client):
 @pytest.mark.smoke
 @pytest.mark.django_db
 def test_conflict_keeps_input_and_names_other_user(rep, teammate, rep_client):
-    lead = lead_create(data={"company_name": "Alt GmbH"}, user=rep).lead
+    lead = lead_create(data={**lead_data(), "company_name": "Alt GmbH"}, user=rep).lead
     opened_version = lead.version
     lead_update(
         lead=lead,
@@ -178,7 +179,7 @@ def test_mask_shows_stored_interests_and_ratings_so_a_save_keeps_them(rep, rep_c
     option = influence.options.get(points=60)
     windkraft = f.interest("Windkraft")
     lead = lead_create(
-        data={}, user=rep, interests=[windkraft], ratings={influence.pk: option.pk}
+        data=lead_data(), user=rep, interests=[windkraft], ratings={influence.pk: option.pk}
     ).lead
     response = rep_client.get(reverse("leads:detail", args=[lead.pk]))
     form = response.context["form"]
@@ -190,7 +191,7 @@ def test_mask_shows_stored_interests_and_ratings_so_a_save_keeps_them(rep, rep_c
 
 @pytest.mark.django_db
 def test_edit_sets_main_contact_and_customer(rep, rep_client):
-    lead = lead_create(data={}, user=rep).lead
+    lead = lead_create(data=lead_data(), user=rep).lead
     person = f.PersonFactory()
     company = person.company or f.CompanyFactory()
     response = rep_client.post(
@@ -207,7 +208,7 @@ def test_edit_sets_main_contact_and_customer(rep, rep_client):
 
 @pytest.mark.django_db
 def test_rep_cannot_edit_teammates_lead(rep, teammate, rep_client):
-    lead = lead_create(data={"follow_up_by": teammate}, user=teammate).lead
+    lead = lead_create(data={**lead_data(), "follow_up_by": teammate}, user=teammate).lead
     response = rep_client.get(reverse("leads:detail", args=[lead.pk]))
     assert response.status_code == 200
     assert "nicht bearbeiten" in response.content.decode()
@@ -217,7 +218,8 @@ def test_rep_cannot_edit_teammates_lead(rep, teammate, rep_client):
 
 @pytest.mark.django_db
 def test_marketing_cannot_change_status_of_others_lead(rep, marketing, marketing_client):
-    lead = lead_create(data={}, user=rep).lead  # unassigned, created by the rep
+    AssignmentRule.objects.update(active=False)  # no default distribution: stays unassigned
+    lead = lead_create(data=lead_data(), user=rep).lead  # unassigned, created by the rep
     data = _form_data(lead, status=str(f.status("Qualifiziert").pk))
     response = marketing_client.post(reverse("leads:detail", args=[lead.pk]), data)
     assert response.status_code == 302
@@ -227,7 +229,7 @@ def test_marketing_cannot_change_status_of_others_lead(rep, marketing, marketing
 
 @pytest.mark.django_db
 def test_outsider_refused_on_every_view(rep, outsider_client):
-    lead = lead_create(data={}, user=rep).lead
+    lead = lead_create(data=lead_data(), user=rep).lead
     urls = [
         ("get", reverse("leads:list")),
         ("get", reverse("leads:create")),
@@ -251,7 +253,7 @@ def test_outsider_refused_on_every_view(rep, outsider_client):
 
 @pytest.mark.django_db
 def test_anonymous_is_sent_to_login(client, rep):
-    lead = lead_create(data={}, user=rep).lead
+    lead = lead_create(data=lead_data(), user=rep).lead
     response = client.get(reverse("leads:detail", args=[lead.pk]))
     assert response.status_code == 302 and "/anmelden/" in response["Location"]
 
@@ -303,7 +305,7 @@ MASK_QUERIES = 10
 def test_mask_query_count_constant(rep, rep_client, django_assert_num_queries, size):
     """Same number of queries with 5 or 30 contacts, activities, interests and history rows."""
     lead = lead_create(
-        data={"follow_up_by": rep}, user=rep, interests=[f.interest("Windkraft")]
+        data={**lead_data(), "follow_up_by": rep}, user=rep, interests=[f.interest("Windkraft")]
     ).lead
     for i in range(size):
         LeadContact.objects.create(lead=lead, person=f.PersonFactory(), is_main=i == 0)
@@ -320,7 +322,7 @@ def test_mask_query_count_constant(rep, rep_client, django_assert_num_queries, s
 
 @pytest.mark.django_db
 def test_only_managers_delete(rep, rep_client, manager_client):
-    lead = lead_create(data={}, user=rep).lead
+    lead = lead_create(data=lead_data(), user=rep).lead
     url = reverse("leads:delete", args=[lead.pk])
     assert rep_client.get(url).status_code == 403
     assert rep_client.post(url).status_code == 403
@@ -333,7 +335,7 @@ def test_only_managers_delete(rep, rep_client, manager_client):
 @pytest.mark.parametrize("version", ["", "abc", "-1", "99999999999999999999"])
 @pytest.mark.django_db
 def test_tampered_or_missing_version_is_a_form_error(rep, rep_client, version):
-    lead = lead_create(data={}, user=rep).lead
+    lead = lead_create(data=lead_data(), user=rep).lead
     data = _form_data(lead, notes="bleibt")
     data["version"] = version
     response = rep_client.post(reverse("leads:detail", args=[lead.pk]), data)
@@ -349,7 +351,9 @@ def test_mask_starts_from_the_saved_interests_and_ratings(rep, rep_client):
     from leads.selectors import interests_and_ratings
 
     wind, solar = f.interest("Windkraft"), f.interest("Photovoltaik")
-    lead = lead_create(data={"follow_up_by": rep}, user=rep, interests=[wind, solar]).lead
+    lead = lead_create(
+        data={**lead_data(), "follow_up_by": rep}, user=rep, interests=[wind, solar]
+    ).lead
     criterion = ScoringCriterion.objects.filter(uses_source=False).first()
     option = criterion.options.first()
     LeadRating.objects.update_or_create(lead=lead, criterion=criterion, defaults={"option": option})

@@ -8,11 +8,14 @@ from django.urls import reverse
 
 from leads.models import ConsentRecord
 from leads.services.lead import lead_create
+from tests.factories.leads import lead_data
 
 
 @pytest.mark.django_db
 def test_mask_shows_consent_log_and_more_actions(rep, manager_client):
-    lead = lead_create(data={"follow_up_by": rep, "company_name": "Einwilligung AG"}, user=rep).lead
+    lead = lead_create(
+        data={**lead_data(), "follow_up_by": rep, "company_name": "Einwilligung AG"}, user=rep
+    ).lead
     ConsentRecord.objects.create(
         lead=lead, action="confirmed", email="kunde@example.com", text_version="v3"
     )
@@ -26,7 +29,7 @@ def test_mask_shows_consent_log_and_more_actions(rep, manager_client):
 
 @pytest.mark.django_db
 def test_read_only_mask_has_gdpr_but_no_merge_link(rep, teammate, rep_client):
-    lead = lead_create(data={"follow_up_by": teammate}, user=teammate).lead
+    lead = lead_create(data={**lead_data(), "follow_up_by": teammate}, user=teammate).lead
     html = rep_client.get(reverse("leads:detail", args=[lead.pk])).content.decode()
     assert reverse("privacy:gdpr_lead", args=[lead.pk]) in html
     assert reverse("merge:lead", args=[lead.pk]) not in html

@@ -9,6 +9,7 @@ from leads.services import scoring
 from leads.services.lead import lead_create, lead_update
 from leads.services.lifecycle import lead_set_status
 from tests import factories as f
+from tests.factories.leads import lead_data
 
 
 def _criterion(name):
@@ -23,7 +24,7 @@ def _option(criterion_name, points):
 def test_create_numbers_scores_and_records_status(rep):
     influence = _option("Einfluss", 100)
     result = lead_create(
-        data={"company_name": "Sonnenhof GmbH", "source": f.source("Empfehlung")},
+        data={**lead_data(), "company_name": "Sonnenhof GmbH", "source": f.source("Empfehlung")},
         user=rep,
         interests=[f.interest("Photovoltaik")],
         ratings={influence.criterion_id: influence.pk},
@@ -69,14 +70,14 @@ def test_inactive_criterion_is_ignored():
 def test_tampered_rating_of_other_criterion_is_dropped(rep):
     influence = _criterion("Einfluss")
     other = _option("Volumen", 100)
-    lead = lead_create(data={}, user=rep, ratings={influence.pk: other.pk}).lead
+    lead = lead_create(data=lead_data(), user=rep, ratings={influence.pk: other.pk}).lead
     assert lead.score == 0
     assert not LeadRating.objects.filter(lead=lead).exists()
 
 
 @pytest.mark.django_db
 def test_stale_version_raises_conflict_naming_user_and_fields(rep, teammate):
-    lead = lead_create(data={"company_name": "Alt GmbH"}, user=rep).lead
+    lead = lead_create(data={**lead_data(), "company_name": "Alt GmbH"}, user=rep).lead
     lead_update(
         lead=lead,
         data={"company_name": "Neu GmbH", "city": "Kiel"},
@@ -98,7 +99,7 @@ def test_stale_version_raises_conflict_naming_user_and_fields(rep, teammate):
 
 @pytest.mark.django_db
 def test_update_bumps_version_and_rescoring_follows_source(rep):
-    lead = lead_create(data={}, user=rep).lead
+    lead = lead_create(data=lead_data(), user=rep).lead
     result = lead_update(
         lead=lead, data={"source": f.source("Empfehlung")}, user=rep, expected_version=1
     )
@@ -117,7 +118,7 @@ def test_update_bumps_version_and_rescoring_follows_source(rep):
 )
 @pytest.mark.django_db
 def test_status_lifecycle_sets_and_clears_closed_at(rep, start, target, closed):
-    lead = lead_create(data={"status": f.status(start)}, user=rep).lead
+    lead = lead_create(data={**lead_data(), "status": f.status(start)}, user=rep).lead
     lead = lead_set_status(lead=lead, status=f.status(target), user=rep, expected_version=1)
     assert lead.status.name == target
     assert (lead.closed_at is not None) is closed
@@ -128,7 +129,7 @@ def test_status_lifecycle_sets_and_clears_closed_at(rep, start, target, closed):
 
 @pytest.mark.django_db
 def test_converted_only_via_conversion(rep):
-    lead = lead_create(data={}, user=rep).lead
+    lead = lead_create(data=lead_data(), user=rep).lead
     converted = f.status("Konvertiert")
     assert converted.phase == Phase.CONVERTED
     with pytest.raises(LeadError, match="Konvertiert nur über die Konvertierung"):
@@ -143,7 +144,10 @@ def test_converted_only_via_conversion(rep):
 
 @pytest.mark.django_db
 def test_rescore_all_async_updates_scores_and_job(rep):
-    leads = [lead_create(data={"source": f.source("Messe")}, user=rep).lead for _ in range(3)]
+    leads = [
+        lead_create(data={**lead_data(), "source": f.source("Messe")}, user=rep).lead
+        for _ in range(3)
+    ]
     criterion = _criterion("Quelle")
     criterion.weight = 0
     criterion.save()

@@ -12,6 +12,7 @@ from PIL import Image
 from leads.models import Lead
 from leads.services import uploads
 from leads.services.lead import lead_create
+from tests.factories.leads import lead_data
 from tests.leads.test_leads_mask import _form_data
 
 
@@ -126,7 +127,7 @@ def test_bad_upload_in_mask_is_form_error_and_nothing_saved(rep_client):
 
 @pytest.mark.django_db
 def test_replace_and_remove_business_card(rep, rep_client):
-    lead = lead_create(data={}, user=rep).lead
+    lead = lead_create(data=lead_data(), user=rep).lead
     url = reverse("leads:detail", args=[lead.pk])
     data = _form_data(lead)
     data["business_card"] = _upload(_png())
