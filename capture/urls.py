@@ -12,6 +12,7 @@ urlpatterns = [
     path("dubletten/pruefen/", webform.duplicate_check, name="duplicate_check"),
     path("import/", imports.import_upload, name="import_upload"),
     path("import/<int:pk>/zuordnung/", imports.import_mapping, name="import_mapping"),
+    path("import/<int:pk>/werte/", imports.import_values, name="import_values"),
     path("import/<int:pk>/", imports.import_detail, name="import_detail"),
     path("import/<int:pk>/abbrechen/", imports.import_cancel, name="import_cancel"),
     path("import/<int:pk>/fortsetzen/", imports.import_resume, name="import_resume"),

@@ -32,7 +32,8 @@ from leads.models import (
     LeadSource,
 )
 from leads.services.lead import lead_create
-from notifications.models import Kind, Priority
+from notifications.kinds import dedupe_key
+from notifications.models import Kind
 from notifications.services import notify
 
 log = logging.getLogger(__name__)
@@ -165,10 +166,9 @@ def _notify_owner(lead: Lead) -> None:
 
     notify(
         recipient=lead.follow_up_by,
-        title=_("Erneute Webanfrage: %(name)s") % {"name": lead.display_name or lead.number},
-        kind=Kind.ENTITY,
-        priority=Priority.A,
+        kind=Kind.WEB_REPEAT,
+        params={"name": lead.display_name or lead.number, "number": lead.number},
         entity=lead,
         url=lead.get_absolute_url(),
-        dedupe_key=f"web-repeat:{lead.pk}:{timezone.localdate().isoformat()}",
+        dedupe_key=dedupe_key(Kind.WEB_REPEAT, lead=lead.pk, day=timezone.localdate()),
     )

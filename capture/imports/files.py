@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from capture.imports import values
 from contacts.models import Salutation
 from jobs import runner as job_runner
 from leads.fields import import_columns
@@ -125,24 +126,37 @@ def _xlsx_rows(raw: bytes) -> Iterator[list[str]]:
     book.close()
 
 
-def table_rows(lead_import: LeadImport) -> Iterator[list[str]]:
-    """All rows of the stored file, header first; blank rows dropped."""
+def numbered_rows(lead_import: LeadImport) -> Iterator[tuple[int, list[str]]]:
+    """(row number, cells) of the stored file's non-blank rows, header first. The number
+    is the one the spreadsheet shows (blank rows counted, a CSV record with a line break
+    inside a quoted cell is one row): header = row 1, first data row = row 2."""
+    if not lead_import.file:
+        raise ImportFileError(
+            _("Die Importdatei wurde nach Ablauf der Aufbewahrungsfrist gelöscht.")
+        )
     with lead_import.file.open("rb") as handle:
         raw = handle.read()
     if lead_import.file_format == "xlsx":
         rows = _xlsx_rows(raw)
     else:
         rows = _csv_rows(raw, lead_import.encoding or "utf-8", lead_import.delimiter or ";")
-    for row in rows:
+    for number, row in enumerate(rows, start=1):
         if any(cell for cell in row):
-            yield row
+            yield number, row
+
+
+def table_rows(lead_import: LeadImport) -> Iterator[list[str]]:
+    """All rows of the stored file, header first; blank rows dropped."""
+    for _number, row in numbered_rows(lead_import):
+        yield row
 
 
 def data_rows(lead_import: LeadImport) -> Iterator[tuple[int, dict[str, str]]]:
-    """(row number, {header: value}); row 1 is the first data row after the header."""
-    rows = table_rows(lead_import)
-    headers = next(rows, None) or []
-    for number, row in enumerate(rows, start=1):
+    """(spreadsheet row number, {header: value}) of the data rows after the header."""
+    rows = numbered_rows(lead_import)
+    _header_number, header = next(rows, (0, []))
+    headers = lead_import.headers or header
+    for number, row in rows:
         yield number, {h: (row[i] if i < len(row) else "") for i, h in enumerate(headers)}
 
 
@@ -251,16 +265,16 @@ def clean_mapping(headers: list[str], mapping: dict[str, str]) -> dict[str, str]
 
 
 @transaction.atomic
-def import_start(
+def import_configure(
     *,
     lead_import: LeadImport,
     mapping: dict[str, str],
     duplicate_mode: str,
-    user,
     campaign=None,
     source=None,
-):
-    """Save the mapping and queue the import as a Job; returns the Job."""
+) -> LeadImport:
+    """Save the column mapping and the options, and read the distinct values of the
+    mapped choice columns for the value mapping (`capture.imports.values`)."""
     if lead_import.job_id is not None:
         raise ImportFileError(_("Dieser Import wurde bereits gestartet."))
     if duplicate_mode not in DuplicateMode.values:
@@ -269,6 +283,19 @@ def import_start(
     lead_import.duplicate_mode = duplicate_mode
     lead_import.campaign = campaign
     lead_import.source = source
+    lead_import.choice_values = values.scan_values(lead_import, data_rows(lead_import))
+    lead_import.save()
+    return lead_import
+
+
+@transaction.atomic
+def import_start(*, lead_import: LeadImport, user, value_mapping: dict | None = None):
+    """Store the confirmed value mapping and queue the configured import as a Job;
+    returns the Job. Without `value_mapping` values resolve by their exact name only."""
+    if lead_import.job_id is not None:
+        raise ImportFileError(_("Dieser Import wurde bereits gestartet."))
+    lead_import.mapping = clean_mapping(lead_import.headers, lead_import.mapping)
+    lead_import.value_mapping = values.clean_value_mapping(lead_import, value_mapping or {})
     job = job_runner.job_create(
         kind=IMPORT_JOB_KIND,
         title=_("Import „%(name)s“") % {"name": lead_import.original_name},
@@ -294,6 +321,8 @@ def import_cancel(*, lead_import: LeadImport) -> bool:
 def import_resume(*, lead_import: LeadImport) -> bool:
     """Queue a failed or cancelled import again; it continues after `last_row`. False when
     there is nothing to resume (no job, or it is not failed or cancelled)."""
+    if lead_import.file_purged_at is not None:
+        return False  # the file is gone (retention): nothing to continue from
     if lead_import.job is None or not job_runner.job_resume(job=lead_import.job):
         return False
     job_id = lead_import.job_id

@@ -17,13 +17,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from capture.imports import values as choice_values
 from capture.imports.files import (
     BATCH_SIZE,
     COUNTRY_NAMES,
@@ -42,12 +42,13 @@ from leads.errors import LeadError
 from leads.models import (
     CaptureChannel,
     DuplicateMode,
-    Interest,
+    IssueKind,
     Lead,
     LeadImport,
     LeadImportIssue,
     LeadSource,
 )
+from leads.models.lead import IDENTITY_FIELDS, lead_identity_errors
 from leads.services import lead as lead_services
 from leads.services import scoring
 from ui.spreadsheet import neutralise
@@ -61,35 +62,40 @@ logger = logging.getLogger(__name__)
 class RowContext:
     user: Any
     lead_import: LeadImport
-    sources: dict[str, LeadSource]
-    interests: dict[str, Interest]
-    users: dict[str, Any]
+    # the mapped choice columns' resolvers (value mapping, then exact name)
+    choices: dict[str, choice_values.Resolver]
     source: LeadSource | None = None  # the import's default source and campaign, loaded
     campaign: Any = None  # here once (the worker thread cleaning ahead never queries)
 
 
 def _build_context(lead_import: LeadImport, user) -> RowContext:
-    User = get_user_model()
-    users: dict[str, Any] = {}
-    if "follow_up_by" in lead_import.mapping.values():
-        for u in User.objects.filter(is_active=True):
-            users[u.username.casefold()] = u
-            if u.email:
-                users.setdefault(u.email.casefold(), u)
     return RowContext(
         user=user,
         lead_import=lead_import,
-        sources={s.name.casefold(): s for s in LeadSource.objects.all()},
-        interests={i.name.casefold(): i for i in Interest.objects.all()},
-        users=users,
+        choices=choice_values.resolvers(lead_import),
         source=lead_import.source,
         campaign=lead_import.campaign,
     )
 
 
-def clean_row(values: dict[str, str], ctx: RowContext) -> tuple[dict, list, list[str]]:
-    """(lead data, interest ids, German errors) for one row's mapped values."""
+def _clean_choice(target: str, value: str, ctx: RowContext, data, interests, warnings) -> None:
+    """A choice column's value: resolved, or left out with a warning (never an error)."""
+    resolver = ctx.choices[target]
+    for single in choice_values.split_values(target, value):
+        found, warning = resolver.resolve(single)
+        if warning:
+            warnings.append(warning)
+        elif target == "interests":
+            interests.append(found.pk)
+        else:
+            data[target] = found
+
+
+def clean_row(values: dict[str, str], ctx: RowContext) -> tuple[dict, list, list[str], list[str]]:
+    """(lead data, interest ids, German errors, German warnings) for one row's mapped
+    values. A choice value that resolves to nothing is a warning: the row still imports."""
     errors: list[str] = []
+    warnings: list[str] = []
     data: dict[str, Any] = {}
     interests: list = []
     for header, target in ctx.lead_import.mapping.items():
@@ -97,6 +103,9 @@ def clean_row(values: dict[str, str], ctx: RowContext) -> tuple[dict, list, list
         if not value:
             continue
         label, max_length, _syn = FIELDS[target]
+        if target in ctx.choices:
+            _clean_choice(target, value, ctx, data, interests, warnings)
+            continue
         if len(value) > max_length:
             errors.append(
                 _("%(field)s ist zu lang (höchstens %(n)d Zeichen).")
@@ -132,37 +141,33 @@ def clean_row(values: dict[str, str], ctx: RowContext) -> tuple[dict, list, list
             value = code
         elif target == "salutation":
             value = SALUTATIONS.get(value.casefold(), "")
-        elif target == "source":
-            found = ctx.sources.get(value.casefold())
-            if found is None:
-                errors.append(_("Quelle „%(v)s“ ist unbekannt.") % {"v": value})
-                continue
-            value = found
-        elif target == "follow_up_by":
-            found = ctx.users.get(value.casefold())
-            if found is None:
-                errors.append(_("Benutzer „%(v)s“ ist unbekannt.") % {"v": value})
-                continue
-            value = found
-        elif target == "interests":
-            for name in re.split(r"[,;|/]", value):
-                name = name.strip()
-                if not name:
-                    continue
-                found = ctx.interests.get(name.casefold())
-                if found is None:
-                    errors.append(_("Interessensschwerpunkt „%(v)s“ ist unbekannt.") % {"v": name})
-                else:
-                    interests.append(found.pk)
-            continue
         data[target] = value
-    if not errors and not (data.get("company_name") or data.get("last_name") or data.get("email")):
-        errors.append(_("Es fehlt Unternehmen, Nachname oder E-Mail."))
-    return data, interests, errors
+    if not errors:  # the lead's own minimum (leads.models.lead), as every channel checks it
+        identity = lead_identity_errors(**{name: data.get(name) for name in IDENTITY_FIELDS})
+        errors.extend(dict.fromkeys(identity.values()))
+    return data, interests, errors, warnings
 
 
-def _issue(number: int, values: dict, message: str, kind: str = "error") -> LeadImportIssue:
-    return LeadImportIssue(row_number=number, kind=kind, message=message, values=values)
+def _issue(
+    number: int,
+    values: dict,
+    message: str,
+    kind: str = IssueKind.ERROR,
+    data: dict | None = None,
+    lead_id: int | None = None,
+) -> LeadImportIssue:
+    """An issue row; its e-mail and phone (from the cleaned `data`, when the row got that
+    far) and its lead let erasure find the person's rows."""
+    data = data or {}
+    return LeadImportIssue(
+        row_number=number,
+        kind=kind,
+        message=message[:2000],
+        values=values,
+        email=(data.get("email") or "")[:254],
+        phone=_phone_key(data)[:40],
+        lead_id=lead_id,
+    )
 
 
 def _phone_key(data: dict) -> str:
@@ -184,11 +189,13 @@ def _process_row(
     """Validate one row (unless `cleaned` holds `clean_row`'s answer already) and decide:
     refuse, skip, update (at once) or create (appended to `pending`, created in bulk at
     the end of the batch). Only an update touches the database here, in its own
-    savepoint."""
+    savepoint. A row's warnings become an issue only when it is imported."""
     lead_import = ctx.lead_import
-    data, interests, errors = cleaned[:3] if cleaned is not None else clean_row(values, ctx)
+    if cleaned is None:
+        cleaned = (*clean_row(values, ctx), None)
+    data, interests, errors, warnings, prepared = cleaned
     if errors:
-        issues.append(_issue(number, values, " ".join(errors)))
+        issues.append(_issue(number, values, " ".join(errors), data=data))
         counts["failed"] += 1
         return
     email, phone = data.get("email", ""), _phone_key(data)
@@ -201,7 +208,8 @@ def _process_row(
             message = _("Dublette von Lead %(n)s – übersprungen.") % {
                 "n": index.number(existing_id)
             }
-        issues.append(_issue(number, values, message, kind="duplicate"))
+        lead_id = existing_id if existing_id > 0 else None
+        issues.append(_issue(number, values, message, IssueKind.DUPLICATE, data, lead_id))
         counts["skipped"] += 1
         return
     if existing_id and mode == DuplicateMode.UPDATE:
@@ -214,20 +222,27 @@ def _process_row(
                 lead=lead, data=data, user=ctx.user, expected_version=lead.version, interests=merged
             )
         counts["updated"] += 1
+        _warn(number, values, warnings, data, existing_id, counts, issues)
         return
-    prepared = cleaned[3] if cleaned is not None and len(cleaned) > 3 else None
-    pending.append((number, values, _create_data(data, ctx), interests, prepared))
+    pending.append((number, values, _create_data(data, ctx), interests, prepared, warnings))
     if mode != DuplicateMode.CREATE:
         index.add(-number, email, phone)
 
 
+def _warn(number, values, warnings, data, lead_id, counts, issues) -> None:
+    """The warning issue of an imported row (values left out), if it has any."""
+    if warnings:
+        issues.append(_issue(number, values, " ".join(warnings), IssueKind.WARNING, data, lead_id))
+        counts["warnings"] += 1
+
+
 def _create_data(data: dict, ctx: RowContext) -> dict:
-    """A row's data for a new lead: the import's source (unless the row names one), its
-    campaign and the capture channel."""
+    """A row's data for a new lead: the import's source and campaign (unless the row names
+    its own) and the capture channel."""
     data = dict(data)
     data.setdefault("source", ctx.source)
     if ctx.campaign is not None:
-        data["campaign"] = ctx.campaign
+        data.setdefault("campaign", ctx.campaign)
     data["capture_channel"] = CaptureChannel.IMPORT
     return data
 
@@ -256,23 +271,29 @@ def _create_pending(pending: list, ctx: RowContext, counts: dict, issues: list) 
         created = None
     if created is not None:
         counts["created"] += len(created)
+        for (number, values, data, _i, _p, warnings), lead in zip(pending, created, strict=True):
+            _warn(number, values, warnings, data, lead.pk, counts, issues)
         return
-    for number, values, data, interests, _prepared in pending:
+    for number, values, data, interests, _prepared, warnings in pending:
         try:
             with transaction.atomic():
-                lead_services.lead_create(data=data, user=ctx.user, interests=interests)
-            counts["created"] += 1
+                saved = lead_services.lead_create(data=data, user=ctx.user, interests=interests)
         except Exception as exc:  # noqa: BLE001 - one bad row must not stop the others
-            _row_failed(number, values, exc, counts, issues)
+            _row_failed(number, values, exc, counts, issues, data)
+        else:
+            counts["created"] += 1
+            _warn(number, values, warnings, data, saved.lead.pk, counts, issues)
 
 
-def _row_failed(number: int, values: dict, exc: Exception, counts: dict, issues: list) -> None:
+def _row_failed(
+    number: int, values: dict, exc: Exception, counts: dict, issues: list, data=None
+) -> None:
     message = (
         exc.message
         if isinstance(exc, LeadError)
         else _("Unerwarteter Fehler: %(e)s") % {"e": str(exc)[:300]}
     )
-    issues.append(_issue(number, values, message))
+    issues.append(_issue(number, values, message, data=data))
     counts["failed"] += 1
 
 
@@ -282,6 +303,7 @@ def _job_result(lead_import: LeadImport) -> dict:
         str(_("Aktualisiert")): lead_import.updated_count,
         str(_("Übersprungen (Dubletten)")): lead_import.skipped_count,
         str(_("Fehlerhafte Zeilen")): lead_import.failed_count,
+        str(_("Mit Warnung übernommen")): lead_import.warning_count,
     }
 
 
@@ -289,8 +311,8 @@ def _clean_batch(
     batch: list, ctx: RowContext, language: str | None, basis: tuple | None = None
 ) -> dict[int, tuple]:
     """`clean_row` for every row of a batch: {row number: (data, interests, errors,
-    prepared lead or None)}; with `basis` (default status, scoring criteria) also the
-    unsaved lead each valid row would create (`leads_bulk_prepare`).
+    warnings, prepared lead or None)}; with `basis` (default status, scoring criteria)
+    also the unsaved lead each valid row would create (`leads_bulk_prepare`).
 
     Pure Python without queries, so `import_run` runs it for the next batch in a worker
     thread while the current batch waits for the database. A row whose cleaning raises is
@@ -301,7 +323,7 @@ def _clean_batch(
         for number, values in batch:
             with contextlib.suppress(Exception):
                 cleaned[number] = (*clean_row(values, ctx), None)
-        valid = [n for n, (_d, _i, errors, _p) in cleaned.items() if not errors]
+        valid = [n for n, entry in cleaned.items() if not entry[2]]
         if basis is not None and valid:
             default_status, criteria = basis
             with contextlib.suppress(Exception):
@@ -313,8 +335,18 @@ def _clean_batch(
                     criteria=criteria,
                 )
                 for n, lead in zip(valid, prepared, strict=True):
-                    cleaned[n] = (*cleaned[n][:3], lead)
+                    cleaned[n] = (*cleaned[n][:4], lead)
     return cleaned
+
+
+COUNTS = ("created", "updated", "skipped", "failed", "warnings")
+COUNT_FIELDS = {
+    "created": "created_count",
+    "updated": "updated_count",
+    "skipped": "skipped_count",
+    "failed": "failed_count",
+    "warnings": "warning_count",
+}
 
 
 def _commit_batch(
@@ -326,8 +358,9 @@ def _commit_batch(
 ) -> None:
     """One batch in one transaction: duplicate lookup for all its rows (one query per key),
     the rows, the new leads in bulk, the issues in one insert, then the resume marker
-    (`last_row`), the counts and the job's progress (`run`, when the import has a job)."""
-    counts = {"created": 0, "updated": 0, "skipped": 0, "failed": 0}
+    (`last_row`, the spreadsheet row), the counts and the job's progress (`run`, when the
+    import has a job: the data rows processed)."""
+    counts = dict.fromkeys(COUNTS, 0)
     issues: list[LeadImportIssue] = []
     if cleaned is None:
         cleaned = _clean_batch(batch, ctx, translation.get_language())
@@ -335,9 +368,9 @@ def _commit_batch(
         # one lookup per key for the whole batch, with the values clean_row normalised
         index = LeadIndex(
             (
-                {"email": data.get("email", ""), "phone": _phone_key(data)}
-                for data, _interests, errors, *_prepared in cleaned.values()
-                if not errors
+                {"email": entry[0].get("email", ""), "phone": _phone_key(entry[0])}
+                for entry in cleaned.values()
+                if not entry[2]
             ),
             normalized=True,
         )
@@ -355,22 +388,12 @@ def _commit_batch(
         LeadImportIssue.objects.bulk_create(issues)
         locked = LeadImport.objects.select_for_update().get(pk=lead_import.pk)
         locked.last_row = batch[-1][0]
-        locked.created_count += counts["created"]
-        locked.updated_count += counts["updated"]
-        locked.skipped_count += counts["skipped"]
-        locked.failed_count += counts["failed"]
-        locked.save(
-            update_fields=[
-                "last_row",
-                "created_count",
-                "updated_count",
-                "skipped_count",
-                "failed_count",
-            ]
-        )
+        for key, name in COUNT_FIELDS.items():
+            setattr(locked, name, getattr(locked, name) + counts[key])
+        locked.save(update_fields=["last_row", *COUNT_FIELDS.values()])
         if run is not None:
-            run.progress(done=locked.last_row, result=_job_result(locked))
-    for name in ("last_row", "created_count", "updated_count", "skipped_count", "failed_count"):
+            run.progress(done=locked.processed_rows, result=_job_result(locked))
+    for name in ("last_row", *COUNT_FIELDS.values()):
         setattr(lead_import, name, getattr(locked, name))
 
 
@@ -436,12 +459,12 @@ def error_report_csv(lead_import: LeadImport) -> bytes:
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     headers = list(lead_import.headers)
     writer.writerow([_("Zeile"), _("Art"), _("Meldung"), *headers])
-    kinds = {"error": _("Fehler"), "duplicate": _("Dublette")}
+    kinds = dict(IssueKind.choices)
     for issue in lead_import.issues.order_by("row_number", "id").iterator(chunk_size=2000):
         writer.writerow(
             [
                 issue.row_number,
-                kinds.get(issue.kind, issue.kind),
+                str(kinds.get(issue.kind, issue.kind)),
                 neutralise(issue.message),
                 *(neutralise(issue.values.get(h, "")) for h in headers),
             ]

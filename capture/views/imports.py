@@ -1,4 +1,5 @@
-"""Import screens: upload → column mapping with preview → progress, cancel, error report."""
+"""Import screens: upload → column mapping with preview → value mapping of the choice
+columns → progress, cancel, resume, report."""
 
 from __future__ import annotations
 
@@ -13,10 +14,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.permissions import role_required
 from capture.imports import files as import_files
 from capture.imports import run as import_runner
+from capture.imports import values as import_values_module
+from capture.imports.values import CHOICE_TARGETS
 from leads.models import Campaign, DuplicateMode, LeadImport, LeadSource
 from leads.permissions import IMPORT_ROLES
 
 LIST_LIMIT = 30
+ISSUE_LIMIT = 20
 
 
 class UploadForm(forms.Form):
@@ -78,10 +82,17 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @role_required(*IMPORT_ROLES)
 def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
+    """Step 2: a target field per column and the options; with choice columns mapped, the
+    value mapping (step 3) follows, else the import starts."""
     lead_import = get_object_or_404(LeadImport, pk=pk)
     if lead_import.job_id:
         return redirect("capture:import_detail", pk=lead_import.pk)
-    form = StartForm(request.POST or None)
+    initial = {
+        "duplicate_mode": lead_import.duplicate_mode,
+        "campaign": lead_import.campaign_id,
+        "source": lead_import.source_id,
+    }
+    form = StartForm(request.POST or None, initial=initial)
     mapping = dict(lead_import.mapping)
     error = ""
     if request.method == "POST":
@@ -92,21 +103,29 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
         }
         if form.is_valid():
             try:
-                import_files.import_start(
+                import_files.import_configure(
                     lead_import=lead_import,
                     mapping=mapping,
                     duplicate_mode=form.cleaned_data["duplicate_mode"],
                     campaign=form.cleaned_data["campaign"],
                     source=form.cleaned_data["source"],
-                    user=request.user,
                 )
+                if lead_import.choice_values:
+                    return redirect("capture:import_values", pk=lead_import.pk)
+                import_files.import_start(lead_import=lead_import, user=request.user)
             except import_files.ImportFileError as exc:
                 error = exc.message
             else:
                 messages.success(request, _("Der Import läuft im Hintergrund."))
                 return redirect("capture:import_detail", pk=lead_import.pk)
+    preview = import_files.preview(lead_import)
     columns = [
-        {"index": i, "header": h, "target": mapping.get(h, "")}
+        {
+            "index": i,
+            "header": h,
+            "target": mapping.get(h, ""),
+            "samples": [row[i] for row in preview if i < len(row) and row[i]][:3],
+        }
         for i, h in enumerate(lead_import.headers)
     ]
     context = {
@@ -114,16 +133,63 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "columns": columns,
         "targets": [(key, label) for key, (label, _m, _s) in import_files.FIELDS.items()],
-        "preview": import_files.preview(lead_import),
+        "choice_targets": [
+            str(import_files.FIELDS[t][0]) for t in CHOICE_TARGETS if t in import_files.FIELDS
+        ],
+        "preview_rows": len(preview),
         "error": error,
     }
     return render(request, "capture/imports/mapping.html", context, status=400 if error else 200)
 
 
+def _submitted_values(request: HttpRequest, lead_import: LeadImport) -> dict:
+    """{target: {value: key}} from the selects `value_<target>_<n>` (n: the value's place
+    in the scanned list, so no file value ever becomes a field name)."""
+    return {
+        target: {
+            value: request.POST.get(f"value_{target}_{n}", "")
+            for n, (value, _count) in enumerate(scanned["values"])
+        }
+        for target, scanned in lead_import.choice_values.items()
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*IMPORT_ROLES)
+def import_values(request: HttpRequest, pk: int) -> HttpResponse:
+    """Step 3: each distinct value of a mapped choice column → an existing value (the
+    closest one preselected) or "ignorieren"; confirming starts the import."""
+    lead_import = get_object_or_404(LeadImport, pk=pk)
+    if lead_import.job_id:
+        return redirect("capture:import_detail", pk=lead_import.pk)
+    if not lead_import.choice_values:
+        return redirect("capture:import_mapping", pk=lead_import.pk)
+    error = ""
+    if request.method == "POST":
+        try:
+            import_files.import_start(
+                lead_import=lead_import,
+                user=request.user,
+                value_mapping=_submitted_values(request, lead_import),
+            )
+        except import_files.ImportFileError as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("Der Import läuft im Hintergrund."))
+            return redirect("capture:import_detail", pk=lead_import.pk)
+    context = {
+        "lead_import": lead_import,
+        "sections": import_values_module.proposal(lead_import),
+        "ignore": import_values_module.IGNORE,
+        "error": error,
+    }
+    return render(request, "capture/imports/values.html", context, status=400 if error else 200)
+
+
 @role_required(*IMPORT_ROLES)
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     lead_import = get_object_or_404(LeadImport.objects.select_related("job", "created_by"), pk=pk)
-    issues = lead_import.issues.order_by("row_number", "id")[:20]
+    issues = lead_import.issues.order_by("row_number", "id")[:ISSUE_LIMIT]
     return render(
         request,
         "capture/imports/detail.html",
@@ -149,7 +215,7 @@ def import_resume(request: HttpRequest, pk: int) -> HttpResponse:
     if import_files.import_resume(lead_import=lead_import):
         messages.success(
             request,
-            _("Der Import wird ab Zeile %(n)d fortgesetzt.") % {"n": lead_import.last_row + 1},
+            _("Der Import wird ab Zeile %(n)d fortgesetzt.") % {"n": lead_import.next_row},
         )
     return redirect("capture:import_detail", pk=pk)
 

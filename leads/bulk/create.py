@@ -15,9 +15,10 @@ from leads.bulk import copy as bulk_copy
 from leads.errors import LeadError
 from leads.models import Interest, Lead, LeadRating, LeadStatusChange
 from leads.services import scoring
-from leads.services.distribution import notify_new_owners, plan_owners
+from leads.services.assignment_notices import notify_new_owners
+from leads.services.distribution import plan_owners
 from leads.services.history import VERSION_TAG
-from leads.services.lead import assign_fields, check_planned
+from leads.services.lead import assign_fields, check_identity, check_planned
 from leads.services.lifecycle import acting_user, apply_status, as_status
 from leads.services.numbering import reserve_lead_numbers
 
@@ -90,6 +91,7 @@ def leads_bulk_prepare(
         lead.status_changed_at = now
         lead.closed_at = now if status.phase in TERMINAL_PHASES else None
         check_planned(lead)
+        check_identity(lead)
         if lead.planned_start and lead.planned_end and lead.appointment_with_id:
             raise ValueError("leads_bulk_create: leads with an appointment need lead_create")
         lead.created_by = lead.updated_by = actor
@@ -205,7 +207,9 @@ def leads_bulk_create(
     if history:
         _bulk_history(leads, lead_rows if fast else None, plan, history_ids, links, actor)
     notify_new_owners(
-        [(lead, r) for lead, r in zip(leads, owners, strict=True) if r is not None], actor
+        [(lead, r) for lead, r in zip(leads, owners, strict=True) if r is not None],
+        actor,
+        unassigned=[lead for lead in leads if lead.follow_up_by_id is None],
     )
     return leads
 

@@ -13,6 +13,7 @@ from leads.models.distribution import (
 )
 from leads.models.imports import (
     DuplicateMode,
+    IssueKind,
     LeadImport,
     LeadImportIssue,
 )
@@ -33,10 +34,6 @@ from leads.models.lists import (
     ScoringCriterion,
     ScoringOption,
 )
-from leads.models.opportunity import (
-    Opportunity,
-    OpportunityKind,
-)
 
 __all__ = [
     "AssignmentMember",
@@ -49,6 +46,7 @@ __all__ = [
     "DataAccessAction",
     "DuplicateMode",
     "Interest",
+    "IssueKind",
     "Lead",
     "LeadContact",
     "LeadImport",
@@ -59,8 +57,6 @@ __all__ = [
     "LeadSource",
     "LeadStatusChange",
     "LeadType",
-    "Opportunity",
-    "OpportunityKind",
     "PersonalDataAccess",
     "ScoringCriterion",
     "ScoringOption",

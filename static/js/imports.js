@@ -1,14 +1,13 @@
-// Import column mapping: highlight the preview column of every mapped field.
+// Import column mapping: mark the rows of the columns that are imported.
 (function () {
   "use strict";
   function refresh() {
     document.querySelectorAll(".js-import-map").forEach(function (select) {
-      var col = select.getAttribute("data-col");
+      var row = document.querySelector('#import-preview tr[data-col="' + select.getAttribute("data-col") + '"]');
+      if (!row) return;
       var mapped = select.value !== "";
-      document.querySelectorAll('#import-preview td[data-col="' + col + '"]').forEach(function (cell) {
-        cell.classList.toggle("table-success", mapped);
-        cell.classList.toggle("text-body-tertiary", !mapped);
-      });
+      row.classList.toggle("table-success", mapped);
+      row.classList.toggle("text-body-tertiary", !mapped);
     });
   }
   document.addEventListener("change", function (event) {

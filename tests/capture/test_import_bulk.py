@@ -237,10 +237,10 @@ def test_duplicates_within_one_batch_by_email_and_phone(marketing):
     lead_import.refresh_from_db()
     assert (lead_import.created_count, lead_import.skipped_count) == (2, 3)
     messages = dict(lead_import.issues.values_list("row_number", "message"))
-    assert messages == {
-        2: "Dublette von Zeile 1 – übersprungen.",
-        3: "Dublette von Zeile 1 – übersprungen.",
-        5: "Dublette von Zeile 4 – übersprungen.",
+    assert messages == {  # the spreadsheet's rows: header = row 1
+        3: "Dublette von Zeile 2 – übersprungen.",
+        4: "Dublette von Zeile 2 – übersprungen.",
+        6: "Dublette von Zeile 5 – übersprungen.",
     }
     assert set(lead_import.issues.values_list("kind", flat=True)) == {"duplicate"}
 
@@ -260,9 +260,9 @@ def test_duplicates_against_the_database_and_earlier_batches(marketing):
     lead_import.refresh_from_db()
     assert (lead_import.created_count, lead_import.skipped_count) == (2, 3)
     messages = dict(lead_import.issues.values_list("row_number", "message"))
-    assert messages[1] == messages[2] == f"Dublette von Lead {existing.number} – übersprungen."
+    assert messages[2] == messages[3] == f"Dublette von Lead {existing.number} – übersprungen."
     first_of_d = Lead.objects.get(email="d@neu.de")
-    assert messages[5] == f"Dublette von Lead {first_of_d.number} – übersprungen."
+    assert messages[6] == f"Dublette von Lead {first_of_d.number} – übersprungen."
     assert Lead.objects.filter(email="gone@kunde.de").exclude(pk=merged.pk).count() == 1
 
 
@@ -396,17 +396,17 @@ def test_crash_in_the_bulk_insert_rolls_back_the_batch_and_resumes(marketing, mo
     with pytest.raises(Crash):
         run(lead_import, batch_size=4)
     lead_import.refresh_from_db()
-    assert lead_import.last_row == 4 and lead_import.created_count == 4
+    assert lead_import.last_row == 5 and lead_import.created_count == 4
     assert Lead.objects.count() == 4
     assert LeadImportIssue.objects.count() == 0
     monkeypatch.setattr(bulk_create, "leads_bulk_create", original)
     import_runner.import_run(lead_import=lead_import, batch_size=4)
     lead_import.refresh_from_db()
-    assert lead_import.last_row == 10
+    assert lead_import.last_row == 11
     assert (lead_import.created_count, lead_import.skipped_count) == (9, 1)
     assert Lead.objects.count() == 9
     assert len(set(Lead.objects.values_list("number", flat=True))) == 9
-    assert lead_import.issues.get().row_number == 7
+    assert lead_import.issues.get().row_number == 8
 
 
 def _import_statements(user, size: int) -> list[str]:

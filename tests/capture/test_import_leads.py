@@ -134,8 +134,8 @@ def test_partial_mapping_ignores_unmapped_columns(importer):
 def test_bad_mapping_is_refused(importer, mapping, message):
     lead_import = upload(importer, make_csv())
     with pytest.raises(import_files.ImportFileError) as info:
-        import_files.import_start(
-            lead_import=lead_import, mapping=mapping, duplicate_mode="skip", user=importer
+        import_files.import_configure(
+            lead_import=lead_import, mapping=mapping, duplicate_mode="skip"
         )
     assert message in info.value.message
 
@@ -148,19 +148,26 @@ def test_bad_rows_are_reported_and_do_not_stop_others(importer):
         ["", "", "", "", "089 555555", "", "", ""],
         ["Interesse GmbH", "A", "B", "ok@interesse.de", "", "", "", "Kernfusion"],
         ["Zu lang " + "x" * 300, "A", "B", "ok@lang.de", "", "", "", ""],
+        ["Nur Firma GmbH", "", "", "", "", "", "", ""],
         ROWS[1],
     ]
     lead_import = upload(importer, make_csv(rows))
     run(lead_import)
     lead_import.refresh_from_db()
-    assert lead_import.created_count == 2
-    assert lead_import.failed_count == 5
+    # the unknown interest costs the value, not the row (a warning)
+    assert (lead_import.created_count, lead_import.failed_count) == (3, 5)
+    assert lead_import.warning_count == 1
     messages = dict(lead_import.issues.values_list("row_number", "message"))
-    assert "E-Mail „keine-mail“ ist ungültig." in messages[2]
-    assert "Telefonnummer „12“ ist ungültig." in messages[3]
-    assert "Es fehlt Unternehmen, Nachname oder E-Mail." in messages[4]
-    assert "Kernfusion" in messages[5]
-    assert "zu lang" in messages[6]
+    kinds = dict(lead_import.issues.values_list("row_number", "kind"))
+    # spreadsheet row numbers: header = row 1, the first data row = row 2
+    assert "E-Mail „keine-mail“ ist ungültig." in messages[3]
+    assert "Telefonnummer „12“ ist ungültig." in messages[4]
+    assert "Bitte ein Unternehmen oder einen Namen angeben." in messages[5]
+    assert "Kernfusion" in messages[6] and kinds[6] == "warning"
+    assert Lead.objects.get(email="ok@interesse.de").interests.count() == 0
+    assert "zu lang" in messages[7]
+    # the lead's own minimum: a company alone is not enough (no e-mail, no phone)
+    assert "Bitte eine E-Mail-Adresse oder eine Telefonnummer angeben." in messages[8]
 
 
 def test_duplicate_mode_skip(importer):
@@ -212,7 +219,7 @@ def test_resume_after_crash_imports_every_row_once(importer, monkeypatch):
     original = import_runner._process_row
 
     def crash_at_row_5(number, *args, **kwargs):
-        if number == 5:
+        if number == 6:  # the fifth data row
             raise SimulatedCrash
         return original(number, *args, **kwargs)
 
@@ -220,13 +227,13 @@ def test_resume_after_crash_imports_every_row_once(importer, monkeypatch):
     with pytest.raises(SimulatedCrash):
         run(lead_import, batch_size=2)
     lead_import.refresh_from_db()
-    # batches (1,2) and (3,4) committed; batch (5,6) rolled back completely
-    assert lead_import.last_row == 4
+    # batches (rows 2,3) and (4,5) committed; batch (6,7) rolled back completely
+    assert lead_import.last_row == 5
     assert Lead.objects.count() == 4
     monkeypatch.setattr(import_runner, "_process_row", original)
     import_runner.import_run(lead_import=lead_import, batch_size=2)
     lead_import.refresh_from_db()
-    assert lead_import.last_row == 7
+    assert lead_import.last_row == 8
     assert lead_import.created_count == 7
     assert Lead.objects.count() == 7
     assert sorted(Lead.objects.values_list("email", flat=True)) == sorted(r[3] for r in rows)
@@ -248,12 +255,10 @@ def test_task_resumes_for_same_job(importer, monkeypatch, django_capture_on_comm
     )
     # a RuntimeError inside a row is a failed row, not a crash
     with django_capture_on_commit_callbacks(execute=True):
-        job = import_files.import_start(
-            lead_import=lead_import,
-            mapping=lead_import.mapping,
-            duplicate_mode="skip",
-            user=importer,
+        import_files.import_configure(
+            lead_import=lead_import, mapping=lead_import.mapping, duplicate_mode="skip"
         )
+        job = import_files.import_start(lead_import=lead_import, user=importer)
     job.refresh_from_db()
     assert job.state == JobState.DONE
     lead_import.refresh_from_db()
@@ -294,7 +299,7 @@ def test_cancel_and_resume_screens(importer, marketing_client, django_capture_on
         response = marketing_client.post(
             reverse("capture:import_resume", args=[lead_import.pk]), follow=True
         )
-    assert "ab Zeile 3 fortgesetzt" in response.content.decode()
+    assert "ab Zeile 4 fortgesetzt" in response.content.decode()  # rows 2 and 3 are in
     job.refresh_from_db()
     lead_import.refresh_from_db()
     assert (job.state, job.done, job.cancel_requested) == (JobState.DONE, 5, False)
@@ -358,10 +363,11 @@ def test_full_flow_through_views(marketing_client, django_capture_on_commit_call
     assert "Müller Energie GmbH" in html and 'name="map_0"' in html
     data = {f"map_{i}": lead_import.mapping.get(h, "") for i, h in enumerate(lead_import.headers)}
     data["duplicate_mode"] = "skip"
+    response = marketing_client.post(reverse("capture:import_mapping", args=[lead_import.pk]), data)
+    # the file has a choice column (Interessen): its values are mapped next
+    assert response.url == reverse("capture:import_values", args=[lead_import.pk])
     with django_capture_on_commit_callbacks(execute=True):
-        response = marketing_client.post(
-            reverse("capture:import_mapping", args=[lead_import.pk]), data
-        )
+        response = marketing_client.post(response.url, {})
     assert response.status_code == 302
     assert Lead.objects.count() == 3
     detail = marketing_client.get(reverse("capture:import_detail", args=[lead_import.pk]))
