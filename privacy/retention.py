@@ -8,6 +8,11 @@ fields of the field catalogue in `leads.fields`) on the lead, in its history and
 consent log, and keeps what the statistics need (status, source, type, campaign, score,
 interests, country, dates). The company name stays: it names a firm, not a person.
 
+The leads' activities and the import issues that name them are cleared with them
+(`privacy.erasure`). Uploaded import files go `LEADCRM["IMPORT_FILE_RETENTION_DAYS"]` days
+after their import ended (or after an upload that was never started), and the raw rows of
+their issues with them (`import_files_purge`).
+
 `retention_apply(dry_run=True)` only lists what would go; the real run works in id-ordered
 chunks, each in its own transaction, and is safe to rerun (anonymised leads are skipped).
 """
@@ -20,17 +25,14 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
-from leads.fields import personal_fields
-from leads.models import ConsentRecord, Lead
+from jobs.models import FINISHED_STATES
+from leads.models import Lead, LeadImport
+from privacy import erasure
 
 CHUNK = 1000
-
-# field -> value it is cleared to (on the lead and on its historical records): the field
-# catalogue's personal fields (leads.fields), all text, URL, phone or file fields
-PERSONAL_FIELDS: dict[str, object] = dict.fromkeys(personal_fields(), "")
 
 
 @dataclass
@@ -40,6 +42,9 @@ class RetentionResult:
     count: int = 0
     leads: list[dict] = field(default_factory=list)
     files_deleted: int = 0
+    activities: int = 0
+    documents: int = 0
+    import_files: int = 0
 
 
 def retention_cutoff(now: dt.datetime | None = None) -> dt.datetime:
@@ -67,21 +72,17 @@ def _delete_files(names: list[str]) -> int:
     return deleted
 
 
-def _anonymise_chunk(ids: list[int], *, now: dt.datetime, cutoff: dt.datetime) -> list[str]:
+def _anonymise_chunk(
+    ids: list[int], *, now: dt.datetime, cutoff: dt.datetime, result: RetentionResult
+) -> list[str]:
     """Anonymise the leads `ids` in one transaction; returns their business card files."""
     with transaction.atomic():
         # re-check under lock: a lead edited meanwhile is no longer due
         locked = retention_candidates(cutoff=cutoff).filter(pk__in=ids).select_for_update()
-        rows = list(locked.values_list("pk", "business_card"))
-        ids = [pk for pk, _card in rows]
-        files = [card for _pk, card in rows if card]
-        Lead.objects.filter(pk__in=ids).update(
-            **PERSONAL_FIELDS, anonymised_at=now, version=F("version") + 1
-        )
-        Lead.history.filter(id__in=ids).update(**PERSONAL_FIELDS)
-        ConsentRecord.objects.filter(lead_id__in=ids).update(
-            email="", ip_address=None, user_agent=""
-        )
+        ids = list(locked.values_list("pk", flat=True))
+        counts, files = erasure.leads_anonymise(ids, now=now)
+        result.activities += counts["activities"]
+        result.documents += counts["documents"]
     return files
 
 
@@ -109,7 +110,43 @@ def retention_apply(
         if dry_run:
             continue
         ids = [row["pk"] for row in rows]
-        files = _anonymise_chunk(ids, now=now, cutoff=cutoff)
+        files = _anonymise_chunk(ids, now=now, cutoff=cutoff, result=result)
         # files go only after the database no longer points at them
         result.files_deleted += _delete_files(files)
+    if not dry_run:
+        result.import_files = import_files_purge(now=now)
     return result
+
+
+def import_files_due(*, now: dt.datetime | None = None):
+    """Imports whose file is still stored and whose import ended (or, never started, was
+    uploaded) more than IMPORT_FILE_RETENTION_DAYS ago."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=settings.LEADCRM["IMPORT_FILE_RETENTION_DAYS"])
+    ended = Q(job__state__in=FINISHED_STATES, job__finished_at__lt=cutoff)
+    abandoned = Q(job__isnull=True, created_at__lt=cutoff)
+    return (
+        LeadImport.objects.filter(file_purged_at__isnull=True)
+        .exclude(file="")
+        .filter(ended | abandoned)
+        .order_by("pk")
+    )
+
+
+def import_files_purge(*, now: dt.datetime | None = None) -> int:
+    """Delete the due import files and blank their issues' raw rows; returns how many.
+    Each import in its own transaction, the file after the row no longer names it."""
+    now = now or timezone.now()
+    purged = 0
+    for pk in list(import_files_due(now=now).values_list("pk", flat=True)):
+        with transaction.atomic():
+            locked = import_files_due(now=now).filter(pk=pk).select_for_update(of=("self",))
+            lead_import = locked.first()
+            if lead_import is None:
+                continue
+            name = lead_import.file.name
+            erasure.issues_blank(lead_import.issues.all())
+            LeadImport.objects.filter(pk=pk).update(file="", file_purged_at=now)
+        _delete_files([name])
+        purged += 1
+    return purged

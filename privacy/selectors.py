@@ -7,10 +7,11 @@ serves both. The export (`leads.gdpr.*_personal_data`) stays with the erasure in
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from contacts.models import Person
-from leads.models import ConsentRecord, Lead, PersonalDataAccess
+from leads.models import ConsentRecord, Lead, LeadContact, PersonalDataAccess
+from privacy.models import ErasureReport
 
 ACCESS_LOG_LIMIT = 50
 
@@ -21,8 +22,16 @@ def subject_filter(subject: Lead | Person) -> dict[str, Lead | Person]:
 
 
 def consent_log(subject: Lead | Person) -> QuerySet[ConsentRecord]:
-    """The subject's consent records, newest first, with who recorded them."""
-    return ConsentRecord.objects.filter(**subject_filter(subject)).select_related("recorded_by")
+    """The subject's consent records, newest first, with who recorded them; a person's
+    include the records of the leads they are a contact of (the consent the person gave
+    through the web form sits on the lead)."""
+    if isinstance(subject, Lead):
+        where = Q(lead=subject)
+    else:
+        where = Q(person=subject) | Q(
+            lead__in=LeadContact.objects.filter(person=subject).values("lead_id")
+        )
+    return ConsentRecord.objects.filter(where).select_related("recorded_by", "lead")
 
 
 def access_log(
@@ -32,3 +41,8 @@ def access_log(
     return list(
         PersonalDataAccess.objects.filter(**subject_filter(subject)).select_related("user")[:limit]
     )
+
+
+def erasure_reports(subject: Lead | Person) -> list[ErasureReport]:
+    """What each erasure of the subject touched, newest first."""
+    return list(ErasureReport.objects.filter(**subject_filter(subject)).select_related("user"))

@@ -3,7 +3,7 @@ and log every access to these pages (`PersonalDataAccess`).
 
 The lead's own fields in the export, and the ones erasure clears, come from the field
 catalogue (`leads.fields`: `gdpr_fields`, `personal_fields`).
-Lead erasure clears the same fields as the retention job (`privacy.retention.PERSONAL_FIELDS`)
+Lead erasure clears the same fields as the retention job (`privacy.erasure.PERSONAL_FIELDS`)
 on the lead, its history and its consent log; person erasure does the equivalent for the
 person. The rows stay (statistics, links) but no longer identify anyone; the log row says
 who erased what, when and why.
@@ -27,7 +27,11 @@ from contacts.models import Person
 from leads.errors import LeadError
 from leads.fields import gdpr_fields
 from leads.models import ConsentRecord, DataAccessAction, Lead, LeadContact, PersonalDataAccess
-from privacy.retention import PERSONAL_FIELDS
+from opportunities.selectors import gdpr_rows
+from privacy import erasure
+from privacy.models import ErasureReport
+from privacy.selectors import consent_log
+from ui.display import date_text, datetime_text
 
 PERSON_ERASED_NAME = "Gelöscht"
 PERSON_PERSONAL_FIELDS: dict[str, object] = {
@@ -76,7 +80,8 @@ def log_access(
 
 
 def _dt(value) -> str | None:
-    return timezone.localtime(value).isoformat() if value else None
+    """Local time in the reader's format (dd.mm.yyyy HH:MM in German), as on every page."""
+    return datetime_text(value) if value else None
 
 
 def _consents(qs) -> list[dict]:
@@ -172,8 +177,6 @@ def display_rows(main: dict) -> list[tuple[str, str]]:
             value = ", ".join(str(v) for v in value)
         elif value is True:
             value = _("ja")
-        elif key.endswith("_am"):
-            value = str(value)[:16].replace("T", " ")
         rows.append((str(LABELS.get(key, key)), str(value)))
     return rows
 
@@ -186,14 +189,18 @@ def _gdpr_value(lead: Lead, name: str) -> Any:
     value = getattr(lead, name)
     if field.many_to_many:
         return [entry.name for entry in value.all()]
-    if field.is_relation or isinstance(field, (CountryField, PhoneNumberField)):
-        return str(value or "")  # the country as its code, the phone number as E.164
+    if isinstance(field, CountryField):
+        return value.name if value else ""  # by name, as the mask shows it
+    if field.is_relation or isinstance(field, PhoneNumberField):
+        return str(value or "")  # related rows by name, the phone number as E.164
     if field.choices:
         return getattr(lead, f"get_{name}_display")()
     if isinstance(field, models.FileField):
         return bool(value)
     if isinstance(field, models.DateTimeField):
         return _dt(value)
+    if isinstance(field, models.DateField):
+        return date_text(value) if value else None
     return value
 
 
@@ -226,10 +233,7 @@ def lead_personal_data(lead: Lead) -> dict[str, Any]:
         ],
         "einwilligungen": _consents(ConsentRecord.objects.filter(lead=lead)),
         "aktivitaeten": _activities(lead.activities.all()),
-        "verkaufschancen": [
-            {"art": o.get_kind_display(), "titel": o.title, "betrag": str(o.amount or "")}
-            for o in lead.opportunities.all()
-        ],
+        "verkaufschancen": gdpr_rows(lead.opportunities.all()),
         "aenderungen": lead.history.count(),
         "zugriffe": _accesses(PersonalDataAccess.objects.filter(lead=lead)),
     }
@@ -241,7 +245,7 @@ def person_personal_data(person: Person) -> dict[str, Any]:
         "art": "Person",
         "exportiert_am": _dt(timezone.now()),
         "person": {
-            "anrede": person.salutation,
+            "anrede": person.get_salutation_display(),
             "titel": person.title,
             "vorname": person.first_name,
             "nachname": person.last_name,
@@ -259,11 +263,9 @@ def person_personal_data(person: Person) -> dict[str, Any]:
             {"leadnummer": link.lead.number, "haupt": link.is_main}
             for link in LeadContact.objects.filter(person=person).select_related("lead")
         ],
-        "einwilligungen": _consents(ConsentRecord.objects.filter(person=person)),
+        "einwilligungen": _consents(consent_log(person)),  # with the person's leads' records
         "aktivitaeten": _activities(person.activities.all()),
-        "verkaufschancen": [
-            {"art": o.get_kind_display(), "titel": o.title} for o in person.opportunities.all()
-        ],
+        "verkaufschancen": gdpr_rows(person.opportunities.all()),
         "aenderungen": person.history.count(),
         "zugriffe": _accesses(PersonalDataAccess.objects.filter(person=person)),
     }
@@ -276,37 +278,91 @@ def _check_erase(user, reason: str) -> None:
         raise LeadError(_("Bitte geben Sie den Anlass der Löschung an."))
 
 
+def _phone(value) -> str:
+    return value.as_e164 if value else ""
+
+
+def _lead_anonymise(locked: Lead, *, now) -> dict[str, int]:
+    """Anonymise the locked lead (`privacy.erasure.leads_anonymise`); its business card goes
+    after commit. Returns what it touched."""
+    counts, files = erasure.leads_anonymise([locked.pk], now=now)
+    for name in files:
+        transaction.on_commit(
+            lambda name=name: default_storage.exists(name) and default_storage.delete(name)
+        )
+    return counts
+
+
+def _report(*, user, reason: str, counts: dict[str, int], **subject) -> ErasureReport:
+    lead, person = subject.get("lead"), subject.get("person")
+    return ErasureReport.objects.create(
+        lead=lead,
+        person=person,
+        subject=f"Lead {lead.number}" if lead is not None else f"Person #{person.pk}",
+        user=user if user is not None and user.is_authenticated else None,
+        reason=(reason or "")[:300],
+        counts={key: n for key, n in counts.items() if n},
+    )
+
+
 @transaction.atomic
-def lead_erase(*, lead: Lead, user, reason: str, ip_address: str | None = None) -> Lead:
-    """Anonymise the lead now (on the person's request); managers and staff only."""
+def lead_erase(*, lead: Lead, user, reason: str, ip_address: str | None = None) -> ErasureReport:
+    """Anonymise the lead now (on the person's request); managers and staff only. Returns
+    the report of what it touched."""
 
     _check_erase(user, reason)
     locked = Lead.objects.select_for_update().get(pk=lead.pk)
     if locked.anonymised_at is not None:
         raise LeadError(_("Dieser Lead ist bereits anonymisiert."))
-    card = locked.business_card.name if locked.business_card else ""
-    now = timezone.now()
-    Lead.objects.filter(pk=locked.pk).update(
-        **PERSONAL_FIELDS, anonymised_at=now, version=F("version") + 1
-    )
-    Lead.history.filter(id=locked.pk).update(**PERSONAL_FIELDS)
-    ConsentRecord.objects.filter(lead=locked).update(email="", ip_address=None, user_agent="")
+    counts = _lead_anonymise(locked, now=timezone.now())
     log_access(
         user=user, action=DataAccessAction.ERASED, lead=locked, reason=reason, ip_address=ip_address
     )
-    if card:
-        transaction.on_commit(lambda: default_storage.exists(card) and default_storage.delete(card))
-    locked.refresh_from_db()
-    return locked
+    return _report(user=user, reason=reason, counts=counts, lead=locked)
+
+
+def _add(counts: dict[str, int], more: dict[str, int]) -> None:
+    for key, n in more.items():
+        counts[key] = counts.get(key, 0) + n
 
 
 @transaction.atomic
-def person_erase(*, person: Person, user, reason: str, ip_address: str | None = None) -> Person:
+def person_erase(
+    *, person: Person, user, reason: str, ip_address: str | None = None
+) -> ErasureReport:
+    """Anonymise the person, the leads they are the main contact of, their activities
+    (and other subjects' mails to them) and the import issues that name them."""
     _check_erase(user, reason)
     locked = Person.objects.select_for_update().get(pk=person.pk)
-    Person.objects.filter(pk=locked.pk).update(**PERSON_PERSONAL_FIELDS, version=F("version") + 1)
-    Person.history.filter(id=locked.pk).update(**PERSON_PERSONAL_FIELDS)
-    ConsentRecord.objects.filter(person=locked).update(email="", ip_address=None, user_agent="")
+    now = timezone.now()
+    counts: dict[str, int] = {}
+    leads = Lead.objects.filter(
+        lead_contacts__person=locked, lead_contacts__is_main=True, anonymised_at__isnull=True
+    ).select_for_update(of=("self",))
+    for lead in leads.order_by("pk"):
+        _add(counts, _lead_anonymise(lead, now=now))
+    issues = erasure.subject_issues(
+        emails=[locked.email], phones=[_phone(locked.phone), _phone(locked.mobile)]
+    )
+    counts["import_issues"] = counts.get("import_issues", 0) + erasure.issues_blank(issues)
+    own = set(locked.activities.values_list("pk", flat=True))
+    activities, documents = erasure.activities_erase(own)
+    _add(counts, {"activities": activities, "documents": documents})
+    counts["recipient_links"] = erasure.recipient_scrub(
+        person_id=locked.pk, email=locked.email, exclude=own
+    )
+    counts["persons"] = Person.objects.filter(pk=locked.pk).update(
+        **PERSON_PERSONAL_FIELDS, version=F("version") + 1
+    )
+    _add(counts, {"history": Person.history.filter(id=locked.pk).update(**PERSON_PERSONAL_FIELDS)})
+    _add(
+        counts,
+        {
+            "consents": ConsentRecord.objects.filter(person=locked).update(
+                email="", ip_address=None, user_agent=""
+            )
+        },
+    )
     log_access(
         user=user,
         action=DataAccessAction.ERASED,
@@ -314,5 +370,4 @@ def person_erase(*, person: Person, user, reason: str, ip_address: str | None = 
         reason=reason,
         ip_address=ip_address,
     )
-    locked.refresh_from_db()
-    return locked
+    return _report(user=user, reason=reason, counts=counts, person=locked)

@@ -10,4 +10,10 @@ from privacy.retention import retention_apply
 @shared_task(name="leads.tasks.apply_retention", **JOB_OPTIONS)
 def apply_retention() -> dict:
     result = retention_apply(dry_run=False, list_limit=0)
-    return {"anonymised": result.count, "files_deleted": result.files_deleted}
+    return {
+        "anonymised": result.count,
+        "files_deleted": result.files_deleted,
+        "activities": result.activities,
+        "documents": result.documents,
+        "import_files": result.import_files,
+    }

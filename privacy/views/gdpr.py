@@ -96,6 +96,7 @@ def gdpr_page(request: HttpRequest, pk: int, *, kind: SubjectKind) -> HttpRespon
         "rows": gdpr.display_rows(data[kind.name]),
         "consents": gdpr_selectors.consent_log(subject),
         "accesses": gdpr_selectors.access_log(subject),
+        "erasure_reports": gdpr_selectors.erasure_reports(subject),
         "anonymised_at": getattr(subject, "anonymised_at", None),
         "can_erase": gdpr.can_erase(request.user),
         "can_withdraw": kind is LEAD and can_edit_lead(request.user, subject),
@@ -125,7 +126,7 @@ def gdpr_erase(request: HttpRequest, pk: int, *, kind: SubjectKind) -> HttpRespo
     if not gdpr.can_erase(request.user):
         raise PermissionDenied
     try:
-        kind.erase(
+        report = kind.erase(
             user=request.user,
             reason=request.POST.get("reason", ""),
             ip_address=client_ip(request),
@@ -134,7 +135,7 @@ def gdpr_erase(request: HttpRequest, pk: int, *, kind: SubjectKind) -> HttpRespo
     except LeadError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, kind.erased_message)
+        messages.success(request, f"{kind.erased_message} {report.summary()}.")
     return redirect(kind.page_url, pk=subject.pk)
 
 

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from privacy.retention import retention_apply
+from ui.display import date_text
 
 
 class Command(BaseCommand):
@@ -26,7 +27,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run: bool = False, limit: int = 1000, **options):
         result = retention_apply(dry_run=dry_run, list_limit=limit)
-        cutoff = result.cutoff.strftime("%d.%m.%Y")
+        cutoff = date_text(result.cutoff)
         for row in result.leads:
             name = " ".join(
                 p for p in (row["company_name"], row["first_name"], row["last_name"]) if p
@@ -45,6 +46,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(
                     f"{result.count} Leads anonymisiert (unverändert seit vor dem {cutoff}), "
-                    f"{result.files_deleted} Visitenkarten gelöscht."
+                    f"{result.files_deleted} Visitenkarten gelöscht, "
+                    f"{result.activities} Aktivitäten anonymisiert, "
+                    f"{result.documents} Dokumente und {result.import_files} Importdateien gelöscht."
                 )
             )
