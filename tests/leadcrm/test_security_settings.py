@@ -219,7 +219,7 @@ def test_proxy_settings_in_production(tmp_path):
     }
     code = (
         "from django.conf import settings as s; "
-        "print(s.AXES_IPWARE_PROXY_COUNT, s.RATELIMIT_IP_META_KEY, s.BASE_URL)"
+        "print(s.AXES_CLIENT_IP_CALLABLE, s.RATELIMIT_IP_META_KEY, s.BASE_URL)"
     )
     result = subprocess.run(  # noqa: S603 - fixed argv, no shell
         [sys.executable, "manage.py", "shell", "-c", code],
@@ -229,4 +229,6 @@ def test_proxy_settings_in_production(tmp_path):
         text=True,
         timeout=120,
     )
-    assert "1 ui.client_ip.client_ip http://127.0.0.1:8000" in result.stdout, result.stderr
+    assert "ui.client_ip.client_ip ui.client_ip.client_ip http://127.0.0.1:8000" in result.stdout, (
+        result.stderr
+    )
