@@ -17,8 +17,9 @@ from activities.models import Activity, ActivityKind, ActivityStatus, MailState
 from activities.services import activity_create, activity_mark_done
 from contacts.models import Phase
 from leads.jobs.overdue import overdue_follow_ups_notify
-from notifications.models import Kind, Notification, Priority
-from notifications.services import notification_mark_read, notify
+from leads.services.assignment_notices import notify_lead_assigned
+from notifications.models import Kind, Notification
+from notifications.services import notification_mark_read
 
 
 def log_activities(plans: list[dict], *, now: dt.datetime) -> None:
@@ -81,7 +82,7 @@ def log_activities(plans: list[dict], *, now: dt.datetime) -> None:
     Activity.objects.bulk_update(activities, ["done_at", "created_at"], batch_size=500)
 
 
-def fill_bells(plans: list[dict], *, now: dt.datetime, today: dt.date) -> None:
+def fill_bells(plans: list[dict], *, now: dt.datetime, today: dt.date, manager=None) -> None:
     """The notifications the demo users find: overdue follow-ups (by the nightly job
     itself) and the hand-over of fresh leads to their owners."""
     overdue_follow_ups_notify(today=today)
@@ -102,17 +103,13 @@ def fill_bells(plans: list[dict], *, now: dt.datetime, today: dt.date) -> None:
         lead, owner = plan["lead"], plan["owner"]
         if owner is None or plan["days_ago"] >= 10 or plan["final_status"].phase != Phase.OPEN:
             continue
-        # the sales manager handed the fresh lead over (the assignment rules, which notify
-        # by themselves, are not configured in the demo)
-        notification = notify(
-            recipient=owner,
-            title=f"Neuer Lead zugewiesen: {lead.company_name}",
-            text=f"Lead {lead.number} aus „{lead.source or '—'}“.",
-            kind=Kind.LEAD_ASSIGNED,
-            priority=Priority.B,
-            entity=lead,
-            url=lead.get_absolute_url(),
-            dedupe_key=f"demo:assigned:{lead.number}",
+        # the sales manager handed the fresh lead over: the same notification (kind,
+        # parameters, dedupe key) the assignment rules send, through the same function
+        notification = notify_lead_assigned(
+            lead=lead,
+            user=owner,
+            why={"how": "manual", "by": str(manager) if manager else ""},
+            actor=manager,
         )
         if notification is not None:
             sent_at[notification.pk] = plan["created_at"]

@@ -38,10 +38,10 @@ from leads.models import (
     LeadSource,
     LeadStatusChange,
     LeadType,
-    Opportunity,
     ScoringCriterion,
 )
 from notifications.models import Notification
+from opportunities.models import Opportunity
 
 # what the summary line of setup_demo counts (rows the run added, whoever wrote them)
 COUNTED = {
@@ -127,7 +127,7 @@ class DemoBuilder:
         log_activities(plans, now=self.now)
         writer.walk(plans)
         backdate_leads(plans, now=self.now)
-        fill_bells(plans, now=self.now, today=self.today)
+        fill_bells(plans, now=self.now, today=self.today, manager=self.users["leitung"])
         stale_leads_flag()  # what the nightly job would have flagged by now
 
     def _selections(self, lists: Lists, campaigns: dict) -> None:

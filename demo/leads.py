@@ -21,6 +21,8 @@ from leads.bulk.create import leads_bulk_create
 from leads.models import CaptureChannel, ConsentAction, ConsentRecord, Lead, LeadStatusChange
 from leads.services.lead import lead_create
 from leads.services.lifecycle import lead_set_status
+from opportunities.models import OpportunityStatus
+from opportunities.services import opportunity_set_status
 
 
 class LeadWriter:
@@ -165,6 +167,13 @@ class LeadWriter:
                 "expected_close": self.today + dt.timedelta(days=30 + plan["days_ago"] % 60),
             },
         )
+        if result.opportunity and plan["opportunity_status"] != OpportunityStatus.OPEN:
+            opportunity_set_status(
+                opportunity=result.opportunity,
+                status=plan["opportunity_status"],
+                user=plan["owner"],
+                expected_version=result.opportunity.version,
+            )
         plan.update(company=result.company, person=result.person)
         return result.lead
 

@@ -18,7 +18,8 @@ from activities.models import ActivityKind
 from contacts.models import Phase, Salutation
 from contacts.rules import lead_status_applies
 from demo import catalog as cat
-from leads.models import CaptureChannel, OpportunityKind
+from leads.models import CaptureChannel
+from opportunities.models import OpportunityKind, OpportunityStatus
 
 LEAD_COUNT = 120
 # final status name -> how many demo leads end there (sums to LEAD_COUNT)
@@ -85,6 +86,16 @@ def german_mobile(rng: random.Random) -> str:
         number = phonenumbers.parse(f"+49{prefix}{rng.randint(1000000, 9999999)}")
         if phonenumbers.is_valid_number(number):
             return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def opportunity_status(days_ago: int) -> str:
+    """Older conversions have been decided: most won, some lost; recent ones are open.
+    Derived from the story's age, so the random sequence (and every other story) stays."""
+    if days_ago > 90:
+        return OpportunityStatus.LOST if days_ago % 3 == 0 else OpportunityStatus.WON
+    if days_ago > 60 and days_ago % 4 == 0:
+        return OpportunityStatus.LOST
+    return OpportunityStatus.OPEN
 
 
 def plan_companies(rng: random.Random, *, categories: dict, reps: list) -> list[dict]:
@@ -269,6 +280,7 @@ class LeadPlanner:
             "amount": Decimal(rng.randrange(18_000, 480_000, 500)),
             "opportunity_kind": rng.choice([OpportunityKind.INQUIRY, OpportunityKind.OFFER]),
         }
+        story["opportunity_status"] = opportunity_status(story["days_ago"])
         story["touched_days_ago"] = rng.randint(0, 34)  # > 30: the lead went stale
         if final == "Offen" and rng.random() < 0.25:
             # fresh web inquiries nobody has picked up yet ("ohne Zuständigkeit")

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "contacts",
     "activities",
     "leads",
+    "opportunities",
     "capture",
     "conversion",
     "processes",
@@ -192,10 +193,11 @@ AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 # Behind N reverse proxies (TLS terminator, load balancer) REMOTE_ADDR is the proxy: then
 # the client is the N-th address from the right of X-Forwarded-For (set by those proxies).
 # Without this, lockout and the web form's rate limit would count all visitors as one.
+# The lockout asks the same helper as the app (django-ipware is not installed, so axes
+# would otherwise key on REMOTE_ADDR, the proxy, and lock a user out for everybody).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "ui.client_ip.client_ip"
 if TRUSTED_PROXY_COUNT:
-    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
     RATELIMIT_IP_META_KEY = "ui.client_ip.client_ip"
 
 # --- i18n -----------------------------------------------------------------------------
@@ -205,6 +207,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
+# dd.mm.yyyy HH:MM for German readers, mm/dd/yyyy for English ones (ui/display.py)
+FORMAT_MODULE_PATH = ["ui.locale_formats"]
 PHONENUMBER_DEFAULT_REGION = "DE"
 PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"
 COUNTRIES_FIRST = ["DE", "AT", "CH"]
@@ -280,8 +284,12 @@ LEADCRM = {
     "NEW_LEAD_DAYS": env.int("LEADCRM_NEW_LEAD_DAYS", default=7),
     "APPOINTMENT_REMINDER_MINUTES": env.int("LEADCRM_APPOINTMENT_REMINDER_MINUTES", default=30),
     "RETENTION_DAYS": env.int("LEADCRM_RETENTION_DAYS", default=730),
+    # days an uploaded import file (and its issues' raw rows) is kept after the import ended
+    "IMPORT_FILE_RETENTION_DAYS": env.int("LEADCRM_IMPORT_FILE_RETENTION_DAYS", default=7),
     "LIST_PAGE_SIZE": env.int("LEADCRM_LIST_PAGE_SIZE", default=50),
 }
+if LEADCRM["IMPORT_FILE_RETENTION_DAYS"] < 0:
+    raise ImproperlyConfigured("LEADCRM_IMPORT_FILE_RETENTION_DAYS must be 0 or more.")
 if not 0 < LEADCRM["MID_SCORE_THRESHOLD"] < LEADCRM["HIGH_SCORE_THRESHOLD"] <= 100:
     raise ImproperlyConfigured(
         "Score bands need 0 < LEADCRM_MID_SCORE_THRESHOLD < LEADCRM_HIGH_SCORE_THRESHOLD <= 100."

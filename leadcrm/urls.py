@@ -20,6 +20,7 @@ urlpatterns = [
     path("leads/", include("processes.urls")),
     path("leads/", include("privacy.urls")),
     path("leads/", include("merge.urls")),
+    path("verkaufschancen/", include("opportunities.urls")),
     path("boards/", include("boards.urls")),
     path("health/", views.health, name="health"),
 ]

@@ -7,6 +7,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from ui.display import datetime_text
+
 
 class LeadError(Exception):
     """A business rule refused the change; `message` is German and shown to the user."""
@@ -46,10 +48,7 @@ class ConflictError(LeadError):
         who = str(self.changed_by) if self.changed_by else _("ein anderer Benutzer")
         text = _("Der Lead wurde inzwischen von %(who)s geändert") % {"who": who}
         if self.changed_at:
-            from django.utils import timezone
-
-            local = timezone.localtime(self.changed_at)
-            text += _(" (am %(date)s)") % {"date": local.strftime("%d.%m.%Y %H:%M")}
+            text += _(" (am %(date)s)") % {"date": datetime_text(self.changed_at)}
         if self.changes:
             fields = ", ".join(dict.fromkeys(name for name, _old, _new in self.changes))
             text += _(". Geänderte Felder: %(fields)s") % {"fields": fields}

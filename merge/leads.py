@@ -19,11 +19,11 @@ from leads.models import (
     LeadContact,
     LeadRating,
     LeadStatusChange,
-    Opportunity,
 )
 from leads.permissions import can_edit_lead
 from leads.services import history as history
 from leads.services import scoring
+from opportunities.models import Opportunity
 
 # the fields whose surviving value the user picks, in the form's order (leads.fields; the
 # catalogue also says how the rest merges: related rows join, the score is computed again)

@@ -17,7 +17,8 @@ from boards.models import Selection
 from contacts.errors import ConflictError, ContactError
 from contacts.models import Person
 from contacts.services import PERSON_FIELDS
-from leads.models import ConsentRecord, LeadContact, Opportunity, PersonalDataAccess
+from leads.models import ConsentRecord, LeadContact, PersonalDataAccess
+from opportunities.models import Opportunity
 
 # the fields a person card edits (the bulk update offers the same ones)
 MERGE_FIELDS = PERSON_FIELDS

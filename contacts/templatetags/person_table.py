@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django import template
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from contacts.templatetags.lead_status import lead_status_badge
+from ui.display import datetime_text
 from ui.object_urls import object_url
 
 register = template.Library()
@@ -61,8 +61,7 @@ def _category(p, attr: str):
 def _changed_at(p) -> SafeString:
     if not p.lead_status_changed_at:
         return _EMPTY
-    local = timezone.localtime(p.lead_status_changed_at)
-    return format_html("<td>{}</td>", local.strftime("%d.%m.%Y %H:%M"))
+    return format_html("<td>{}</td>", datetime_text(p.lead_status_changed_at))
 
 
 CELLS: dict[str, Callable] = {

@@ -14,13 +14,13 @@ from collections.abc import Callable
 
 from django import template
 from django.db import models
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from contacts.templatetags.lead_status import lead_status_badge
 from leads.fields import LeadField, list_columns
 from leads.score_bands import score_band
+from ui.display import date_text, datetime_text
 from ui.object_urls import object_url
 
 register = template.Library()
@@ -56,7 +56,7 @@ def _follow_up_until(lead, today) -> SafeString:
     until = lead.follow_up_until
     overdue = lead.follow_up_overdue(today)
     css = "text-nowrap text-danger fw-semibold" if overdue else "text-nowrap"
-    return format_html('<td class="{}">{}</td>', css, until.strftime("%d.%m.%Y") if until else DASH)
+    return format_html('<td class="{}">{}</td>', css, date_text(until) if until else DASH)
 
 
 def _customer(lead, today) -> SafeString:
@@ -76,8 +76,7 @@ def _email(lead, today) -> SafeString:
 
 
 def _timestamp(value: dt.datetime | None) -> SafeString:
-    # strftime: the same "d.m.Y H:i" as the template's date filter, a fraction of its cost
-    text = timezone.localtime(value).strftime("%d.%m.%Y %H:%M") if value else ""
+    text = datetime_text(value)  # the template's SHORT_DATETIME_FORMAT, at strftime's cost
     return format_html('<td class="text-nowrap">{}</td>', text)
 
 

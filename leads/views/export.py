@@ -23,6 +23,7 @@ from leads.fields import export_columns
 from leads.filters import LeadFilter
 from leads.models import Lead
 from leads.permissions import visible_leads
+from ui.display import date_text, datetime_text
 from ui.spreadsheet import neutralise
 
 
@@ -30,28 +31,26 @@ def _user(u) -> str:
     return (u.get_full_name() or u.username) if u else ""
 
 
-def _local(value):
-    if value is None:
-        return ""
-    if hasattr(value, "hour"):
-        return timezone.localtime(value).strftime("%d.%m.%Y %H:%M")
-    return value.strftime("%d.%m.%Y")
-
-
 def _cell(name: str):
     """How the export writes one catalogue field: names for list entries, users by name,
-    local dates, the country code, the phone number as stored."""
+    local dates in the reader's format, countries by name, choices by label, the phone
+    number as stored."""
     field = Lead._meta.get_field(name)
     if field.many_to_one and field.related_model is get_user_model():
         return lambda lead: _user(getattr(lead, name))
     if field.many_to_one:
         return lambda lead: getattr(getattr(lead, name), "name", "") or ""
-    if isinstance(field, (models.DateField, models.DateTimeField)):
-        return lambda lead: _local(getattr(lead, name))
+    if isinstance(field, models.DateTimeField):
+        return lambda lead: datetime_text(getattr(lead, name))
+    if isinstance(field, models.DateField):
+        return lambda lead: date_text(getattr(lead, name))
     if isinstance(field, CountryField):
-        return lambda lead: str(lead.country.code) if lead.country else ""
+        return lambda lead: lead.country.name if lead.country else ""
     if isinstance(field, PhoneNumberField):
         return lambda lead: str(lead.phone) if lead.phone else ""
+    if field.choices:
+        labels = {value: str(label) for value, label in field.flatchoices}
+        return lambda lead: labels.get(getattr(lead, name), getattr(lead, name))
     return lambda lead: getattr(lead, name)
 
 

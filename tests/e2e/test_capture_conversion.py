@@ -9,7 +9,8 @@ import os
 import pytest
 
 from contacts.models import Company, Person, Phase
-from leads.models import AssignmentMember, AssignmentRule, Lead, Opportunity
+from leads.models import AssignmentMember, AssignmentRule, Lead
+from opportunities.models import Opportunity
 from tests.factories import CampaignFactory
 
 SCREENSHOTS = os.environ.get("LEADCRM_SCREENSHOTS", "")

@@ -41,9 +41,9 @@ from tests.factories.leads import (
     CampaignFactory,
     LeadContactFactory,
     LeadFactory,
-    OpportunityFactory,
 )
 from tests.factories.notifications import NotificationFactory
+from tests.factories.opportunities import OpportunityFactory
 
 __all__ = [
     "ActivityFactory",

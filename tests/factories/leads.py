@@ -1,8 +1,7 @@
-"""Factories of the leads app: campaigns, leads, lead contacts, opportunities."""
+"""Factories of the leads app: campaigns, leads, lead contacts."""
 
 import datetime as dt
 import itertools
-from decimal import Decimal
 
 import factory
 from django.utils import timezone
@@ -15,12 +14,10 @@ from leads.models import (
     Campaign,
     Lead,
     LeadContact,
-    Opportunity,
-    OpportunityKind,
 )
 from leads.services.numbering import next_lead_number
 from tests.factories.base import _as_obj, _german_phone, default_status, fake, interest
-from tests.factories.contacts import CompanyFactory, PersonFactory
+from tests.factories.contacts import PersonFactory
 
 
 class CampaignFactory(DjangoModelFactory):
@@ -81,21 +78,6 @@ class LeadContactFactory(DjangoModelFactory):
     is_main = False
 
 
-class OpportunityFactory(DjangoModelFactory):
-    class Meta:
-        model = Opportunity
-
-    kind = OpportunityKind.OFFER
-    title = factory.Sequence(lambda n: f"Angebot Photovoltaikanlage {n}")
-    company = factory.SubFactory(CompanyFactory)
-    person = factory.SubFactory(PersonFactory, company=factory.SelfAttribute("..company"))
-    lead = None
-    amount = factory.Sequence(lambda n: Decimal("25000.00") + n * 1000)
-    expected_close = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=45))
-    description = "Angebot nach Vor-Ort-Termin."
-    owner = None
-
-
 # --- Helpers for the jobs/distribution tests: many leads fast, rules with members.
 
 _numbers = itertools.count(1)
@@ -124,3 +106,14 @@ def days_ago(days: int) -> dt.date:
     from django.utils import timezone
 
     return timezone.localdate() - dt.timedelta(days=days)
+
+
+def lead_data(**overrides) -> dict:
+    """The least `data` a lead service accepts (leads.models.lead.lead_identity_errors:
+    a company or a name, an e-mail or a phone), plus `overrides`."""
+    return {
+        "company_name": "Testkunde GmbH",
+        "last_name": "Muster",
+        "email": "kontakt@testkunde-beispiel.de",
+        **overrides,
+    }

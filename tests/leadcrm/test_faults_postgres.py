@@ -70,7 +70,10 @@ def _round(lead_pk: int, users: list, round_no: int) -> dict[str, object]:
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_twenty_threads_one_winner_per_version_no_lost_update(rep, teammate, manager):
-    lead = lead_create(data={"company_name": "Parallel GmbH", "notes": ""}, user=rep).lead
+    lead = lead_create(
+        data={"company_name": "Parallel GmbH", "email": "info@parallel-beispiel.de", "notes": ""},
+        user=rep,
+    ).lead
     winners: list[str] = []
     for round_no in range(ROUNDS):
         results = _round(lead.pk, [rep, teammate, manager], round_no)

@@ -58,7 +58,7 @@ COUNTED = [
     "leads.Lead",
     "leads.LeadContact",
     "leads.ConsentRecord",
-    "leads.Opportunity",
+    "opportunities.Opportunity",
     "contacts.Company",
     "contacts.Person",
     "activities.Activity",

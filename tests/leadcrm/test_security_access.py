@@ -38,6 +38,7 @@ from tests.factories import (
     JobFactory,
     LeadFactory,
     NotificationFactory,
+    OpportunityFactory,
     PersonFactory,
     SelectionFactory,
     UserFactory,
@@ -108,6 +109,10 @@ def _shared_selection(w):
 
 def _import(w):
     return {"pk": w["lead_import"].pk}
+
+
+def _opportunity(w):
+    return {"pk": w["opportunity"].pk}
 
 
 def _campaign(w):
@@ -183,6 +188,7 @@ SPEC: dict[str, Rule] = {
     "capture:duplicate_check": R(_none, NOT_ALLOWED, ANY),
     "capture:import_upload": R(_none, IMPORTERS, IMPORTERS),
     "capture:import_mapping": R(_import, IMPORTERS, IMPORTERS),
+    "capture:import_values": R(_import, IMPORTERS, IMPORTERS),
     "capture:import_detail": R(_import, IMPORTERS, IMPORTERS),
     "capture:import_cancel": R(_import, NOT_ALLOWED, IMPORTERS),
     "capture:import_resume": R(_import, NOT_ALLOWED, IMPORTERS),
@@ -197,6 +203,14 @@ SPEC: dict[str, Rule] = {
     "privacy:gdpr_person_export": R(_person, ANY, ANY),
     "privacy:gdpr_person_erase": R(_person, NOT_ALLOWED, MANAGERS),
     "merge:person": R(_person, MANAGERS, MANAGERS),
+    # opportunities: company-wide reading; the teammate's one is edited by managers/staff
+    "opportunities:list": R(_none, ANY, NOT_ALLOWED),
+    "opportunities:detail": R(_opportunity, ANY, NOT_ALLOWED),
+    "opportunities:edit": R(_opportunity, EDIT, EDIT),
+    "opportunities:status": R(_opportunity, NOT_ALLOWED, EDIT),
+    "opportunities:lead_section": R(_lead, ANY, NOT_ALLOWED),
+    "opportunities:create_from_lead": R(_lead, EDIT, EDIT),
+    "opportunities:company_section": R(_company, ANY, NOT_ALLOWED),
     # boards
     "boards:lead_board": R(_none, ANY, NOT_ALLOWED),
     "boards:lead_board_more": R(lambda w: {"status_id": w["status"].pk}, ANY, NOT_ALLOWED),
@@ -296,6 +310,7 @@ def world(rep, teammate, manager, marketing, staff_admin, outsider):
         "selection": SelectionFactory(owner=teammate, target="person"),
         "shared_selection": SelectionFactory(owner=teammate, target="person", shared=True),
         "lead_import": lead_import,
+        "opportunity": OpportunityFactory(company=company, person=person, owner=teammate),
         "campaign": campaign,
         "status": default_status(),
         "users": {

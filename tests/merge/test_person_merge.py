@@ -9,8 +9,9 @@ from django.urls import reverse
 from activities.models import Activity
 from contacts.errors import ConflictError
 from contacts.models import Person
-from leads.models import ConsentRecord, LeadContact, Opportunity
+from leads.models import ConsentRecord, LeadContact
 from merge.persons import person_merge
+from opportunities.models import Opportunity
 from tests import factories as f
 
 
