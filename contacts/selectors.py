@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ListPreference, Role, User
 from contacts.models import Category, CategoryGroup, Company, LeadStatus, Person
+from ui.history import history_rows
 
 
 @dataclass(frozen=True)
@@ -138,33 +139,8 @@ def company_leads(*, company: Company, limit: int = 50):
 
 
 def company_history(*, company: Company, limit: int = 50) -> list[dict]:
-    """History rows with the changed fields, FK values resolved without a query per row."""
-    records = list(
-        company.history.select_related("history_user").order_by("-history_date", "-history_id")[
-            : limit + 1
-        ]
-    )
-    cat_ids = {r.category_id for r in records if r.category_id}
-    owner_ids = {r.owner_id for r in records if r.owner_id}
-    cats = {c.pk: c.name for c in Category.objects.filter(pk__in=cat_ids)}
-    owners = {u.pk: str(u) for u in User.objects.filter(pk__in=owner_ids)}
-    labels = {f.attname: f.verbose_name for f in Company._meta.concrete_fields}
-    resolve = {"category_id": cats, "owner_id": owners}
-    rows = []
-    for newer, older in zip(records, records[1:] + [None], strict=True):
-        changes = []
-        if older is not None and newer.history_type == "~":
-            for attname, label in labels.items():
-                if attname in ("id", "version", "updated_at", "created_at"):
-                    continue
-                before, after = getattr(older, attname, None), getattr(newer, attname, None)
-                if before != after:
-                    if attname in resolve:
-                        before = resolve[attname].get(before, before)
-                        after = resolve[attname].get(after, after)
-                    changes.append((label, before or "—", after or "—"))
-        rows.append({"record": newer, "changes": changes})
-    return rows[:limit]
+    """History rows with the changed fields (`ui.history`: names, labels, local dates)."""
+    return history_rows(company.history, Company, limit=limit)
 
 
 def person_leads(*, person: Person, limit: int = 20):

@@ -2,33 +2,48 @@
 
 Every lead write bumps `Lead.version` and tags its historical record with the version in
 `history_change_reason`, so a conflict can tell which changes the other user made.
+A write through the API adds the token's name after the tag (`v=3;api=Zapier`, see
+accounts/channel.py), shown as "über die API (Zapier)".
 """
 
 from __future__ import annotations
 
+from accounts.channel import api_token_name
 from leads.errors import ConflictError
 from leads.models import Lead
 from ui.display import value_text
+from ui.history import field_text, related_names
 
 VERSION_TAG = "v="
+API_TAG = ";api="
 
 # --- helpers -------------------------------------------------------------------------
 
 
 def tag_version(lead: Lead, user) -> None:
-    lead._change_reason = f"{VERSION_TAG}{lead.version}"
+    reason = f"{VERSION_TAG}{lead.version}"
+    token_name = api_token_name()
+    if token_name:
+        reason = f"{reason}{API_TAG}{token_name}"[:100]
+    lead._change_reason = reason
     if user is not None and getattr(user, "is_authenticated", False):
         lead._history_user = user
 
 
 def _version_of(record) -> int | None:
-    reason = record.history_change_reason or ""
+    reason = (record.history_change_reason or "").split(API_TAG, 1)[0]
     if reason.startswith(VERSION_TAG):
         try:
             return int(reason[len(VERSION_TAG) :])
         except ValueError:
             return None
     return None
+
+
+def api_token_of(record) -> str:
+    """The name of the API token a historical record was written through ("" for the UI)."""
+    reason = record.history_change_reason or ""
+    return reason.split(API_TAG, 1)[1] if API_TAG in reason else ""
 
 
 def history_changes(new_record, old_record) -> list[tuple[str, str, str]]:
@@ -53,14 +68,16 @@ def history_changes(new_record, old_record) -> list[tuple[str, str, str]]:
             )
             old = sorted(names.get(i, str(i)) for i in ids_old)
             new = sorted(names.get(i, str(i)) for i in ids_new)
-        elif model_field.is_relation:
-            rel = model_field.related_model
-            objs = rel._default_manager.in_bulk([v for v in (old, new) if v is not None])
-            old, new = objs.get(old, old), objs.get(new, new)
-        elif model_field.choices:
-            labels = dict(model_field.flatchoices)
-            old, new = labels.get(old, old), labels.get(new, new)
-        changes.append((str(model_field.verbose_name), value_text(old), value_text(new)))
+            changes.append((str(model_field.verbose_name), value_text(old), value_text(new)))
+            continue
+        names = related_names([new_record, old_record], [model_field])
+        changes.append(
+            (
+                str(model_field.verbose_name),
+                field_text(model_field, old, names),
+                field_text(model_field, new, names),
+            )
+        )
     return changes
 
 
