@@ -19,7 +19,7 @@ from accounts.models import ListPreference
 from activities.models import Activity
 from leads.fields import list_columns as catalogue_columns
 from leads.models import ConsentRecord, Lead, LeadContact, LeadRating, LeadStatusChange
-from leads.services.history import history_changes
+from leads.services.history import api_token_of, history_changes
 
 PAGE_SIZES = (25, 50, 100)
 COUNT_LIMIT = 1000  # "mehr als 1.000": never count the whole table
@@ -163,26 +163,43 @@ def _order(field_name: str, desc: bool, reverse: bool = False):
     )
 
 
+def _nullable(field_name: str) -> bool:
+    """Whether the sort path can be NULL (a nullable column or a nullable relation on the way)."""
+    model, nullable = Lead, False
+    for part in field_name.split("__"):
+        field = model._meta.get_field(part)
+        nullable = nullable or field.null
+        model = field.related_model or model
+    return nullable
+
+
 def _after(field_name: str, desc: bool, value, pk: int) -> Q:
-    """Rows strictly after (value, pk) in the order (field desc?, id desc?) nulls last."""
+    """Rows strictly after (value, pk) in the order (field desc?, id desc?) nulls last.
+
+    The condition leads with `field <= value` (`>=` ascending) so PostgreSQL reads it as an
+    index range that starts at the cursor, instead of testing an OR on every earlier row
+    (a cursor 900,000 rows deep); the NULL branch exists only for nullable sort fields."""
+    id_beyond = "id__lt" if desc else "id__gt"
     if value is None:
-        return Q(**{f"{field_name}__isnull": True}) & Q(**{"id__lt" if desc else "id__gt": pk})
+        return Q(**{f"{field_name}__isnull": True}) & Q(**{id_beyond: pk})
+    from_value = f"{field_name}__lte" if desc else f"{field_name}__gte"
     beyond = f"{field_name}__lt" if desc else f"{field_name}__gt"
-    return (
-        Q(**{beyond: value})
-        | Q(**{field_name: value, ("id__lt" if desc else "id__gt"): pk})
-        | Q(**{f"{field_name}__isnull": True})
-    )
+    after = Q(**{from_value: value}) & (Q(**{beyond: value}) | Q(**{id_beyond: pk}))
+    if _nullable(field_name):
+        after |= Q(**{f"{field_name}__isnull": True})
+    return after
 
 
 def _before(field_name: str, desc: bool, value, pk: int) -> Q:
-    """Rows strictly before (value, pk) in that order."""
+    """Rows strictly before (value, pk) in that order (same index-range shape)."""
+    id_ahead = "id__gt" if desc else "id__lt"
     if value is None:
         return Q(**{f"{field_name}__isnull": False}) | Q(
-            **{f"{field_name}__isnull": True, ("id__gt" if desc else "id__lt"): pk}
+            **{f"{field_name}__isnull": True, id_ahead: pk}
         )
+    to_value = f"{field_name}__gte" if desc else f"{field_name}__lte"
     ahead = f"{field_name}__gt" if desc else f"{field_name}__lt"
-    return Q(**{ahead: value}) | Q(**{field_name: value, ("id__gt" if desc else "id__lt"): pk})
+    return Q(**{to_value: value}) & (Q(**{ahead: value}) | Q(**{id_ahead: pk}))
 
 
 @dataclass
@@ -441,6 +458,7 @@ def lead_history(lead: Lead, limit: int = 100) -> list[dict]:
                 "date": record.history_date,
                 "type": record.history_type,
                 "changes": changes,
+                "api_token": api_token_of(record),
             }
         )
     return entries

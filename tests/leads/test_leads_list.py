@@ -119,7 +119,8 @@ def test_keyset_paging_through_all_pages_with_ties_and_nulls():
             follow_up_until=None if i % 4 == 0 else today + dt.timedelta(days=i % 5),
         )
     qs = Lead.objects.all()
-    for sort in ("-score", "score", "follow_up_until", "-follow_up_until", "company", "-created"):
+    sorts = ("-score", "score", "follow_up_until", "-follow_up_until", "company", "-created")
+    for sort in (*sorts, "status", "-status", "number", "-updated"):
         seen, cursor, pages = [], None, []
         while True:
             page = _small_page(qs, sort, cursor)
