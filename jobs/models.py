@@ -47,6 +47,11 @@ class Job(models.Model):
     result = models.JSONField(_("Ergebnis"), default=dict, blank=True)
     error = models.TextField(_("Fehler"), blank=True)
     cancel_requested = models.BooleanField(_("Abbruch angefordert"), default=False)
+    # the Celery task (registered name) that runs the job: the beat re-scan queues it again
+    task = models.CharField(_("Task"), max_length=200, blank=True)
+    # the last sign of life of a run (start, each progress update); a running job without
+    # one for a while is stalled (its worker died) and the re-scan resumes it
+    heartbeat_at = models.DateTimeField(_("Letztes Lebenszeichen"), null=True, blank=True)
     created_at = models.DateTimeField(_("Gestartet am"), auto_now_add=True)
     finished_at = models.DateTimeField(_("Beendet am"), null=True, blank=True)
 

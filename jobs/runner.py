@@ -24,7 +24,10 @@ they are written once, here:
   marks it *failed* with a message for the user (`error_message(exc)`, default the
   exception text) and is re-raised unless `reraise=False`.
 - **Resume from the UI**: `job_resume` turns a failed or cancelled job back into a pending
-  one; the caller queues its task again after commit.
+  one; the caller queues its task again after commit (`job_queue`).
+- **Lost messages**: `job_queue` never fails on a broker outage (the job stays pending and
+  the user is told); the beat re-scan `job_requeue_stalled` queues pending jobs whose
+  message was lost and running jobs whose worker died (no heartbeat for `STALL_AFTER`).
 
 Errors that are not `Exception`s (a killed worker, `KeyboardInterrupt`) pass untouched: the
 job stays *running* and the next run resumes it.
@@ -42,10 +45,16 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
-from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from celery import current_app
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
+from kombu.exceptions import KombuError
+from redis.exceptions import RedisError
 
 from jobs.models import FINISHED_STATES, Job, JobState
 
@@ -56,6 +65,16 @@ BUSY = "busy"  # what job_run returns while another worker runs the same job
 _LOCK_SPACE = 0x4A4F4253  # "JOBS": the first key of the advisory lock, the job id the second
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (OperationalError, InterfaceError)
 ERROR_MAX_LENGTH = 2000
+# what sending a task raises while the broker is down
+BROKER_ERRORS: tuple[type[BaseException], ...] = (KombuError, RedisError, OSError)
+PENDING_GRACE = timedelta(minutes=2)  # a pending job older than this lost its message
+STALL_AFTER = timedelta(minutes=10)  # a running job silent for this long lost its worker
+REQUEUE_BATCH = 100
+# what the user reads when `job_queue` found the broker away (`job.queued is False`)
+BROKER_DOWN_MESSAGE = gettext_lazy(
+    "Der Hintergrunddienst ist gerade nicht erreichbar; der Auftrag startet automatisch, "
+    "sobald er wieder läuft."
+)
 
 
 class JobCancelled(Exception):
@@ -66,16 +85,76 @@ class JobCancelled(Exception):
 
 
 def job_create(
-    *, kind: str, title: str, user=None, total: int = 0, params: dict | None = None
+    *,
+    kind: str,
+    title: str,
+    user=None,
+    total: int = 0,
+    params: dict | None = None,
+    task: str = "",
 ) -> Job:
-    """A new job row, state pending; the caller queues its task with the id after commit."""
+    """A new job row, state pending; `task` is the registered name of the Celery task that
+    runs it (called with the job id). Queue it with `job_queue` (after commit)."""
     return Job.objects.create(
         kind=kind,
         title=str(title)[:200],
         created_by=user,
         total=total,
         params=params or {},
+        task=task,
     )
+
+
+def job_queue(*, job: Job, task: str = "") -> None:
+    """Queue the job's task after the current transaction commits. A broker outage is no
+    error: the row stays pending, `job.queued` turns False (the view tells the user) and
+    the beat re-scan (`requeue_stalled_jobs`) queues it once the broker is back."""
+    job.queued = None
+    transaction.on_commit(lambda: job_send(job=job, task=task))
+
+
+def job_send(*, job: Job, task: str = "") -> bool:
+    """Send the job's task to the broker now; False (logged) when the broker is away."""
+    name = task or job.task
+    try:
+        celery_task = current_app.tasks.get(name)
+        if celery_task is not None:
+            celery_task.delay(job.pk)
+        else:
+            current_app.send_task(name, args=[job.pk])
+    except BROKER_ERRORS:
+        logger.warning("broker unavailable: job %s (%s) stays pending", job.pk, name)
+        job.queued = False
+        return False
+    job.queued = True
+    return True
+
+
+def job_requeue_stalled(*, now=None) -> int:
+    """The beat re-scan: queue again every job whose broker message was lost — pending
+    for longer than `PENDING_GRACE`, or running without a heartbeat for `STALL_AFTER`
+    (its worker died). Safe to run twice: a job still running in a live worker answers
+    BUSY (advisory lock), a finished one SKIPPED. Returns how many were queued."""
+    now = now or timezone.now()
+    stale = (
+        Job.objects.exclude(task="")
+        .filter(
+            Q(state=JobState.PENDING, created_at__lt=now - PENDING_GRACE)
+            & (Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=now - PENDING_GRACE))
+            | Q(state=JobState.RUNNING)
+            & (
+                Q(heartbeat_at__lt=now - STALL_AFTER)
+                | Q(heartbeat_at__isnull=True, created_at__lt=now - STALL_AFTER)
+            )
+        )
+        .order_by("pk")[:REQUEUE_BATCH]
+    )
+    queued = 0
+    for job in stale:
+        if not job_send(job=job):
+            break  # the broker is still away: the next scan tries again
+        queued += 1
+    return queued
 
 
 def job_request_cancel(*, job: Job) -> bool:
@@ -129,7 +208,7 @@ class JobRun:
 
     def progress(self, *, done: int, result: dict | None = None) -> None:
         """How far the job got (absolute `done`, and the summary so far when given)."""
-        fields: dict[str, Any] = {"done": done}
+        fields: dict[str, Any] = {"done": done, "heartbeat_at": timezone.now()}
         if result is not None:
             fields["result"] = result
         Job.objects.filter(pk=self.job.pk).update(**fields)
@@ -214,7 +293,7 @@ def job_run(
 
 
 def _run(job: Job, work, error_message, reraise: bool) -> str:
-    Job.objects.filter(pk=job.pk).update(state=JobState.RUNNING)
+    Job.objects.filter(pk=job.pk).update(state=JobState.RUNNING, heartbeat_at=timezone.now())
     job.state = JobState.RUNNING
     run = JobRun(job)
     try:

@@ -17,6 +17,6 @@ def job_for_user(*, job_id: int, user, kind: str | None = None, staff: bool = Tr
     job = qs.first()
     if job is None:
         return None
-    if job.created_by_id != user.pk and not (staff and user.is_staff):
+    if job.created_by_id != user.pk and not (staff and user.is_superuser):
         return None
     return job
