@@ -6,9 +6,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
-# gettext: compilemessages at build time.
+# gettext: compilemessages at build time; tesseract (+ German) and poppler: business-card scan.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends gettext \
+    && apt-get install -y --no-install-recommends gettext tesseract-ocr tesseract-ocr-deu poppler-utils \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
@@ -31,5 +31,9 @@ USER leadcrm
 
 EXPOSE 8000
 ENTRYPOINT ["/app/docker/entrypoint.sh"]
+# Meant to run behind the buffering proxy of docker-compose.yml (docker/nginx.conf): sync
+# workers with a hard timeout, short keep-alive, recycled after a number of requests.
 CMD ["gunicorn", "leadcrm.wsgi", "--bind", "0.0.0.0:8000", "--workers", "2", \
+     "--timeout", "60", "--graceful-timeout", "30", "--keep-alive", "5", \
+     "--max-requests", "2000", "--max-requests-jitter", "200", \
      "--access-logfile", "-", "--forwarded-allow-ips", "*"]

@@ -8,7 +8,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import ListPreference, User
+from accounts import tokens
+from accounts.models import ApiToken, ListPreference, User
 
 admin.site.site_header = _("LeadCRM Verwaltung")
 admin.site.site_title = _("LeadCRM Verwaltung")
@@ -65,3 +66,45 @@ class ListPreferenceAdmin(admin.ModelAdmin):
     list_filter = ("key",)
     search_fields = ("user__username", "user__last_name", "key")
     autocomplete_fields = ("user",)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Admins see every token and revoke it; making one is the user's (the secret is shown
+    once, on the profile page), so the admin has no add form."""
+
+    list_display = (
+        "name",
+        "user",
+        "prefix",
+        "scope",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    )
+    list_select_related = ("user",)
+    list_filter = ("scope", ("revoked_at", admin.EmptyFieldListFilter))
+    search_fields = ("name", "prefix", "user__username", "user__last_name")
+    readonly_fields = (
+        "user",
+        "name",
+        "prefix",
+        "scope",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    )
+    actions = ["revoke"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.action(description=_("Ausgewählte Token widerrufen"))
+    def revoke(self, request, queryset):
+        count = 0
+        for token in queryset.filter(revoked_at__isnull=True):
+            tokens.api_token_revoke(token=token, user=request.user)
+            count += 1
+        self.message_user(request, _("%(n)d Token widerrufen.") % {"n": count})

@@ -83,7 +83,7 @@ class User(AbstractUser):
 
     @property
     def has_any_role(self) -> bool:
-        return self.is_staff or self.has_role(Role.SALES, Role.SALES_MANAGER, Role.MARKETING)
+        return self.has_role(Role.SALES, Role.SALES_MANAGER, Role.MARKETING)
 
     def is_absent(self, day=None) -> bool:
         day = day or timezone.localdate()
@@ -109,3 +109,56 @@ class ListPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.key}"
+
+
+class TokenScope(models.TextChoices):
+    READ = "read", _("Nur lesen")
+    WRITE = "write", _("Lesen und schreiben")
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def usable(self, now=None):
+        """Not revoked, not expired, of an active user: the one rule `ApiToken.is_usable` mirrors."""
+        now = now or timezone.now()
+        return self.filter(revoked_at__isnull=True, user__is_active=True).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
+        )
+
+
+class ApiToken(models.Model):
+    """A personal API token [API-Token]. Only the SHA-256 of the secret is stored; the secret
+    is shown once when the token is made (accounts/tokens.py)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("Name"), max_length=80)
+    prefix = models.CharField(_("Anfang"), max_length=16, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    scope = models.CharField(
+        _("Berechtigung"), max_length=10, choices=TokenScope.choices, default=TokenScope.READ
+    )
+    created_at = models.DateTimeField(_("Angelegt am"), default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("Gültig bis"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("Zuletzt benutzt"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("Widerrufen am"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API-Token")
+        verbose_name_plural = _("API-Token")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_usable(self, now=None) -> bool:
+        now = now or timezone.now()
+        return (
+            self.revoked_at is None
+            and self.user.is_active
+            and (self.expires_at is None or self.expires_at > now)
+        )
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == TokenScope.WRITE

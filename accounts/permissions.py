@@ -17,10 +17,11 @@ ALL_ROLES = (Role.SALES, Role.SALES_MANAGER, Role.MARKETING)
 
 
 def user_has_role(user, *roles: str) -> bool:
-    """True for staff, superusers and members of any of `roles` (all roles when empty)."""
+    """True for superusers and members of any of `roles` (all roles when empty). The staff
+    flag alone opens only the Django admin, never a role of the product."""
     if not user.is_authenticated or not user.is_active:
         return False
-    if user.is_superuser or user.is_staff:
+    if user.is_superuser:
         return True
     return user.has_role(*(roles or ALL_ROLES))
 

@@ -27,6 +27,9 @@ ROLE_PERMISSIONS = {
     },
 }
 
+# Single permissions beyond the model rights: (app_label, codename).
+EXTRA_PERMISSIONS = {"Vertriebsleitung": [("privacy", "erase_personal_data")]}
+
 # Only managers delete business records.
 DELETE_ROLES = {
     "Vertriebsleitung": {"leads": ["lead", "opportunity"], "contacts": ["company", "person"]}
@@ -56,6 +59,7 @@ def sync(apps) -> None:
             for app, models in DELETE_ROLES.get(role, {}).items()
             for model in models
         ]
+        codenames += EXTRA_PERMISSIONS.get(role, [])
         perms = [
             p
             for app, codename in codenames

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from activities.mail import parse_addresses
 from activities.models import Activity, ActivityKind, ActivityStatus
 from contacts.models import Company, Person
+from ui.validators import validate_single_line
 
 DT_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -52,8 +53,20 @@ class ActivityForm(forms.ModelForm):
             "body": forms.Textarea(attrs={"rows": 6}),
         }
 
+    # the version the form was loaded with (optimistic locking); required when editing
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].required = True
+            self.fields["version"].initial = self.instance.version
+            self.fields["version"].max_value = 2**31
+            self.fields["version"].error_messages["required"] = _(
+                "Die Version des Formulars fehlt; bitte laden Sie die Seite neu."
+            )
+        else:
+            del self.fields["version"]
         self.fields["delegated_to"].queryset = _users()
         self.fields["start"].input_formats = [DT_FORMAT, "%Y-%m-%d %H:%M"]
         self.fields["end"].input_formats = [DT_FORMAT, "%Y-%m-%d %H:%M"]
@@ -98,7 +111,7 @@ class ActivityFilterForm(forms.Form):
 class MailDialogForm(forms.Form):
     mail_to = forms.CharField(label=_("An"), max_length=500)
     mail_cc = forms.CharField(label=_("Cc"), max_length=500, required=False)
-    subject = forms.CharField(label=_("Betreff"), max_length=200)
+    subject = forms.CharField(label=_("Betreff"), max_length=200, validators=[validate_single_line])
     body = forms.CharField(
         label=_("Text"), widget=forms.Textarea(attrs={"rows": 14}), max_length=20000
     )

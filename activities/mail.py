@@ -15,12 +15,18 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from email.utils import parseaddr
+from email.utils import make_msgid, parseaddr
 
-from anymail.exceptions import AnymailError
+from anymail.exceptions import (
+    AnymailAPIError,
+    AnymailError,
+    AnymailInvalidAddress,
+    AnymailRecipientsRefused,
+)
 from anymail.message import AnymailMessage
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import BadHeaderError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.template import Context, Engine, TemplateSyntaxError
@@ -29,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from activities.models import Activity, ActivityStatus, MailState, TemplatePurpose
+from ui.validators import validate_single_line
 
 log = logging.getLogger(__name__)
 
@@ -217,6 +224,23 @@ def ics_event_for(activity: Activity) -> IcsEvent | None:
     )
 
 
+def mail_domain() -> str:
+    """The domain of our sender address: the right-hand side of our Message-IDs."""
+    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    return address.rpartition("@")[2] or "leadcrm.invalid"
+
+
+def ensure_message_id(activity: Activity) -> str:
+    """The activity's stable Message-ID, created and stored the first time the mail is built
+    (a retry sends the same one, so a reply's In-Reply-To finds the activity)."""
+    if not activity.message_id:
+        activity.message_id = make_msgid(idstring=f"activity{activity.pk}", domain=mail_domain())
+        Activity.objects.filter(pk=activity.pk, message_id="").update(
+            message_id=activity.message_id
+        )
+    return activity.message_id
+
+
 def build_message(activity: Activity) -> AnymailMessage:
     sender = activity.delegated_by
     message = AnymailMessage(
@@ -228,6 +252,7 @@ def build_message(activity: Activity) -> AnymailMessage:
         reply_to=[sender.email] if sender and sender.email else None,
         metadata={"activity_id": str(activity.pk)},
         tags=["leadcrm"],
+        headers={"Message-ID": ensure_message_id(activity)},
     )
     message.attach_alternative(linebreaks(activity.body, autoescape=True), "text/html")
     event = ics_event_for(activity)
@@ -243,6 +268,11 @@ def build_message(activity: Activity) -> AnymailMessage:
 # --- queue and send -----------------------------------------------------------------------
 
 
+# failures that no retry can cure: a header with a line break, an address the ESP or
+# anymail refuses; the mail is marked failed with the reason at once
+PERMANENT_ERRORS = (BadHeaderError, AnymailInvalidAddress, AnymailRecipientsRefused, ValueError)
+
+
 def activity_queue_mail(
     *, activity: Activity, subject: str, body: str, mail_to: str, mail_cc: str, user
 ) -> Activity:
@@ -252,6 +282,7 @@ def activity_queue_mail(
     if not parse_addresses(mail_to):
         raise ValidationError(_("Bitte mindestens einen Empfänger angeben."))
     parse_addresses(mail_cc)
+    validate_single_line(subject)
     with transaction.atomic():
         activity.subject = subject
         activity.body = body
@@ -294,7 +325,11 @@ def activity_send_mail(*, activity_id: int) -> Activity | None:
             mail_attempts=activity.mail_attempts, updated_at=timezone.now()
         )
     activity = Activity.objects.select_related("template", "delegated_by").get(pk=activity_id)
+    if activity.mail_attempts > MAX_SEND_ATTEMPTS:  # the beat re-queue never loops for ever
+        _record_failure(activity_id, MailSendError(_("zu viele Versuche")), final=True)
+        return activity
     try:
+        validate_single_line(activity.subject)  # stored before the check, or by code
         message = build_message(activity)
     except Exception as exc:  # broken address, missing document file: retrying won't help
         log.exception("Mail of activity %s cannot be built", activity_id)
@@ -302,6 +337,20 @@ def activity_send_mail(*, activity_id: int) -> Activity | None:
         return activity
     try:
         message.send()
+    except PERMANENT_ERRORS as exc:  # refused for good: retrying sends nothing either
+        log.warning("Mail of activity %s refused: %s", activity_id, exc)
+        _record_failure(activity_id, exc, final=True)
+        return activity
+    except AnymailAPIError as exc:
+        log.warning("Mail of activity %s failed: %s", activity_id, exc)
+        status = getattr(exc, "status_code", None)
+        final = activity.mail_attempts >= MAX_SEND_ATTEMPTS or (
+            status is not None and 400 <= status < 500 and status not in (408, 429)
+        )
+        _record_failure(activity_id, exc, final=final)
+        if final:
+            return activity
+        raise MailSendError(str(exc)) from exc
     except (AnymailError, OSError) as exc:
         log.warning("Mail of activity %s failed: %s", activity_id, exc)
         final = activity.mail_attempts >= MAX_SEND_ATTEMPTS

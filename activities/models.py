@@ -11,12 +11,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Company, Person
+from ui.dates import sane_date_range, validate_sane_date
 from ui.object_urls import object_url
 
 
 class ActivityKind(models.TextChoices):
     APPOINTMENT = "appointment", _("Termin")
     EMAIL_OUT = "email_out", _("E-Mail ausgehend")
+    EMAIL_IN = "email_in", _("E-Mail eingehend")
     CALL = "call", _("Anruf")
     TASK = "task", _("Aufgabe")
     NOTE = "note", _("Notiz")
@@ -62,8 +64,10 @@ class Activity(models.Model):
     kind = models.CharField(_("Art"), max_length=20, choices=ActivityKind.choices)
     subject = models.CharField(_("Betreff"), max_length=200)
     body = models.TextField(_("Inhalt"), blank=True, max_length=20000)
-    start = models.DateTimeField(_("Beginn"), null=True, blank=True)
-    end = models.DateTimeField(_("Ende"), null=True, blank=True)
+    start = models.DateTimeField(
+        _("Beginn"), null=True, blank=True, validators=[validate_sane_date]
+    )
+    end = models.DateTimeField(_("Ende"), null=True, blank=True, validators=[validate_sane_date])
     status = models.CharField(
         _("Status"), max_length=10, choices=ActivityStatus.choices, default=ActivityStatus.OPEN
     )
@@ -124,6 +128,9 @@ class Activity(models.Model):
     esp_message_id = models.CharField(
         _("Nachrichten-ID"), max_length=200, blank=True, db_index=True
     )
+    # the RFC 5322 Message-ID of our outgoing mail (set when it is built, kept on retries),
+    # or of an incoming one: a reply's In-Reply-To/References find the activity by it
+    message_id = models.CharField(_("Message-ID"), max_length=250, blank=True, db_index=True)
     delivery_status = models.CharField(
         _("Zustellstatus"), max_length=12, choices=DeliveryStatus.choices, blank=True
     )
@@ -184,7 +191,14 @@ class Activity(models.Model):
                 | Q(end__isnull=True)
                 | Q(end__gte=models.F("start")),
                 name="activity_end_after_start",
-            )
+            ),
+            # ui/dates.py: a time the database cannot give back to Python is never stored
+            models.CheckConstraint(
+                condition=sane_date_range("start", datetime=True), name="activity_start_range"
+            ),
+            models.CheckConstraint(
+                condition=sane_date_range("end", datetime=True), name="activity_end_range"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -58,6 +58,6 @@ def activity_detail(pk: int) -> Activity | None:
 
 
 def can_edit(user, activity: Activity) -> bool:
-    if user.is_staff or getattr(user, "is_manager", False):
+    if getattr(user, "is_manager", False):
         return True
     return user.pk in (activity.created_by_id, activity.delegated_to_id, activity.delegated_by_id)

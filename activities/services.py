@@ -10,10 +10,13 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+import events
 from activities.models import Activity, ActivityKind, ActivityStatus, DeliveryStatus, MailState
 from notifications.models import Kind
 from notifications.services import notify
@@ -28,6 +31,12 @@ EDITABLE_FIELDS = (
     "delegated_to",
     "person",
     "company",
+)
+
+
+STALE_MESSAGE = gettext_lazy(
+    "Die Aktivität wurde inzwischen von jemand anderem geändert. Bitte laden Sie die Seite "
+    "neu und übernehmen Sie Ihre Änderungen erneut."
 )
 
 
@@ -117,7 +126,16 @@ def appointment_create(
         updated_by=user,
     )
     appointment_notify_created(activity=activity, actor=user)
+    events.publish("activity.created", activity)
     return activity
+
+
+def appointment_end(start):
+    """The default "Termin bis": "Termin von" plus LEADCRM_APPOINTMENT_MINUTES
+    (static/js/timeline.js fills the same default into the form)."""
+    if start is None:
+        return None
+    return start + timedelta(minutes=settings.LEADCRM["APPOINTMENT_MINUTES"])
 
 
 def _validate(data: dict) -> None:
@@ -131,6 +149,8 @@ def _validate(data: dict) -> None:
 @transaction.atomic
 def activity_create(*, data: dict, user, recipients=(), documents=()) -> Activity:
     """Create an activity from form data (keys of EDITABLE_FIELDS and mail fields)."""
+    if data.get("kind") == ActivityKind.APPOINTMENT and data.get("start") and not data.get("end"):
+        data = {**data, "end": appointment_end(data["start"])}
     _validate(data)
     activity = Activity(created_by=user, updated_by=user)
     activity.delegated_by = data.pop("delegated_by", None) or user
@@ -147,12 +167,23 @@ def activity_create(*, data: dict, user, recipients=(), documents=()) -> Activit
         activity.documents.set(documents)
     if activity.kind == ActivityKind.APPOINTMENT:
         appointment_notify_created(activity=activity, actor=user)
+    events.publish("activity.created", activity)
     return activity
 
 
 @transaction.atomic
-def activity_update(*, activity: Activity, data: dict, user) -> Activity:
-    """Apply changed fields; an appointment whose time or user changed notifies."""
+def activity_update(
+    *, activity: Activity, data: dict, user, expected_version: int | None = None
+) -> Activity:
+    """Apply changed fields; an appointment whose time or user changed notifies.
+
+    With `expected_version` (the version the user's form was loaded with) a change made
+    meanwhile by someone else is refused with ActivityError (optimistic locking, as for
+    leads): nothing is overwritten silently."""
+    if expected_version is not None:
+        current = Activity.objects.select_for_update().values_list("version", flat=True)
+        if current.filter(pk=activity.pk).first() != expected_version:
+            raise ActivityError(str(STALE_MESSAGE))
     merged = {f: getattr(activity, f) for f in EDITABLE_FIELDS} | data
     _validate(merged)
     before = (activity.start, activity.end, activity.delegated_to_id)
@@ -180,6 +211,20 @@ def activity_mark_done(*, activity: Activity, user) -> Activity:
         activity.version += 1
         activity.save(update_fields=["status", "done_at", "updated_by", "version", "updated_at"])
     return activity
+
+
+@transaction.atomic
+def activity_set_done(*, activity: Activity, done: bool, user) -> Activity:
+    """Tick an activity done or open it again (the timeline's task checkbox)."""
+    locked = Activity.objects.select_for_update().get(pk=activity.pk)
+    status = ActivityStatus.DONE if done else ActivityStatus.OPEN
+    if locked.status != status:
+        locked.status = status
+        locked.done_at = timezone.now() if done else None
+        locked.updated_by = user
+        locked.version += 1
+        locked.save(update_fields=["status", "done_at", "updated_by", "version", "updated_at"])
+    return locked
 
 
 # --- delivery events (anymail tracking webhook) -----------------------------------------

@@ -7,12 +7,20 @@ forged one with 400), parses the ESP's payload into AnymailTrackingEvents and se
 
 from __future__ import annotations
 
+import functools
+import logging
+
 from anymail import urls as anymail_urls
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponseBadRequest
 from django.urls import URLPattern, path
 
 from activities.services import activity_record_delivery
+
+logger = logging.getLogger(__name__)
+# what anymail's parsers raise on a body of the wrong shape (JSONDecodeError is a ValueError)
+MALFORMED = (ValueError, KeyError, TypeError, AttributeError, IndexError)
 
 
 def on_tracking(sender, event, esp_name, **kwargs) -> None:
@@ -31,6 +39,26 @@ def anymail_webhook_patterns() -> list[URLPattern]:
         if not str(pattern.pattern).endswith(esps):
             continue
         patterns.append(
-            path(str(pattern.pattern), login_not_required(pattern.callback), name=pattern.name)
+            path(
+                str(pattern.pattern),
+                login_not_required(tolerant_webhook(pattern.callback)),
+                name=pattern.name,
+            )
         )
     return patterns
+
+
+def tolerant_webhook(view):
+    """A body anymail cannot parse (not JSON, wrong shape) after a valid secret is the
+    ESP's problem, not a server error: 400 instead of 500. anymail checks the secret
+    before it parses, so a forged request still gets its own refusal."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except MALFORMED as exc:
+            logger.warning("malformed webhook body on %s: %r", request.path, exc)
+            return HttpResponseBadRequest("malformed webhook payload")
+
+    return wrapped

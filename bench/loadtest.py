@@ -170,6 +170,7 @@ def _production_env() -> dict[str, str]:
         **os.environ,
         "DEBUG": "False",
         "SECRET_KEY": secrets.token_urlsafe(64),
+        "ANYMAIL_WEBHOOK_SECRET": "bench:" + secrets.token_urlsafe(16),  # ui/checks.py
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "False",
         "SECURE_HSTS_SECONDS": "0",

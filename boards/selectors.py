@@ -20,6 +20,7 @@ from django.db.models import Count, Q, QuerySet
 from contacts.models import LeadStatus, Person
 from leads.models import Lead
 from leads.permissions import visible_leads
+from ui.dates import in_sane_range
 
 BOARD_PAGE_SIZE = 20
 BOARD_COUNT_LIMIT = 1000
@@ -55,14 +56,17 @@ def _parse_lead_cursor(cursor: str) -> Q | None:
         created = _EPOCH + timedelta(microseconds=micros)
     except (ValueError, OverflowError):
         return None
+    if not (0 < pk < 2**63 and in_sane_range(created)):
+        return None
     return Q(created_at__lt=created) | Q(created_at=created, pk__lt=pk)
 
 
 def _parse_person_cursor(cursor: str) -> Q | None:
     try:
-        return Q(pk__lt=int(cursor))
+        pk = int(cursor)
     except ValueError:
         return None
+    return Q(pk__lt=pk) if 0 < pk < 2**63 else None
 
 
 # --- pages -----------------------------------------------------------------------------

@@ -27,6 +27,9 @@ from leads.models import ConsentAction, ConsentRecord
 DOI_SALT = "leads.doi.confirm"
 WITHDRAW_SALT = "leads.doi.withdraw"
 MAX_DOI_MAIL_ATTEMPTS = 5
+# confirmation mails to one address per 24 hours, whoever fills in the form (the public
+# form must not become a mail cannon against a third party's inbox)
+DOI_MAILS_PER_ADDRESS_PER_DAY = 3
 # the re-scan leaves younger requests to the task queued on commit
 DOI_RESCAN_GRACE_MINUTES = 5
 log = logging.getLogger(__name__)
@@ -198,6 +201,11 @@ def send_doi_mail(*, record_id: int, base_url: str = "") -> bool:
         )
         if record is None or record.mail_attempts >= MAX_DOI_MAIL_ATTEMPTS:
             return False
+        if _address_limit_reached(record):
+            log.warning("DOI mail of consent %s not sent: daily limit of its address", record_id)
+            record.mail_attempts = MAX_DOI_MAIL_ATTEMPTS  # given up: the re-scan skips it
+            record.save(update_fields=["mail_attempts"])
+            return False
         record.mail_attempts += 1
         failure: Exception | None = None
         try:
@@ -216,6 +224,14 @@ def send_doi_mail(*, record_id: int, base_url: str = "") -> bool:
         "DOI mail of consent %s failed (attempt %s): %s", record_id, record.mail_attempts, failure
     )
     raise DoiMailError(str(failure)) from failure
+
+
+def _address_limit_reached(record: ConsentRecord) -> bool:
+    limit = getattr(settings, "DOI_MAILS_PER_ADDRESS_PER_DAY", DOI_MAILS_PER_ADDRESS_PER_DAY)
+    sent = ConsentRecord.objects.filter(
+        email__iexact=record.email, mail_sent_at__gte=timezone.now() - timedelta(days=1)
+    ).count()
+    return sent >= limit
 
 
 def _doi_message(record: ConsentRecord, base_url: str) -> EmailMultiAlternatives:

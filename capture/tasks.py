@@ -8,6 +8,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from capture import doi
+from capture.cards.tasks import scan_business_card  # noqa: F401 - registers the OCR task
 from capture.imports.run import import_run
 from jobs.runner import SKIPPED
 from leads.models import LeadImport

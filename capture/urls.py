@@ -1,6 +1,6 @@
 from django.urls import path
 
-from capture.views import imports, webform
+from capture.views import cardscan, imports, webform
 
 app_name = "capture"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("einwilligung/bestaetigen/<str:token>/", webform.doi_confirm, name="doi_confirm"),
     path("einwilligung/widerrufen/<str:token>/", webform.consent_withdraw, name="consent_withdraw"),
     path("dubletten/pruefen/", webform.duplicate_check, name="duplicate_check"),
+    path("visitenkarte/scannen/", cardscan.card_scan, name="card_scan"),
+    path("visitenkarte/<int:pk>/", cardscan.card_scan_status, name="card_scan_status"),
     path("import/", imports.import_upload, name="import_upload"),
     path("import/<int:pk>/zuordnung/", imports.import_mapping, name="import_mapping"),
     path("import/<int:pk>/werte/", imports.import_values, name="import_values"),

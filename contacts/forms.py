@@ -81,8 +81,26 @@ class CompanyForm(BootstrapMixin, forms.ModelForm):
             "Bitte ein gültiges Land auswählen."
         )
         if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
+            require_version(self.fields["version"], self.instance.version)
         self._style()
+
+
+def require_version(field: forms.IntegerField, version: int) -> None:
+    """An edit form must carry the version it was loaded with: a POST without it would
+    skip the optimistic-locking check (issue 19)."""
+    field.required = True
+    field.initial = version
+    field.min_value = 0
+    field.error_messages["required"] = _(
+        "Die Version des Formulars fehlt; bitte laden Sie die Seite neu."
+    )
+
+
+def keep_stored_version(form, version: int) -> None:
+    """After a conflict the kept form carries the stored version, so saving again (after
+    reading the message) applies the user's values instead of conflicting for ever."""
+    form.data = form.data.copy()
+    form.data["version"] = str(version)
 
 
 class PersonForm(BootstrapMixin, forms.ModelForm):
@@ -135,7 +153,7 @@ class PersonForm(BootstrapMixin, forms.ModelForm):
             if self.is_bound
             else (self.initial.get("company") or self.instance.company_id)
         )
-        chosen_id = int(chosen) if str(chosen or "").isdigit() and len(str(chosen)) < 10 else None
+        chosen_id = int(chosen) if str(chosen or "").isdecimal() and len(str(chosen)) < 10 else None
         company.choices = [("", "—")] + [
             (c.pk, c.name) for c in Company.objects.filter(pk=chosen_id).only("id", "name")
         ]
@@ -154,7 +172,7 @@ class PersonForm(BootstrapMixin, forms.ModelForm):
                 "Bitte höchstens %(limit_value)d Zeichen eingeben."
             )
         if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
+            require_version(self.fields["version"], self.instance.version)
         self._style()
 
     def service_data(self) -> dict:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Category, CategoryGroup, Company, LeadStatus, Person
 from contacts.selectors import assignable_users
+from ui.dates import in_sane_range
 
 TARGETS = {"person": _("Personen"), "company": _("Firmen")}
 MAX_CRITERIA = 12
@@ -192,7 +193,7 @@ def parse_criteria(params) -> tuple[list[dict], list[str]]:
         {
             int(k[1:].split("_", 1)[0])
             for k in params
-            if k.startswith("c") and k[1:2].isdigit() and k[1:].split("_", 1)[0].isdigit()
+            if k.startswith("c") and k[1:2].isdecimal() and k[1:].split("_", 1)[0].isdecimal()
         }
     )[:MAX_CRITERIA]
     for i in indexes:
@@ -237,7 +238,7 @@ def clean_criterion(raw: dict, *, check_options: bool = True) -> tuple[dict | No
             allowed = {v for v, _label in choice_options(field.key)}
             unknown = [v for v in values if v not in allowed]
         else:
-            unknown = [v for v in values if not (v.isdigit() and len(v) < 10)]
+            unknown = [v for v in values if not (v.isdecimal() and len(v) < 10)]
         if unknown:
             return partial, str(
                 _("Ungültige Auswahl für „%(field)s“ wurde ignoriert.") % {"field": field.label}
@@ -255,7 +256,7 @@ def clean_criterion(raw: dict, *, check_options: bool = True) -> tuple[dict | No
             parsed = parse_date(values[0])
         except ValueError:
             parsed = None
-        if parsed is None:
+        if parsed is None or not in_sane_range(parsed):
             return partial, str(
                 _("„%(value)s“ ist kein gültiges Datum für „%(field)s“ (TT.MM.JJJJ).")
                 % {"value": values[0][:20], "field": field.label}

@@ -125,7 +125,7 @@ def company_persons(*, company: Company, lead_status: str = "", group_by: str = 
     qs = company.persons.for_list()
     if lead_status == "none":
         qs = qs.filter(lead_status__isnull=True)
-    elif lead_status.isdigit():
+    elif lead_status.isdecimal() and len(lead_status) < 10:
         qs = qs.filter(lead_status_id=int(lead_status))
     if group_by == "lead_status":
         qs = qs.order_by("lead_status__rank", "lead_status__name", "last_name", "first_name")

@@ -309,8 +309,9 @@ def bulk_update_start(*, user, target: str, ids: list[int], action: str, value_i
         user=user,
         params={"target": target, "ids": list(ids), "action": action, "value": value_id},
         total=len(ids),
+        task=tasks.bulk_update_run.name,
     )
-    transaction.on_commit(lambda: tasks.bulk_update_run.delay(job.pk))
+    job_runner.job_queue(job=job)
     return job
 
 

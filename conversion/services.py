@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+import events
 from activities.models import Activity, ActivityKind, ActivityStatus
 from contacts.errors import ContactError
 from contacts.models import Category, Company, GroupKind, LeadStatus, Person, Phase, Salutation
@@ -280,6 +281,7 @@ def lead_convert(
     locked.activities.add(note)
     if opportunity is not None:
         opportunity.activities.add(note, *activity_ids)
+    events.publish("lead.converted", locked)
     return ConversionResult(
         lead=locked,
         company=company,

@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "axes",
     "phonenumber_field",
     "django_countries",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     # LeadCRM apps, bottom layer first: each may import only the ones above it in this list
     # (the contract in pyproject.toml [tool.importlinter] enforces it)
     "ui",
@@ -68,9 +71,13 @@ INSTALLED_APPS = [
     "capture",
     "conversion",
     "processes",
+    "inbound",
     "boards",
+    "search",
     "merge",
     "privacy",
+    "api",
+    "webhooks",
     "demo",
 ]
 
@@ -78,11 +85,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "ui.middleware.StripNulMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "ui.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -164,6 +173,7 @@ else:
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "accounts.backends.RoleModelBackend",
+    "leads.backends.LeadObjectPermissionBackend",  # has_perm("leads.change_lead", lead)
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -245,7 +255,25 @@ ANYMAIL = {
     "POSTMARK_SERVER_TOKEN": env.str("POSTMARK_SERVER_TOKEN", default=""),
     "SENDGRID_API_KEY": env.str("SENDGRID_API_KEY", default=""),
     "MAILGUN_API_KEY": env.str("MAILGUN_API_KEY", default=""),
+    "MAILGUN_WEBHOOK_SIGNING_KEY": env.str("MAILGUN_WEBHOOK_SIGNING_KEY", default=""),
 }
+
+# --- inbound mail (inbound/): anymail inbound webhooks and/or one polled IMAP mailbox ---
+# ESPs whose inbound webhooks are routed (/eingang/webhooks/anymail/<esp>/inbound/).
+ANYMAIL_INBOUND_ESPS = env.list("ANYMAIL_INBOUND_ESPS", default=["postmark", "sendgrid", "mailgun"])
+# addresses whose mails from unknown senders become new leads (capture channel E-Mail)
+LEADCRM_INQUIRY_ADDRESSES = [
+    a.strip().lower() for a in env.list("LEADCRM_INQUIRY_ADDRESSES", default=[]) if a.strip()
+]
+LEADCRM_INBOUND_ATTACHMENT_MAX_BYTES = env.int(
+    "LEADCRM_INBOUND_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024
+)
+IMAP_HOST = env.str("IMAP_HOST", default="")  # empty: the poll job does nothing
+IMAP_PORT = env.int("IMAP_PORT", default=993)
+IMAP_USER = env.str("IMAP_USER", default="")
+IMAP_PASSWORD = env.str("IMAP_PASSWORD", default="")
+IMAP_FOLDER = env.str("IMAP_FOLDER", default="INBOX")
+IMAP_SSL = env.bool("IMAP_SSL", default=True)
 
 # ESPs whose delivery webhooks are routed (anymail names: postmark, sendgrid, mailgun, …).
 ANYMAIL_TRACKING_ESPS = env.list("ANYMAIL_TRACKING_ESPS", default=["postmark", "sendgrid"])
@@ -274,6 +302,46 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+
+# --- REST API (api/) and outgoing webhooks (webhooks/) ----------------------------------
+REST_FRAMEWORK = {
+    # personal tokens only: a browser session never authorises an API call (CSRF-free API)
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.TokenScopePermission"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": env.str("LEADCRM_API_RATE", default="600/min")},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "LeadCRM API",
+    "DESCRIPTION": (
+        "REST-API von LeadCRM (v1). Authentifizierung: `Authorization: Bearer <Token>` "
+        "(Mein Profil → API-Token). Fehler: "
+        '`{"error": {"code": "…", "message": "…", "fields": {"feld": ["…"]}}}`, '
+        "die Meldung auf Deutsch oder Englisch nach `Accept-Language`. Änderungen an Leads "
+        "und Verkaufschancen brauchen `If-Match` mit dem `ETag` (Version): fehlt → 428, "
+        "veraltet → 412."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # three choice sets are all called "kind": name each one in the schema
+    "ENUM_NAME_OVERRIDES": {
+        "ActivityKindEnum": "activities.models.ActivityKind",
+        "OpportunityKindEnum": "opportunities.models.OpportunityKind",
+        "NotificationKindEnum": "notifications.kinds.Kind",
+    },
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+# consecutive failed deliveries after which a webhook subscription is switched off
+WEBHOOK_MAX_FAILURES = env.int("LEADCRM_WEBHOOK_MAX_FAILURES", default=20)
+WEBHOOK_TIMEOUT_SECONDS = env.float("LEADCRM_WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+if WEBHOOK_MAX_FAILURES < 1:
+    raise ImproperlyConfigured("LEADCRM_WEBHOOK_MAX_FAILURES must be 1 or more.")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- business knobs -------------------------------------------------------------------
@@ -287,7 +355,11 @@ LEADCRM = {
     # days an uploaded import file (and its issues' raw rows) is kept after the import ended
     "IMPORT_FILE_RETENTION_DAYS": env.int("LEADCRM_IMPORT_FILE_RETENTION_DAYS", default=7),
     "LIST_PAGE_SIZE": env.int("LEADCRM_LIST_PAGE_SIZE", default=50),
+    # "Termin bis" of a new appointment when only "Termin von" is given
+    "APPOINTMENT_MINUTES": env.int("LEADCRM_APPOINTMENT_MINUTES", default=60),
 }
+if LEADCRM["APPOINTMENT_MINUTES"] <= 0:
+    raise ImproperlyConfigured("LEADCRM_APPOINTMENT_MINUTES must be 1 or more.")
 if LEADCRM["IMPORT_FILE_RETENTION_DAYS"] < 0:
     raise ImproperlyConfigured("LEADCRM_IMPORT_FILE_RETENTION_DAYS must be 0 or more.")
 if not 0 < LEADCRM["MID_SCORE_THRESHOLD"] < LEADCRM["HIGH_SCORE_THRESHOLD"] <= 100:
@@ -316,7 +388,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # X-Forwarded-Proto is honoured only behind a proxy that sets it (TRUSTED_PROXY_COUNT)
+    if TRUSTED_PROXY_COUNT:
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

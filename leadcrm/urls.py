@@ -2,11 +2,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts.login import LoginForm
 from leadcrm import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("anmelden/", auth_views.LoginView.as_view(), name="login"),
+    path("anmelden/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -22,5 +23,8 @@ urlpatterns = [
     path("leads/", include("merge.urls")),
     path("verkaufschancen/", include("opportunities.urls")),
     path("boards/", include("boards.urls")),
+    path("suche/", include("search.urls")),
+    path("eingang/webhooks/anymail/", include("inbound.urls")),
+    path("api/v1/", include("api.urls")),
     path("health/", views.health, name="health"),
 ]

@@ -15,6 +15,7 @@ from contacts.models import LeadStatus, Phase
 from leads.lookups import ChoiceLists, choice_lists, staff_users
 from leads.models import Campaign, Interest, Lead, LeadSource, LeadType
 from leads.search import search_leads
+from ui.dates import SaneDateField
 
 ME, NOBODY = "me", "nobody"
 # single-choice filters whose options come from leads.lookups (filter name -> list kind)
@@ -33,7 +34,7 @@ class _IdsField(df_fields.ModelMultipleChoiceField):
     def _check_values(self, value):
         for pk in value if isinstance(value, list | tuple) else [value]:
             text = str(pk).strip()
-            if text.lstrip("-").isdigit() and abs(int(text)) >= 2**63:
+            if text.lstrip("-").isdecimal() and abs(int(text)) >= 2**63:
                 raise ValidationError(
                     self.error_messages["invalid_choice"],
                     code="invalid_choice",
@@ -44,6 +45,12 @@ class _IdsField(df_fields.ModelMultipleChoiceField):
 
 class _IdsFilter(df.ModelMultipleChoiceFilter):
     field_class = _IdsField
+
+
+class _DateFilter(df.DateFilter):
+    """A date filter bounded to the sane range (ui/dates.py): year 9999 overflows."""
+
+    field_class = SaneDateField
 
 
 class LeadFilter(df.FilterSet):
@@ -98,25 +105,25 @@ class LeadFilter(df.FilterSet):
         method="filter_stale",
         widget=forms.CheckboxInput,
     )
-    created_from = df.DateFilter(
+    created_from = _DateFilter(
         label=_("Angelegt ab"),
         field_name="created_at",
         lookup_expr="date__gte",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    created_to = df.DateFilter(
+    created_to = _DateFilter(
         label=_("Angelegt bis"),
         field_name="created_at",
         lookup_expr="date__lte",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    updated_from = df.DateFilter(
+    updated_from = _DateFilter(
         label=_("Geändert ab"),
         field_name="updated_at",
         lookup_expr="date__gte",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    updated_to = df.DateFilter(
+    updated_to = _DateFilter(
         label=_("Geändert bis"),
         field_name="updated_at",
         lookup_expr="date__lte",

@@ -37,7 +37,7 @@ def can_import_leads(user) -> bool:
 def can_edit_lead(user, lead: Lead) -> bool:
     if not user_has_role(user):
         return False
-    if user.is_staff or user.is_superuser or user.has_role(Role.SALES_MANAGER):
+    if user.is_superuser or user.has_role(Role.SALES_MANAGER):
         return True
     if user.has_role(Role.SALES):
         if lead.follow_up_by_id is None or user.pk in (
@@ -55,7 +55,7 @@ def can_qualify_lead(user, lead: Lead) -> bool:
     """Changing status/type/score of a lead someone else owns: not for Marketing alone."""
     if not can_edit_lead(user, lead):
         return False
-    if user.is_staff or user.has_role(Role.SALES, Role.SALES_MANAGER):
+    if user.has_role(Role.SALES, Role.SALES_MANAGER):
         return True
     # Marketing only: its own leads or unassigned ones it created
     return lead.created_by_id == user.pk or lead.pk is None

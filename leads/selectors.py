@@ -129,11 +129,13 @@ def _decode_cursor(cursor: str, column: Column):
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         value, pk, direction = json.loads(raw)
         pk = int(pk)
-        if direction not in ("after", "before"):
+        if direction not in ("after", "before") or not 0 < pk < 2**63:
             return None
         if value is not None:
             if column.kind == "int":
                 value = int(value)
+                if abs(value) >= 2**63:
+                    return None
             elif column.kind == "date":
                 value = parse_date(value)
                 if value is None:

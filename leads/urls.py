@@ -1,6 +1,6 @@
 from django.urls import path
 
-from leads.views import export, files, lists, mask
+from leads.views import export, files, lists, mask, timeline
 
 app_name = "leads"
 
@@ -16,4 +16,11 @@ urlpatterns = [
     path("<int:pk>/verlauf/", mask.lead_history_view, name="history"),
     path("<int:pk>/loeschen/", mask.lead_delete_view, name="delete"),
     path("<int:pk>/visitenkarte/", files.business_card, name="business_card"),
+    path("<int:pk>/timeline/", timeline.timeline, name="timeline"),
+    path("<int:pk>/timeline/<slug:kind>/", timeline.quick_log, name="quick_log"),
+    path(
+        "<int:pk>/timeline/aktivitaet/<int:activity_pk>/erledigt/",
+        timeline.activity_done,
+        name="timeline_done",
+    ),
 ]

@@ -20,7 +20,11 @@ def lead_merge_partner(*, lead: Lead, ref: str) -> Lead | None:
     """The other lead by id or lead number; never `lead` itself or a lead merged already."""
     qs = Lead.objects.select_related(*merge_relations())
     qs = qs.filter(merged_into__isnull=True).exclude(pk=lead.pk)
-    return qs.filter(pk=int(ref)).first() if ref.isdigit() else qs.filter(number=ref).first()
+    return (
+        qs.filter(pk=int(ref)).first()
+        if ref.isdecimal() and len(ref) < 10
+        else qs.filter(number=ref).first()
+    )
 
 
 def _persons():
@@ -33,7 +37,7 @@ def person_for_merge(pk: int) -> Person | None:
 
 def person_merge_partner(*, person: Person, ref: str) -> Person | None:
     """The other person by id; never `person` itself."""
-    if not ref.isdigit():
+    if not (ref.isdecimal() and len(ref) < 10):
         return None
     return _persons().exclude(pk=person.pk).filter(pk=int(ref)).first()
 

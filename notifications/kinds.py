@@ -58,6 +58,8 @@ class Kind(models.TextChoices):
     WEB_REPEAT = "web_repeat", gettext_lazy("Erneute Webanfrage")
     STALE_DIGEST = "stale_digest", gettext_lazy("Veraltete Leads")
     DIGEST_SENT = "digest_sent", gettext_lazy("Zusammenfassung versendet")
+    MAIL_RECEIVED = "mail_received", gettext_lazy("E-Mail eingegangen")
+    WEBHOOK_DISABLED = "webhook_disabled", gettext_lazy("Webhook deaktiviert")
     SYSTEM = "system", gettext_lazy("System")
 
 
@@ -161,6 +163,12 @@ KINDS: dict[str, KindSpec] = {
         text=gettext_lazy("Lead %(number)s hat das Webformular erneut abgeschickt."),
         dedupe="web-repeat:{lead}:{day}",
     ),
+    Kind.MAIL_RECEIVED: KindSpec(
+        priority=Priority.B,
+        title=gettext_lazy("E-Mail von %(sender)s"),
+        text=gettext_lazy("„%(subject)s“ zu %(name)s"),
+        dedupe="mail-received:{mail}",
+    ),
     Kind.STALE_DIGEST: KindSpec(
         priority=Priority.B,
         title=ngettext_lazy("%(count)d veralteter Lead", "%(count)d veraltete Leads", "count"),
@@ -179,6 +187,16 @@ KINDS: dict[str, KindSpec] = {
             "count",
         ),
         dedupe="digest:{day}",
+    ),
+    Kind.WEBHOOK_DISABLED: KindSpec(
+        priority=Priority.A,
+        title=gettext_lazy("Webhook „%(name)s“ deaktiviert"),
+        text=gettext_lazy(
+            "Nach %(count)s fehlgeschlagenen Zustellungen in Folge an %(url)s wurde das "
+            "Abonnement abgeschaltet. Bitte Empfänger prüfen und das Abonnement wieder "
+            "aktivieren."
+        ),
+        dedupe="webhook-disabled:{subscription}:{at}",
     ),
 }
 

@@ -30,6 +30,9 @@ SCHEDULES = [
         {"crontab": "0 7 * * *"},
     ),
     ("Aufbewahrung (DSGVO)", "leads.tasks.apply_retention", {"crontab": "0 3 * * *"}),
+    ("Webhook-Zustellungen prüfen", "webhooks.tasks.requeue_due_webhooks", {"minutes": 1}),
+    ("E-Mail-Eingang abrufen", "inbound.tasks.poll_inbound_mail", {"minutes": 2}),
+    ("Hintergrundaufträge prüfen", "jobs.tasks.requeue_stalled_jobs", {"minutes": 2}),
 ]
 
 

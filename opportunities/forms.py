@@ -13,6 +13,7 @@ from contacts.models import Company, Person
 from leads.lookups import staff_users
 from opportunities.models import Opportunity, OpportunityKind, OpportunityStatus
 from opportunities.selectors import ME, NOBODY
+from ui.dates import SaneDateField
 
 _DATE = {"type": "date"}
 _DATE_FORMAT = "%Y-%m-%d"  # what <input type="date"> sends and shows
@@ -48,16 +49,16 @@ class OpportunityFilterForm(BootstrapMixin, forms.Form):
     owner = forms.ChoiceField(label=_("Zuständig"), choices=(), required=False)
     amount_min = AmountField(label=_("Betrag ab (EUR)"), required=False)
     amount_max = AmountField(label=_("Betrag bis (EUR)"), required=False)
-    close_from = forms.DateField(
+    close_from = SaneDateField(
         label=_("Abschluss ab"), required=False, widget=forms.DateInput(_DATE, _DATE_FORMAT)
     )
-    close_to = forms.DateField(
+    close_to = SaneDateField(
         label=_("Abschluss bis"), required=False, widget=forms.DateInput(_DATE, _DATE_FORMAT)
     )
-    created_from = forms.DateField(
+    created_from = SaneDateField(
         label=_("Angelegt ab"), required=False, widget=forms.DateInput(_DATE, _DATE_FORMAT)
     )
-    created_to = forms.DateField(
+    created_to = SaneDateField(
         label=_("Angelegt bis"), required=False, widget=forms.DateInput(_DATE, _DATE_FORMAT)
     )
     company = forms.ModelChoiceField(

@@ -30,7 +30,7 @@ def can_view_opportunity(user, opportunity: Opportunity) -> bool:
 def can_edit_opportunity(user, opportunity: Opportunity) -> bool:
     if not user_has_role(user):
         return False
-    if user.is_staff or user.is_superuser or user.has_role(Role.SALES_MANAGER):
+    if user.is_superuser or user.has_role(Role.SALES_MANAGER):
         return True
     if opportunity.owner_id == user.pk:
         return True

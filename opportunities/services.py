@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+import events
 from activities.models import Activity
 from opportunities.errors import ConflictError, OpportunityError
 from opportunities.history import changes_since
@@ -117,6 +118,7 @@ def opportunity_create(
     activities = list(activities)
     if activities:
         opportunity.activities.add(*activities)
+    events.publish("opportunity.created", opportunity)
     return opportunity
 
 
@@ -130,6 +132,7 @@ def opportunity_update(
     _validate(locked)
     locked.version += 1
     _save(locked, user)
+    events.publish("opportunity.updated", locked)
     return locked
 
 
@@ -150,4 +153,5 @@ def opportunity_set_status(
     locked.closed_at = timezone.now() if status in CLOSED_STATUSES else None
     locked.version += 1
     _save(locked, user)
+    events.publish("opportunity.updated", locked)
     return locked

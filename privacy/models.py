@@ -69,6 +69,10 @@ class ErasureReport(models.Model):
         verbose_name = _("Löschbericht")
         verbose_name_plural = _("Löschberichte")
         ordering = ["-created_at", "-id"]
+        # the irreversible erasure (accounts/roles.py grants it to the Vertriebsleitung)
+        permissions = [
+            ("erase_personal_data", _("Darf personenbezogene Daten unwiderruflich löschen"))
+        ]
 
     def __str__(self) -> str:
         return f"{self.subject}: {self.summary()}"

@@ -22,7 +22,6 @@ from django.utils.translation import gettext_lazy as _lazy
 from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
 
-from accounts.models import Role
 from contacts.models import Person
 from leads.errors import LeadError
 from leads.fields import gdpr_fields
@@ -46,11 +45,13 @@ PERSON_PERSONAL_FIELDS: dict[str, object] = {
 }
 
 
+ERASE_PERMISSION = "privacy.erase_personal_data"
+
+
 def can_erase(user) -> bool:
-    return bool(
-        user.is_authenticated
-        and (user.is_staff or user.is_superuser or user.has_role(Role.SALES_MANAGER))
-    )
+    """The irreversible erasure needs the explicit permission (granted to the
+    Vertriebsleitung group, assignable to others in the admin); staff alone is not enough."""
+    return bool(user.is_authenticated and user.has_perm(ERASE_PERMISSION))
 
 
 def log_access(

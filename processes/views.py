@@ -132,7 +132,11 @@ def mail_dialog(request: HttpRequest, pk: int, activity_pk: int) -> HttpResponse
         kind=ActivityKind.EMAIL_OUT,
     )
     refusal = permission_refusal(lead, request.user)
-    if not refusal and activity.delegated_by_id != request.user.pk and not request.user.is_staff:
+    if (
+        not refusal
+        and activity.delegated_by_id != request.user.pk
+        and not request.user.is_superuser
+    ):
         refusal = _("Diese E-Mail hat ein anderer Benutzer angelegt; nur er kann sie versenden.")
     if refusal:
         raise PermissionDenied(refusal)

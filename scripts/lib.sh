@@ -90,6 +90,7 @@ pg_bindir() {
 
 have_postgres() { [[ -n "$(pg_bindir)" ]]; }
 have_redis() { command -v redis-server >/dev/null 2>&1; }
+have_dovecot() { command -v dovecot >/dev/null 2>&1 || [[ -x /usr/sbin/dovecot ]]; }
 
 # Path of a usable Chromium, honouring $CHROMIUM_PATH; empty if none.
 chromium_path() {
@@ -106,6 +107,8 @@ PG_DIR=""
 PG_PORT=""
 REDIS_DIR=""
 REDIS_PORT=""
+IMAP_DIR=""
+IMAP_PID=""
 
 # start_bg NAME CMD...: run CMD in the background in its own process group (so that
 # children such as runserver's autoreloader are stopped with it). Sets BG_PID.
@@ -145,6 +148,7 @@ cleanup() {
     local rc=$?
     trap - EXIT INT TERM
     _stop_bg
+    stop_imap
     stop_redis
     stop_postgres
     exit "$rc"
@@ -249,6 +253,91 @@ stop_redis() {
     REDIS_DIR=""
     REDIS_PORT=""
     unset REDIS_URL
+}
+
+# ---------------------------------------------------------------------------- IMAP (dovecot)
+
+# start_imap: throwaway dovecot (IMAP only, plaintext on loopback, no SSL) on a free port
+# with one test user and maildirs in a temp dir; exports IMAP_TEST_HOST/PORT/USER/PASSWORD.
+# As root the mail user is `nobody` (dovecot refuses uid 0 for mail access).
+start_imap() {
+    have_dovecot || die "dovecot not found (Debian: apt-get install dovecot-imapd)"
+    local bin port mail_user mail_uid mail_gid internal
+    bin="$(command -v dovecot || echo /usr/sbin/dovecot)"
+    IMAP_DIR="$(mktemp -d "${TMPDIR:-/tmp}/leadcrm-imap.XXXXXX")"
+    chmod 755 "$IMAP_DIR"
+    port="$(free_port)"
+    if (( EUID == 0 )); then
+        mail_user=nobody
+        internal=dovecot
+        id -u dovecot >/dev/null 2>&1 || internal=nobody
+    else
+        mail_user="$(id -un)"
+        internal="$mail_user"
+    fi
+    mail_uid="$(id -u "$mail_user")"
+    mail_gid="$(id -g "$mail_user")"
+    mkdir -p "$IMAP_DIR/mail" "$IMAP_DIR/run"
+    (( EUID == 0 )) && chown "$mail_uid:$mail_gid" "$IMAP_DIR/mail"
+    cat >"$IMAP_DIR/dovecot.conf" <<CONF
+protocols = imap
+listen = 127.0.0.1
+base_dir = $IMAP_DIR/run
+state_dir = $IMAP_DIR/run
+log_path = $IMAP_DIR/dovecot.log
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+default_internal_user = $internal
+default_login_user = $internal
+first_valid_uid = 1
+mail_location = maildir:$IMAP_DIR/mail/%u
+service imap-login {
+  chroot =
+  inet_listener imap {
+    address = 127.0.0.1
+    port = $port
+  }
+  inet_listener imaps {
+    port = 0
+  }
+}
+service anvil {
+  chroot =
+}
+passdb {
+  driver = static
+  args = password=test-secret
+}
+userdb {
+  driver = static
+  args = uid=$mail_uid gid=$mail_gid home=$IMAP_DIR/mail/%u
+}
+CONF
+    log "starting dovecot (IMAP) on 127.0.0.1:$port"
+    start_bg dovecot "$bin" -F -c "$IMAP_DIR/dovecot.conf"
+    IMAP_PID="$BG_PID"
+    wait_port "$port" 20 || { cat "$IMAP_DIR/dovecot.log" >&2; die "dovecot did not come up"; }
+    export IMAP_TEST_HOST=127.0.0.1 IMAP_TEST_PORT="$port" IMAP_TEST_USER=crm-test
+    export IMAP_TEST_PASSWORD=test-secret
+}
+
+stop_imap() {
+    [[ -n "$IMAP_DIR" ]] || return 0
+    local i
+    if [[ -n "$IMAP_PID" ]]; then
+        log "stopping dovecot"
+        kill -TERM -- "-$IMAP_PID" 2>/dev/null || true
+        for ((i = 0; i < 50; i++)); do
+            kill -0 -- "-$IMAP_PID" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -KILL -- "-$IMAP_PID" 2>/dev/null || true
+    fi
+    IMAP_PID=""
+    rm -rf "$IMAP_DIR"
+    IMAP_DIR=""
+    unset IMAP_TEST_HOST IMAP_TEST_PORT IMAP_TEST_USER IMAP_TEST_PASSWORD
 }
 
 # ---------------------------------------------------------------------------- Django

@@ -48,18 +48,21 @@ def _prefill(request: HttpRequest) -> tuple[dict, object]:
     # leads sit above activities; reach the model through the registry, not an import
     Lead = apps.get_model("leads", "Lead")
     lead_id = request.GET.get("lead") or request.POST.get("lead")
-    if lead_id and str(lead_id).isdigit():
+    if lead_id and str(lead_id).isdecimal() and len(str(lead_id)) < 10:
         lead = Lead.objects.select_related("customer").filter(pk=lead_id).first()
+        # attached to a lead only when the user may edit it (the lead mask's rule)
+        if lead is not None and not request.user.has_perm("leads.change_lead", lead):
+            raise PermissionDenied
         if lead is not None:
             main = lead.lead_contacts.filter(is_main=True).select_related("person").first()
             initial.update(company=lead.customer, person=main.person if main else None)
     person_id = request.GET.get("person")
-    if person_id and person_id.isdigit():
+    if person_id and person_id.isdecimal() and len(person_id) < 10:
         person = Person.objects.select_related("company").filter(pk=person_id).first()
         if person:
             initial.update(person=person, company=person.company)
     company_id = request.GET.get("company")
-    if company_id and company_id.isdigit():
+    if company_id and company_id.isdecimal() and len(company_id) < 10:
         company = Company.objects.filter(pk=company_id).first()
         if company:
             initial["company"] = company
@@ -97,9 +100,18 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
         # the form wrote onto the instance; reload so the service sees the stored values
         stored = Activity.objects.get(pk=pk)
         try:
-            services.activity_update(activity=stored, data=data, user=request.user)
+            services.activity_update(
+                activity=stored,
+                data=data,
+                user=request.user,
+                expected_version=form.cleaned_data["version"],
+            )
         except services.ActivityError as exc:
             form.add_error(None, exc.message)
+            # the kept form carries the stored version: saving again (after reading the
+            # message) applies the user's values instead of conflicting for ever
+            form.data = form.data.copy()
+            form.data["version"] = str(Activity.objects.get(pk=pk).version)
         else:
             messages.success(request, _("Aktivität gespeichert."))
             return redirect(_next(request, stored.get_absolute_url()))

@@ -23,7 +23,7 @@ def activity_list_view(request: HttpRequest) -> HttpResponse:
     )
     size = settings.LEADCRM["LIST_PAGE_SIZE"]
     try:
-        page = max(1, int(request.GET.get("page", 1)))
+        page = min(max(1, int(request.GET.get("page", 1))), 100_000)
     except ValueError:
         page = 1
     rows = list(qs[(page - 1) * size : page * size + 1])

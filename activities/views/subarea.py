@@ -21,7 +21,7 @@ SUBAREA_SIZE = 20
 
 def _pk(request: HttpRequest, name: str) -> int | None:
     value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isdecimal() and len(value) < 10 else None
 
 
 @role_required()

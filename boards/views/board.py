@@ -45,7 +45,7 @@ def _filter_query(request: HttpRequest) -> QueryDict:
 
 
 def _expanded(request: HttpRequest) -> set[int]:
-    return {int(v) for v in request.GET.getlist("expand") if v.isdigit()}
+    return {int(v) for v in request.GET.getlist("expand") if v.isdecimal() and len(v) < 10}
 
 
 def _lead_filterset(request: HttpRequest):

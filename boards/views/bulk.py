@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,6 +16,7 @@ from contacts import search, services
 from contacts.errors import ContactError
 from contacts.forms import BulkUpdateForm
 from contacts.views.common import int_param
+from jobs.runner import BROKER_DOWN_MESSAGE
 from jobs.selectors import job_for_user
 
 
@@ -59,6 +61,8 @@ def bulk_update(request):
         except ContactError as exc:
             form.add_error(None, str(exc))
         else:
+            if getattr(job, "queued", None) is False:  # broker away: the re-scan starts it
+                messages.warning(request, BROKER_DOWN_MESSAGE)
             return redirect("boards:bulk_job", job_id=job.pk)
     return render(
         request,

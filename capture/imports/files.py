@@ -28,6 +28,7 @@ from leads.models import (
 
 BATCH_SIZE = 1000
 IMPORT_JOB_KIND = "lead_import"
+IMPORT_TASK = "leads.tasks.run_import"  # capture/tasks.py
 MAX_FILE_BYTES = 25 * 1024 * 1024
 MAX_ROWS = 200_000
 PREVIEW_ROWS = 5
@@ -302,10 +303,11 @@ def import_start(*, lead_import: LeadImport, user, value_mapping: dict | None = 
         user=user,
         total=lead_import.total_rows,
         params={"lead_import": lead_import.pk},
+        task=IMPORT_TASK,
     )
     lead_import.job = job
     lead_import.save()
-    transaction.on_commit(lambda: _queue(job.pk))
+    job_runner.job_queue(job=job)
     return job
 
 
@@ -325,12 +327,5 @@ def import_resume(*, lead_import: LeadImport) -> bool:
         return False  # the file is gone (retention): nothing to continue from
     if lead_import.job is None or not job_runner.job_resume(job=lead_import.job):
         return False
-    job_id = lead_import.job_id
-    transaction.on_commit(lambda: _queue(job_id))
+    job_runner.job_queue(job=lead_import.job, task=IMPORT_TASK)
     return True
-
-
-def _queue(job_id: int) -> None:
-    from capture.tasks import run_import  # reason: capture.tasks imports this module
-
-    run_import.delay(job_id)

@@ -49,6 +49,7 @@ from leads.models import (
     LeadSource,
 )
 from leads.models.lead import IDENTITY_FIELDS, lead_identity_errors
+from leads.permissions import can_edit_lead
 from leads.services import lead as lead_services
 from leads.services import scoring
 from ui.spreadsheet import neutralise
@@ -213,8 +214,16 @@ def _process_row(
         counts["skipped"] += 1
         return
     if existing_id and mode == DuplicateMode.UPDATE:
+        lead = Lead.objects.get(pk=existing_id)
+        if not can_edit_lead(ctx.user, lead):  # the same predicate as the lead mask
+            message = _(
+                "Lead %(n)s gehört jemand anderem und darf von Ihnen nicht geändert werden "
+                "– übersprungen."
+            ) % {"n": lead.number}
+            issues.append(_issue(number, values, message, IssueKind.DUPLICATE, data, existing_id))
+            counts["skipped"] += 1
+            return
         with transaction.atomic():
-            lead = Lead.objects.get(pk=existing_id)
             merged = None
             if interests:
                 merged = set(lead.interests.values_list("pk", flat=True)) | set(interests)

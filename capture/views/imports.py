@@ -11,11 +11,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.models import Role
 from accounts.permissions import role_required
 from capture.imports import files as import_files
 from capture.imports import run as import_runner
 from capture.imports import values as import_values_module
 from capture.imports.values import CHOICE_TARGETS
+from jobs.runner import BROKER_DOWN_MESSAGE
 from leads.models import Campaign, DuplicateMode, LeadImport, LeadSource
 from leads.permissions import IMPORT_ROLES
 
@@ -55,6 +57,24 @@ class StartForm(forms.Form):
     )
 
 
+def _imports(request: HttpRequest):
+    """The imports the user may open, cancel, resume and read the error report of (it holds
+    personal data): their own; the Vertriebsleitung and superusers see all."""
+    user = request.user
+    if user.is_superuser or user.has_role(Role.SALES_MANAGER):
+        return LeadImport.objects.all()
+    return LeadImport.objects.filter(created_by=user)
+
+
+def _queued_message(request: HttpRequest, job, text: str) -> None:
+    """The success message, or the outage notice when the broker refused the job (it stays
+    pending; the beat re-scan starts it)."""
+    if getattr(job, "queued", None) is False:
+        messages.warning(request, BROKER_DOWN_MESSAGE)
+    else:
+        messages.success(request, text)
+
+
 @require_http_methods(["GET", "POST"])
 @role_required(*IMPORT_ROLES)
 def import_upload(request: HttpRequest) -> HttpResponse:
@@ -68,9 +88,9 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             form.add_error("file", exc.message)
         else:
             return redirect("capture:import_mapping", pk=lead_import.pk)
-    recent = LeadImport.objects.select_related("job", "created_by").order_by("-created_at")[
-        :LIST_LIMIT
-    ]
+    recent = (
+        _imports(request).select_related("job", "created_by").order_by("-created_at")[:LIST_LIMIT]
+    )
     return render(
         request,
         "capture/imports/upload.html",
@@ -84,7 +104,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
     """Step 2: a target field per column and the options; with choice columns mapped, the
     value mapping (step 3) follows, else the import starts."""
-    lead_import = get_object_or_404(LeadImport, pk=pk)
+    lead_import = get_object_or_404(_imports(request), pk=pk)
     if lead_import.job_id:
         return redirect("capture:import_detail", pk=lead_import.pk)
     initial = {
@@ -112,11 +132,11 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 if lead_import.choice_values:
                     return redirect("capture:import_values", pk=lead_import.pk)
-                import_files.import_start(lead_import=lead_import, user=request.user)
+                job = import_files.import_start(lead_import=lead_import, user=request.user)
             except import_files.ImportFileError as exc:
                 error = exc.message
             else:
-                messages.success(request, _("Der Import läuft im Hintergrund."))
+                _queued_message(request, job, _("Der Import läuft im Hintergrund."))
                 return redirect("capture:import_detail", pk=lead_import.pk)
     preview = import_files.preview(lead_import)
     columns = [
@@ -159,7 +179,7 @@ def _submitted_values(request: HttpRequest, lead_import: LeadImport) -> dict:
 def import_values(request: HttpRequest, pk: int) -> HttpResponse:
     """Step 3: each distinct value of a mapped choice column → an existing value (the
     closest one preselected) or "ignorieren"; confirming starts the import."""
-    lead_import = get_object_or_404(LeadImport, pk=pk)
+    lead_import = get_object_or_404(_imports(request), pk=pk)
     if lead_import.job_id:
         return redirect("capture:import_detail", pk=lead_import.pk)
     if not lead_import.choice_values:
@@ -167,7 +187,7 @@ def import_values(request: HttpRequest, pk: int) -> HttpResponse:
     error = ""
     if request.method == "POST":
         try:
-            import_files.import_start(
+            job = import_files.import_start(
                 lead_import=lead_import,
                 user=request.user,
                 value_mapping=_submitted_values(request, lead_import),
@@ -175,7 +195,7 @@ def import_values(request: HttpRequest, pk: int) -> HttpResponse:
         except import_files.ImportFileError as exc:
             error = exc.message
         else:
-            messages.success(request, _("Der Import läuft im Hintergrund."))
+            _queued_message(request, job, _("Der Import läuft im Hintergrund."))
             return redirect("capture:import_detail", pk=lead_import.pk)
     context = {
         "lead_import": lead_import,
@@ -188,7 +208,7 @@ def import_values(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*IMPORT_ROLES)
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    lead_import = get_object_or_404(LeadImport.objects.select_related("job", "created_by"), pk=pk)
+    lead_import = get_object_or_404(_imports(request).select_related("job", "created_by"), pk=pk)
     issues = lead_import.issues.order_by("row_number", "id")[:ISSUE_LIMIT]
     return render(
         request,
@@ -200,7 +220,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(*IMPORT_ROLES)
 def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    lead_import = get_object_or_404(LeadImport.objects.select_related("job"), pk=pk)
+    lead_import = get_object_or_404(_imports(request).select_related("job"), pk=pk)
     if lead_import.job_id:
         import_files.import_cancel(lead_import=lead_import)
         messages.info(request, _("Der Import wird nach dem laufenden Block abgebrochen."))
@@ -211,10 +231,11 @@ def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*IMPORT_ROLES)
 def import_resume(request: HttpRequest, pk: int) -> HttpResponse:
     """Re-run a failed or cancelled import from the last committed row."""
-    lead_import = get_object_or_404(LeadImport.objects.select_related("job"), pk=pk)
+    lead_import = get_object_or_404(_imports(request).select_related("job"), pk=pk)
     if import_files.import_resume(lead_import=lead_import):
-        messages.success(
+        _queued_message(
             request,
+            lead_import.job,
             _("Der Import wird ab Zeile %(n)d fortgesetzt.") % {"n": lead_import.next_row},
         )
     return redirect("capture:import_detail", pk=pk)
@@ -222,7 +243,7 @@ def import_resume(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*IMPORT_ROLES)
 def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
-    lead_import = get_object_or_404(LeadImport, pk=pk)
+    lead_import = get_object_or_404(_imports(request), pk=pk)
     response = HttpResponse(
         import_runner.error_report_csv(lead_import), content_type="text/csv; charset=utf-8"
     )

@@ -354,6 +354,7 @@ def duplicate_check(request: HttpRequest) -> HttpResponse:
         "company_name": request.POST.get("company_name", "")[:200],
     }
     candidates = find_lead_duplicates(
-        data, exclude_id=int(exclude) if exclude and exclude.isdigit() else None
+        data,
+        exclude_id=int(exclude) if exclude and exclude.isdecimal() and len(exclude) < 10 else None,
     )
     return render(request, "leads/_duplicate_warning.html", {"candidates": candidates})

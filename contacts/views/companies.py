@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.permissions import role_required
 from contacts import selectors, services
 from contacts.errors import ConflictError, ContactError
-from contacts.forms import CompanyForm
+from contacts.forms import CompanyForm, keep_stored_version
 from contacts.models import Company
 from contacts.rules import lead_status_applies
 from contacts.views.common import decorate_persons, int_param, table_context
@@ -111,6 +111,7 @@ def company_edit(request, pk: int):
             )
         except ConflictError as exc:
             form.add_error(None, str(exc))
+            keep_stored_version(form, Company.objects.get(pk=pk).version)
         except ContactError as exc:
             form.add_error(None, str(exc))
         else:

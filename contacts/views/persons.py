@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import role_required
 from contacts import selectors, services
-from contacts.errors import ContactError
-from contacts.forms import PersonForm
+from contacts.errors import ConflictError, ContactError
+from contacts.forms import PersonForm, keep_stored_version
 from contacts.models import Company, Person
 from contacts.permissions import can_merge_persons
 from contacts.views.common import decorate_persons, int_param, table_context
@@ -91,6 +91,9 @@ def person_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             _save_person(request, form, person)
+        except ConflictError as exc:
+            form.add_error(None, str(exc))
+            keep_stored_version(form, Person.objects.get(pk=pk).version)
         except ContactError as exc:
             form.add_error(None, str(exc))
         else:

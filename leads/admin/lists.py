@@ -195,6 +195,7 @@ class CampaignAdmin(admin.ModelAdmin):
                     "default_source",
                     "consent_text",
                     "consent_version",
+                    "allowed_origins",
                 )
             },
         ),

@@ -27,6 +27,7 @@ from leads.models.lists import (
     ScoringCriterion,
     ScoringOption,
 )
+from ui.dates import sane_date_range, validate_sane_date
 from ui.object_urls import object_url
 
 # The minimum a lead needs to be worth a number (issue #15): someone to talk to and a way to
@@ -166,9 +167,15 @@ class Lead(models.Model):
         verbose_name=_("Nachbetreuung durch"),
         db_index=False,  # lead_owner_created_idx
     )
-    follow_up_until = models.DateField(_("Nachbetreuung bis"), null=True, blank=True)
-    planned_start = models.DateTimeField(_("Termin von (geplant)"), null=True, blank=True)
-    planned_end = models.DateTimeField(_("Termin bis (geplant)"), null=True, blank=True)
+    follow_up_until = models.DateField(
+        _("Nachbetreuung bis"), null=True, blank=True, validators=[validate_sane_date]
+    )
+    planned_start = models.DateTimeField(
+        _("Termin von (geplant)"), null=True, blank=True, validators=[validate_sane_date]
+    )
+    planned_end = models.DateTimeField(
+        _("Termin bis (geplant)"), null=True, blank=True, validators=[validate_sane_date]
+    )
 
     # Detailinformationen
     function = models.CharField(_("Funktion"), max_length=120, blank=True)
@@ -196,7 +203,9 @@ class Lead(models.Model):
     send_info_material = models.BooleanField(_("Infomaterial senden"), default=False)
     request_opt_in = models.BooleanField(_("Opt-in anfragen"), default=False)
     arrange_appointment = models.BooleanField(_("Termin vereinbaren"), default=False)
-    next_appointment = models.DateField(_("Nachfolgetermin"), null=True, blank=True)
+    next_appointment = models.DateField(
+        _("Nachfolgetermin"), null=True, blank=True, validators=[validate_sane_date]
+    )
     notes = models.TextField(_("Notizen"), blank=True, max_length=10000)
 
     # Links to the customer side
@@ -319,6 +328,22 @@ class Lead(models.Model):
                 | Q(planned_end__isnull=True)
                 | Q(planned_end__gte=models.F("planned_start")),
                 name="lead_planned_end_after_start",
+            ),
+            # ui/dates.py: a date the database cannot give back to Python is never stored
+            models.CheckConstraint(
+                condition=sane_date_range("follow_up_until"), name="lead_follow_up_until_range"
+            ),
+            models.CheckConstraint(
+                condition=sane_date_range("next_appointment"),
+                name="lead_next_appointment_range",
+            ),
+            models.CheckConstraint(
+                condition=sane_date_range("planned_start", datetime=True),
+                name="lead_planned_start_range",
+            ),
+            models.CheckConstraint(
+                condition=sane_date_range("planned_end", datetime=True),
+                name="lead_planned_end_range",
             ),
         ]
 

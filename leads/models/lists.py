@@ -146,6 +146,15 @@ class Campaign(models.Model):
     consent_version = models.CharField(
         _("Version des Einwilligungstexts"), max_length=20, blank=True
     )
+    allowed_origins = models.TextField(
+        _("Erlaubte Ursprünge (CORS)"),
+        blank=True,
+        max_length=2000,
+        help_text=_(
+            "Websites, deren Seiten Anfragen per JSON an die Erfassungs-API senden dürfen, "
+            "eine pro Zeile, z. B. https://www.example.de"
+        ),
+    )
 
     objects = RankedQuerySet.as_manager()
 
@@ -156,3 +165,11 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def allows_origin(self, origin: str) -> bool:
+        """Whether a browser page from `origin` may send leads to the JSON capture API."""
+        wanted = (origin or "").strip().rstrip("/").lower()
+        if not wanted or wanted == "null":
+            return False
+        allowed = {line.strip().rstrip("/").lower() for line in self.allowed_origins.splitlines()}
+        return wanted in allowed

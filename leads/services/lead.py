@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+import events
 from contacts.models import LeadStatus, Person, Phase
 from leads.errors import LeadError
 from leads.fields import capture_fields, mask_fields
@@ -173,6 +174,9 @@ def lead_create(
     if lead.follow_up_by_id is None:
         lead_assign_owner(lead=lead, actor=user)
     warnings = _sync_appointment(lead, user)
+    events.publish("lead.created", lead)
+    if lead.follow_up_by_id is not None:
+        events.publish("lead.assigned", lead)
     return LeadSaveResult(lead=lead, warnings=warnings)
 
 
@@ -194,7 +198,7 @@ def lead_update(
     locked = lock_lead(lead.pk)
     if locked.version != int(expected_version):
         raise conflict_error(locked.pk, int(expected_version), locked.version)
-    old_status = locked.status
+    old_status, old_owner_id = locked.status, locked.follow_up_by_id
     assign_fields(locked, data)
     if "status" in data and data["status"] is not None:
         new_status = as_status(data["status"])
@@ -228,6 +232,9 @@ def lead_update(
     if main_contact is not UNSET:
         lead_set_main_contact(lead=locked, person=main_contact)
     warnings = _sync_appointment(locked, user)
+    events.publish("lead.updated", locked)
+    if locked.follow_up_by_id not in (None, old_owner_id):
+        events.publish("lead.assigned", locked)
     return LeadSaveResult(lead=locked, warnings=warnings)
 
 

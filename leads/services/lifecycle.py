@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+import events
 from contacts.models import TERMINAL_PHASES, LeadStatus, Phase
 from leads.errors import LeadError
 from leads.models import Lead, LeadStatusChange
@@ -62,6 +63,8 @@ def write_status_change(lead: Lead) -> None:
         change.lead = lead
         change.save()
         del lead._pending_status_change
+        if change.from_status_id is not None:  # a new lead's first status is lead.created
+            events.publish("lead.status_changed", lead)
 
 
 def lock_lead(pk: int) -> Lead:

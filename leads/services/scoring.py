@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from jobs import runner as job_runner
@@ -161,9 +160,12 @@ def rescore_all_async(user) -> Job:
     from leads import tasks  # reason: leads.tasks imports this module
 
     job = job_runner.job_create(
-        kind=RESCORE_JOB_KIND, title=str(_("Lead-Scores neu berechnen")), user=user
+        kind=RESCORE_JOB_KIND,
+        title=str(_("Lead-Scores neu berechnen")),
+        user=user,
+        task=tasks.rescore_all_leads.name,  # the beat re-scan re-queues it
     )  # the task counts the leads (total) when it starts
-    transaction.on_commit(lambda: tasks.rescore_all_leads.delay(job.pk))
+    job_runner.job_queue(job=job)
     return job
 
 

@@ -16,6 +16,7 @@ from accounts.permissions import role_required
 from contacts.models import Company, LeadStatus, Person
 from leads import selectors
 from leads.action_box import action_box_entries
+from leads.card_prefill import card_image_upload, card_prefill
 from leads.errors import ConflictError, LeadError
 from leads.forms import LeadForm, ScorePreviewForm, criteria_for_mask
 from leads.models import Lead
@@ -67,8 +68,17 @@ def lead_create_view(request: HttpRequest) -> HttpResponse:
     if not can_create_lead(request.user):
         raise PermissionDenied
     criteria = criteria_for_mask()
+    # a business-card scan (?scan=<job> on GET, the hidden "card_scan" on POST) prefills the
+    # mask and its image becomes the Visitenkarte unless another one is uploaded
+    scan = card_prefill(request.user, request.POST.get("card_scan") or request.GET.get("scan"))
     if request.method == "POST":
-        form = LeadForm(request.POST, request.FILES, user=request.user, criteria=criteria)
+        files = request.FILES
+        if scan is not None and not files.get("business_card"):
+            image = card_image_upload(scan)
+            if image is not None:
+                files = files.copy()
+                files["business_card"] = image
+        form = LeadForm(request.POST, files, user=request.user, criteria=criteria)
         if form.is_valid():
             main = form.cleaned_data.get("main_contact")
             try:
@@ -99,9 +109,12 @@ def lead_create_view(request: HttpRequest) -> HttpResponse:
                 "status": default.pk if default else None,
                 "country": "DE",
                 "follow_up_by": request.user.pk,
+                **(scan.fields if scan else {}),
             },
         )
-    return render(request, "leads/lead_mask.html", _mask_context(request, form, None, criteria))
+    context = _mask_context(request, form, None, criteria)
+    context["card_scan"] = scan
+    return render(request, "leads/lead_mask.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -187,9 +200,10 @@ def score_preview(request: HttpRequest) -> HttpResponse:
 
 def _int_or_none(value) -> int | None:
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if 0 < number < 2**63 else None
 
 
 @require_GET

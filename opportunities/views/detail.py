@@ -89,7 +89,7 @@ def opportunity_status(request: HttpRequest, pk: int) -> HttpResponse:
             opportunity=opportunity,
             status=request.POST.get("status", "")[:10],
             user=request.user,
-            expected_version=int(version) if version.isdigit() and len(version) < 10 else 0,
+            expected_version=int(version) if version.isdecimal() and len(version) < 10 else 0,
         )
     except OpportunityError as exc:
         messages.error(request, exc.message)

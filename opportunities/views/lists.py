@@ -13,7 +13,7 @@ from opportunities.forms import OpportunityFilterForm
 
 def page_number(request: HttpRequest) -> int:
     value = request.GET.get("page", "1")
-    return int(value) if value.isdigit() and len(value) < 7 else 1
+    return int(value) if value.isdecimal() and len(value) < 7 else 1
 
 
 @require_GET

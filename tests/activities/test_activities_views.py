@@ -127,6 +127,7 @@ def test_edit_time_notifies_delegated_and_mark_done(rep_client, rep, teammate, t
             "end": (new_start + dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
             "status": ActivityStatus.OPEN,
             "delegated_to": teammate.pk,
+            "version": activity.version,
         },
     )
     assert response.status_code == 302

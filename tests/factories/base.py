@@ -44,7 +44,7 @@ def ensure_role_groups() -> None:
     Mirrors accounts.roles.sync without its create_permissions step, which must not run
     on the global app registry (permissions are recreated by flush's post_migrate).
     """
-    from accounts.roles import DELETE_ROLES, FULL, ROLE_PERMISSIONS
+    from accounts.roles import DELETE_ROLES, EXTRA_PERMISSIONS, FULL, ROLE_PERMISSIONS
 
     for role, grants in ROLE_PERMISSIONS.items():
         group, created = Group.objects.get_or_create(name=role)
@@ -54,6 +54,7 @@ def ensure_role_groups() -> None:
         wanted += [
             (app, f"delete_{m}") for app, ms in DELETE_ROLES.get(role, {}).items() for m in ms
         ]
+        wanted += EXTRA_PERMISSIONS.get(role, [])
         perms = [
             p
             for app, codename in wanted

@@ -126,6 +126,9 @@ def test_beat_schedules_present():
         "Tägliche Zusammenfassung": "notifications.tasks.send_daily_digests",
         "Aufbewahrung (DSGVO)": "leads.tasks.apply_retention",
         "Auswertungen vorberechnen": "boards.tasks.refresh_dashboard_summary",
+        "Hintergrundaufträge prüfen": "jobs.tasks.requeue_stalled_jobs",
+        "Webhook-Zustellungen prüfen": "webhooks.tasks.requeue_due_webhooks",
+        "E-Mail-Eingang abrufen": "inbound.tasks.poll_inbound_mail",
     }
     # every scheduled task is registered with the worker's app (no typo, no missing module)
     from leadcrm.celery import app

@@ -30,6 +30,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from PIL import Image
 
 from accounts.models import Role
+from accounts.tokens import api_token_create
 from contacts.models import LeadStatus, Phase
 from leads.models import Campaign, LeadImport
 from tests.factories import (
@@ -123,6 +124,14 @@ def _token(w):
     return {"token": "nicht-gueltig-1234567890"}
 
 
+def _api_token(w):
+    return {"pk": api_token_create(user=w["lead"].follow_up_by, name="Sync", scope="read")[0].pk}
+
+
+def _campaign_key(w):
+    return {"key": w["campaign"].slug}
+
+
 R = Rule
 SPEC: dict[str, Rule] = {
     # project
@@ -133,6 +142,23 @@ SPEC: dict[str, Rule] = {
     "health": R(_none, PUBLIC, PUBLIC),
     # accounts
     "accounts:profile": R(_none, ANY, ANY),
+    "accounts:token_create": R(_none, NOT_ALLOWED, ANY),
+    # another user's API token: only admins revoke it
+    "accounts:token_revoke": R(_api_token, NOT_ALLOWED, STAFF),
+    "accounts:password_change": R(_none, LOGGED_IN, LOGGED_IN),
+    "accounts:password_change_done": R(_none, LOGGED_IN, NOT_ALLOWED),
+    "accounts:password_reset": R(_none, PUBLIC, PUBLIC),
+    "accounts:password_reset_done": R(_none, PUBLIC, PUBLIC),
+    "accounts:password_reset_confirm": R(
+        lambda w: {"uidb64": "MQ", "token": "abc-123"}, PUBLIC, PUBLIC
+    ),
+    "accounts:password_reset_complete": R(_none, PUBLIC, PUBLIC),
+    "search:results": R(_none, ANY, NOT_ALLOWED),
+    # REST API: schema and docs are logged-in pages; the JSON capture endpoint is public;
+    # the token-authenticated resources answer 401 to a session (tests/api/test_api_access.py)
+    "api:schema": R(_none, ANY, NOT_ALLOWED),
+    "api:docs": R(_none, ANY, NOT_ALLOWED),
+    "api:capture": R(_campaign_key, PUBLIC, PUBLIC),
     # notifications: another user's notification and job are never reachable
     "notifications:list": R(_none, ANY, ANY),
     "notifications:bell": R(_none, ANY, ANY),
@@ -174,6 +200,11 @@ SPEC: dict[str, Rule] = {
     "leads:history": R(_lead, ANY, NOT_ALLOWED),
     "leads:delete": R(_lead, MANAGERS, MANAGERS),
     "leads:business_card": R(_lead, ANY, ANY),
+    "leads:timeline": R(_lead, ANY, NOT_ALLOWED),
+    "leads:quick_log": R(lambda w: {"pk": w["lead"].pk, "kind": "notiz"}, EDIT, EDIT),
+    "leads:timeline_done": R(
+        lambda w: {"pk": w["lead"].pk, "activity_pk": w["activity"].pk}, NOT_ALLOWED, EDIT
+    ),
     "processes:contacts": R(_lead, EDIT, EDIT),
     "processes:contact_search": R(_lead, EDIT, EDIT),
     "processes:confirmation": R(_lead, EDIT, EDIT),
@@ -186,13 +217,16 @@ SPEC: dict[str, Rule] = {
     "capture:doi_confirm": R(_token, PUBLIC, PUBLIC),
     "capture:consent_withdraw": R(_token, PUBLIC, PUBLIC),
     "capture:duplicate_check": R(_none, NOT_ALLOWED, ANY),
+    "capture:card_scan": R(_none, NOT_ALLOWED, ANY),
+    # a scan is seen only by whoever started it (the world's job is the teammate's)
+    "capture:card_scan_status": R(lambda w: {"pk": w["job"].pk}, NOBODY, NOT_ALLOWED),
     "capture:import_upload": R(_none, IMPORTERS, IMPORTERS),
-    "capture:import_mapping": R(_import, IMPORTERS, IMPORTERS),
-    "capture:import_values": R(_import, IMPORTERS, IMPORTERS),
-    "capture:import_detail": R(_import, IMPORTERS, IMPORTERS),
-    "capture:import_cancel": R(_import, NOT_ALLOWED, IMPORTERS),
-    "capture:import_resume": R(_import, NOT_ALLOWED, IMPORTERS),
-    "capture:import_errors": R(_import, IMPORTERS, IMPORTERS),
+    "capture:import_mapping": R(_import, MANAGERS, MANAGERS),
+    "capture:import_values": R(_import, MANAGERS, MANAGERS),
+    "capture:import_detail": R(_import, MANAGERS, MANAGERS),
+    "capture:import_cancel": R(_import, NOT_ALLOWED, MANAGERS),
+    "capture:import_resume": R(_import, NOT_ALLOWED, MANAGERS),
+    "capture:import_errors": R(_import, MANAGERS, MANAGERS),
     "conversion:convert": R(_lead, EDIT, EDIT),
     "merge:lead": R(_lead, EDIT, EDIT),
     "privacy:gdpr_lead": R(_lead, ANY, ANY),
@@ -267,7 +301,16 @@ def url_patterns() -> list[tuple[str | None, URLPattern]]:
 
 
 def _is_anymail(name: str | None) -> bool:
-    return bool(name) and name.startswith("activities:anymail:")
+    """anymail's webhooks (tracking and inbound mail): anymail authenticates them."""
+    return bool(name) and name.startswith(("activities:anymail:", "inbound:"))
+
+
+def _is_token_api(name: str | None) -> bool:
+    """The token-authenticated REST API: no session reaches it (tests/api/test_api_access.py)."""
+    return bool(name) and name.startswith("api:") and name not in SESSION_API_PAGES
+
+
+SESSION_API_PAGES = ("api:schema", "api:docs", "api:capture")
 
 
 # --------------------------------------------------------------------------- fixtures
@@ -369,7 +412,7 @@ def test_every_url_is_classified():
     unknown = sorted(
         name or str(pattern.pattern)
         for name, pattern in url_patterns()
-        if not _is_anymail(name) and name not in SPEC
+        if not _is_anymail(name) and not _is_token_api(name) and name not in SPEC
     )
     assert not unknown, (
         "New URL(s) without an access rule: "
@@ -383,7 +426,9 @@ def test_public_views_are_exactly_the_expected_ones():
     public = {
         name
         for name, pattern in url_patterns()
-        if not getattr(pattern.callback, "login_required", True) and not _is_anymail(name)
+        if not getattr(pattern.callback, "login_required", True)
+        and not _is_anymail(name)
+        and not _is_token_api(name)
     }
     expected = {name for name, rule in SPEC.items() if rule.get == PUBLIC}
     assert public == expected
@@ -427,7 +472,9 @@ def test_anymail_webhooks_refuse_unauthenticated_posts(client):
     fully configured and must refuse (never a 500 from a missing package or secret).
     """
     names = [name for name, _ in url_patterns() if _is_anymail(name)]
-    assert len(names) == len(settings.ANYMAIL_TRACKING_ESPS)
+    inbound = [name for name in names if name.startswith("inbound:")]
+    assert len(names) - len(inbound) == len(settings.ANYMAIL_TRACKING_ESPS)
+    assert inbound  # the inbound-mail webhooks refuse the same way
     for name in names:
         response = client.post(reverse(name), b"{}", content_type="application/json")
         assert response.status_code in (400, 401, 403), (name, response.status_code)

@@ -162,6 +162,7 @@ def test_check_deploy_has_no_warnings(tmp_path):
         "ALLOWED_HOSTS": "crm.example.de",
         "VAR_DIR": str(tmp_path),
         "STATIC_ROOT": str(tmp_path / "static"),
+        "ANYMAIL_WEBHOOK_SECRET": "esp:Zq8w1X9e-not-the-dev-value",  # ui/checks.py
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     result = subprocess.run(  # noqa: S603 - fixed argv, no shell
