@@ -15,26 +15,20 @@ CORS: a browser page may call it only from an origin listed on the campaign
 from __future__ import annotations
 
 import json
-import logging
-import time
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django_ratelimit.core import is_ratelimited
 
 from api.errors import error_body
-from capture.views.webform import HONEYPOT, RATES, WebLeadForm, rate_limit_key, visitor_ip
+from capture.ratelimit import visitor_ip, visitor_limited
+from capture.views.webform import HONEYPOT, WebLeadForm
 from capture.webform import capture_web_lead
 from leads.models import Campaign
 
 MAX_BODY_BYTES = 32 * 1024
-log = logging.getLogger(__name__)
-# counts captures in this process while the shared cache (Redis) is unreachable
-_FALLBACK_COUNTER = LocMemCache("api-capture-ratelimit", {"TIMEOUT": 3600})
 
 
 class JsonLeadForm(WebLeadForm):
@@ -53,34 +47,6 @@ def _cors(response: HttpResponse, origin: str) -> HttpResponse:
 
 def _error(code: str, message: str, status: int, fields: dict | None = None) -> JsonResponse:
     return JsonResponse(error_body(code, message, fields), status=status)
-
-
-def _limited(request: HttpRequest) -> bool:
-    limited = False
-    for rate in RATES:
-        limited = (
-            is_ratelimited(
-                request,
-                group="api.capture",
-                key=rate_limit_key,
-                rate=rate,
-                method="POST",
-                increment=True,
-            )
-            or limited
-        )
-    return limited
-
-
-def _limited_locally(request: HttpRequest) -> bool:
-    ip, now, limited = rate_limit_key("api.capture", request), int(time.time()), False
-    for rate in RATES:
-        count, unit = rate.split("/")
-        seconds = {"s": 1, "m": 60, "h": 3600, "d": 86400}[unit]
-        key = f"{ip}:{rate}:{now // seconds}"
-        _FALLBACK_COUNTER.add(key, 0, seconds)
-        limited = _FALLBACK_COUNTER.incr(key) > int(count) or limited
-    return limited
 
 
 def _parse(request: HttpRequest) -> dict | None:
@@ -134,12 +100,7 @@ def capture(request: HttpRequest, key: str) -> HttpResponse:
         response = _error("method_not_allowed", _("Nur POST ist erlaubt."), 405)
         response["Allow"] = "POST, OPTIONS"
         return _cors(response, origin)
-    try:
-        limited = _limited(request)
-    except Exception:  # redis down: count in this process (neither a 500 nor no limit)
-        log.warning("Rate-limit cache unreachable; counting JSON captures per process")
-        limited = _limited_locally(request)
-    if limited:
+    if visitor_limited(request, group="api.capture"):
         response = _error("throttled", _("Zu viele Anfragen. Bitte später erneut versuchen."), 429)
         response["Retry-After"] = "60"
         return _cors(response, origin)

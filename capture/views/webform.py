@@ -9,15 +9,12 @@ lengths on every field. Honeypot hits look like success to the bot but create no
 
 from __future__ import annotations
 
-import ipaddress
-import logging
 import time
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
-from django.core.cache.backends.locmem import LocMemCache
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -27,25 +24,20 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
-from django_ratelimit.core import is_ratelimited
 
 from accounts.permissions import role_required
 from capture import doi
+from capture.ratelimit import visitor_ip, visitor_limited
 from capture.webform import UTM_FIELDS, capture_web_lead
 from contacts.duplicates import normalize_phone
 from contacts.models import Salutation
 from leads.duplicates import find_lead_duplicates
 from leads.fields import capture_max_length
 from leads.models import Campaign, Interest, Lead
-from ui.client_ip import client_ip
 
 TIMESTAMP_SALT = "leads.webform.ts"
 MAX_FORM_AGE = 2 * 3600
-RATES = ("5/m", "50/h")
 HONEYPOT = "homepage"
-log = logging.getLogger(__name__)
-# Counts web form posts in this process while the shared cache (Redis) is unreachable.
-_FALLBACK_COUNTER = LocMemCache("leads-web-form-ratelimit", {"TIMEOUT": 3600})
 
 
 def min_fill_seconds() -> float:
@@ -54,26 +46,6 @@ def min_fill_seconds() -> float:
 
 def frame_ancestors() -> list[str]:
     return list(getattr(settings, "LEADCRM_WEBFORM_FRAME_ANCESTORS", ["'self'"]))
-
-
-def visitor_ip(request: HttpRequest) -> str | None:
-    """The visitor's address, also behind TRUSTED_PROXY_COUNT proxies; None if it is not
-    an IP address (a proxy header we cannot store in an IP field)."""
-    try:
-        return str(ipaddress.ip_address(client_ip(request)))
-    except ValueError:
-        return None
-
-
-def rate_limit_key(group: str, request: HttpRequest) -> str:
-    """One rate-limit bucket per visitor: the address, for IPv6 its /64 (what one
-    connection usually gets, as django-ratelimit's own `ip` key does)."""
-    ip = visitor_ip(request)
-    if ip is None:
-        return "-"
-    if ipaddress.ip_address(ip).version == 6:
-        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
-    return ip
 
 
 def _clean_url(value: str) -> str:
@@ -212,45 +184,6 @@ def _framable(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _limited(request: HttpRequest) -> bool:
-    """Rate limit per IP on the shared cache; while Redis is down, per process instead
-    (neither a 500 nor an unthrottled form)."""
-    try:
-        return _limited_shared(request)
-    except Exception:  # redis.ConnectionError/TimeoutError: the cache is down
-        log.warning("Rate-limit cache unreachable; counting web form posts per process")
-        return _limited_locally(request)
-
-
-def _limited_locally(request: HttpRequest) -> bool:
-    ip, now, limited = rate_limit_key("leads.web_form", request), int(time.time()), False
-    for rate in RATES:
-        count, unit = rate.split("/")
-        seconds = {"s": 1, "m": 60, "h": 3600, "d": 86400}[unit]
-        key = f"{ip}:{rate}:{now // seconds}"
-        _FALLBACK_COUNTER.add(key, 0, seconds)
-        limited = _FALLBACK_COUNTER.incr(key) > int(count) or limited
-    return limited
-
-
-def _limited_shared(request: HttpRequest) -> bool:
-    limited = False
-    for rate in RATES:
-        # count every POST against every window, so a flood cannot slip between them
-        limited = (
-            is_ratelimited(
-                request,
-                group="leads.web_form",
-                key=rate_limit_key,
-                rate=rate,
-                method="POST",
-                increment=True,
-            )
-            or limited
-        )
-    return limited
-
-
 @login_not_required
 @csrf_exempt  # embedded cross-site, the CSRF cookie is not sent; the signed `ts` is the form token
 @xframe_options_exempt
@@ -260,7 +193,7 @@ def web_form(request: HttpRequest, slug: str) -> HttpResponse:
     if campaign is None:
         raise Http404
     if request.method == "POST":
-        if _limited(request):
+        if visitor_limited(request, group="leads.web_form"):
             response = render(request, "capture/too_many.html", {"campaign": campaign}, status=429)
             response["Retry-After"] = "60"
             return _framable(response)
