@@ -11,6 +11,6 @@ class WebhooksConfig(AppConfig):
     def ready(self) -> None:
         # the services announce events through the bottom-layer hub; webhooks records them
         # in its outbox (events/__init__.py explains why this is not business logic)
-        from webhooks.outbox import record_event  # noqa: PLC0415  # reason: models need a ready app registry
+        from webhooks.outbox import record_event, record_events  # noqa: PLC0415  # reason: models need a ready app registry
 
-        events.subscribe(record_event)
+        events.subscribe(record_event, many=record_events)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
@@ -49,12 +50,40 @@ def _jsonable(data):
     return json.loads(json.dumps(data, cls=JSONEncoder))
 
 
+def _subscriptions_for(event: str) -> list[WebhookSubscription]:
+    return [s for s in WebhookSubscription.objects.filter(active=True) if s.wants(event)]
+
+
 def record_event(event: str, instance: Any) -> list[WebhookDelivery]:
     """The events hub's subscriber: outbox rows for the active subscriptions of `event`."""
-    subscriptions = [s for s in WebhookSubscription.objects.filter(active=True) if s.wants(event)]
+    subscriptions = _subscriptions_for(event)
     if not subscriptions:
         return []
-    payload = payload_for(event, instance)
+    return _store(event, subscriptions, [payload_for(event, instance)])
+
+
+def record_events(event: str, instances: Sequence[Any]) -> list[WebhookDelivery]:
+    """`record_event` for a batch (the import): one subscription query, the payloads from
+    one serialisation with the leads' interests prefetched, one bulk insert. Nothing is
+    read when no active subscription wants `event`."""
+    subscriptions = _subscriptions_for(event)
+    if not subscriptions or not instances:
+        return []
+    model = type(instances[0])
+    queryset = model.objects.filter(pk__in=[i.pk for i in instances])
+    if model is Lead:
+        queryset = queryset.prefetch_related("interests")
+    fresh = {obj.pk: obj for obj in queryset}
+    now = timezone.now().isoformat()
+    data = _jsonable(SERIALIZERS[model]([fresh[i.pk] for i in instances], many=True).data)
+    payloads = [{"type": event, "timestamp": now, "data": item} for item in data]
+    return _store(event, subscriptions, payloads)
+
+
+def _store(
+    event: str, subscriptions: list[WebhookSubscription], payloads: list[dict]
+) -> list[WebhookDelivery]:
+    """One outbox row per subscription and payload, queued after the commit."""
     deliveries = WebhookDelivery.objects.bulk_create(
         [
             WebhookDelivery(
@@ -63,8 +92,10 @@ def record_event(event: str, instance: Any) -> list[WebhookDelivery]:
                 event=event,
                 payload=payload,
             )
+            for payload in payloads
             for subscription in subscriptions
-        ]
+        ],
+        batch_size=1000,
     )
     ids = [d.pk for d in deliveries if d.pk is not None]
     if ids:

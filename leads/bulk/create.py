@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+import events
 from contacts.models import TERMINAL_PHASES, LeadStatus, Phase
 from leads.bulk import copy as bulk_copy
 from leads.errors import LeadError
@@ -211,6 +212,9 @@ def leads_bulk_create(
         actor,
         unassigned=[lead for lead in leads if lead.follow_up_by_id is None],
     )
+    # the events of lead_create, set-based (webhooks: one outbox insert for the batch)
+    events.publish_many("lead.created", leads)
+    events.publish_many("lead.assigned", [lead for lead in leads if lead.follow_up_by_id])
     return leads
 
 
