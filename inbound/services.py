@@ -18,6 +18,7 @@ in a task and again from the poll job for rows a lost broker message left *recei
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass
 
@@ -131,10 +132,47 @@ def inbound_process(*, mail_id: int) -> InboundMail | None:
             log.exception("Inbound mail %s could not be processed", mail.pk)
             mail.state, mail.reason = InboundState.FAILED, str(exc)[:300]
         mail.processed_at = timezone.now()
-        if mail.state in (InboundState.PROCESSED, InboundState.IGNORED):
+        if mail.state == InboundState.PROCESSED:
             mail.raw = b""  # the content lives on in the activity; nothing else needs it
         mail.save()
     return mail
+
+
+REPROCESSABLE = (InboundState.FAILED, InboundState.IGNORED)
+
+
+def inbound_reprocess(*, mail_id: int) -> InboundMail | None:
+    """Process a *failed* or *ignored* message again (admin "Erneut verarbeiten"): e.g.
+    after a fix, a new inquiry address or once the sender is a known lead. The row goes
+    back to *received* and through `inbound_process`, in one transaction; None when the
+    row is in another state (or locked by a run) or its raw message is gone (rows ignored
+    before raw messages were kept for them)."""
+    with transaction.atomic():
+        mail = (
+            InboundMail.objects.select_for_update(skip_locked=True)
+            .filter(pk=mail_id, state__in=REPROCESSABLE)
+            .first()
+        )
+        if mail is None or not bytes(mail.raw):
+            return None
+        mail.state, mail.reason, mail.processed_at = InboundState.RECEIVED, "", None
+        mail.save(update_fields=["state", "reason", "processed_at"])
+        return inbound_process(mail_id=mail.pk)
+
+
+def inbound_raw_purge(*, now=None) -> int:
+    """Drop the raw message of ignored and failed mails older than
+    LEADCRM["INBOUND_RAW_RETENTION_DAYS"] (it may hold personal data of strangers; kept
+    until then so an admin can re-process it); processed mails lose it at once."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=settings.LEADCRM["INBOUND_RAW_RETENTION_DAYS"])
+    return (
+        InboundMail.objects.filter(
+            state__in=(InboundState.IGNORED, InboundState.FAILED), received_at__lt=cutoff
+        )
+        .exclude(raw=b"")
+        .update(raw=b"")
+    )
 
 
 def _process(mail: InboundMail, parsed: ParsedMail) -> None:

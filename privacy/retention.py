@@ -11,7 +11,8 @@ interests, country, dates). The company name stays: it names a firm, not a perso
 The leads' activities and the import issues that name them are cleared with them
 (`privacy.erasure`). Uploaded import files go `LEADCRM["IMPORT_FILE_RETENTION_DAYS"]` days
 after their import ended (or after an upload that was never started), and the raw rows of
-their issues with them (`import_files_purge`).
+their issues with them (`import_files_purge`); the raw message of ignored or failed
+inbound mails after `LEADCRM["INBOUND_RAW_RETENTION_DAYS"]` (`inbound_raw_purge`).
 
 `retention_apply(dry_run=True)` only lists what would go; the real run works in id-ordered
 chunks, each in its own transaction, and is safe to rerun (anonymised leads are skipped).
@@ -28,6 +29,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from inbound.services import inbound_raw_purge
 from jobs.models import FINISHED_STATES
 from leads.models import Lead, LeadImport
 from privacy import erasure
@@ -45,6 +47,7 @@ class RetentionResult:
     activities: int = 0
     documents: int = 0
     import_files: int = 0
+    inbound_raw: int = 0
 
 
 def retention_cutoff(now: dt.datetime | None = None) -> dt.datetime:
@@ -115,6 +118,7 @@ def retention_apply(
         result.files_deleted += _delete_files(files)
     if not dry_run:
         result.import_files = import_files_purge(now=now)
+        result.inbound_raw = inbound_raw_purge(now=now)
     return result
 
 
