@@ -23,8 +23,9 @@ they are written once, here:
   *pending* and re-raises, so the Celery task retries it and it resumes; any other error
   marks it *failed* with a message for the user (`error_message(exc)`, default the
   exception text) and is re-raised unless `reraise=False`.
-- **Resume from the UI**: `job_resume` turns a failed or cancelled job back into a pending
-  one; the caller queues its task again after commit (`job_queue`).
+- **Resume from the UI**: `job_resume` turns a failed, cancelled or stuck job (running
+  without a heartbeat for `STALL_AFTER`, the re-scan's rule) back into a pending one; the
+  caller queues its task again after commit (`job_queue`).
 - **Lost messages**: `job_queue` never fails on a broker outage (the job stays pending and
   the user is told); the beat re-scan `job_requeue_stalled` queues pending jobs whose
   message was lost and running jobs whose worker died (no heartbeat for `STALL_AFTER`).
@@ -130,6 +131,24 @@ def job_send(*, job: Job, task: str = "") -> bool:
     return True
 
 
+def _stalled(now) -> Q:
+    """The one rule for a stuck job: running, but no heartbeat for `STALL_AFTER` (its worker
+    died). The beat re-scan queues such jobs again; the UI offers to resume them."""
+    return Q(state=JobState.RUNNING) & (
+        Q(heartbeat_at__lt=now - STALL_AFTER)
+        | Q(heartbeat_at__isnull=True, created_at__lt=now - STALL_AFTER)
+    )
+
+
+def _resumable(now) -> Q:
+    return Q(state__in=(JobState.FAILED, JobState.CANCELLED)) | _stalled(now)
+
+
+def job_can_resume(*, job: Job, now=None) -> bool:
+    """Whether `job_resume` would take the job: failed, cancelled or stuck (`_stalled`)."""
+    return Job.objects.filter(_resumable(now or timezone.now()), pk=job.pk).exists()
+
+
 def job_requeue_stalled(*, now=None) -> int:
     """The beat re-scan: queue again every job whose broker message was lost — pending
     for longer than `PENDING_GRACE`, or running without a heartbeat for `STALL_AFTER`
@@ -141,11 +160,7 @@ def job_requeue_stalled(*, now=None) -> int:
         .filter(
             Q(state=JobState.PENDING, created_at__lt=now - PENDING_GRACE)
             & (Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=now - PENDING_GRACE))
-            | Q(state=JobState.RUNNING)
-            & (
-                Q(heartbeat_at__lt=now - STALL_AFTER)
-                | Q(heartbeat_at__isnull=True, created_at__lt=now - STALL_AFTER)
-            )
+            | _stalled(now)
         )
         .order_by("pk")[:REQUEUE_BATCH]
     )
@@ -173,11 +188,13 @@ def job_request_cancel(*, job: Job) -> bool:
     return bool(changed)
 
 
-def job_resume(*, job: Job) -> bool:
-    """Turn a failed or cancelled job back into a pending one (cancel flag, error and end
-    time cleared, progress kept); False when it is in any other state. The caller queues
-    the task again after commit; the work resumes from what it committed."""
-    changed = Job.objects.filter(pk=job.pk, state__in=(JobState.FAILED, JobState.CANCELLED)).update(
+def job_resume(*, job: Job, now=None) -> bool:
+    """Turn a failed, cancelled or stuck (`_stalled`: running without a heartbeat) job back
+    into a pending one (cancel flag, error and end time cleared, progress kept); False in
+    any other state. The caller queues the task again after commit; the work resumes from
+    what it committed (a worker that still runs it holds the advisory lock: the new run
+    answers BUSY)."""
+    changed = Job.objects.filter(_resumable(now or timezone.now()), pk=job.pk).update(
         state=JobState.PENDING, cancel_requested=False, error="", finished_at=None
     )
     if changed:

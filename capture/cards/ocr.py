@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import shutil
 
 # pdftoppm with fixed arguments, no shell
@@ -12,6 +11,8 @@ from pathlib import Path
 
 import pytesseract
 from PIL import Image, ImageFilter, ImageOps
+
+from ui.images import open_bounded
 
 LANG = "deu+eng"
 MAX_SIDE = 3000
@@ -57,13 +58,13 @@ def _pdf_first_page(data: bytes) -> Image.Image:
             capture_output=True,
         )
         page = next(Path(tmp).glob("p*.png"))
-        return Image.open(io.BytesIO(page.read_bytes()))
+        return open_bounded(page.read_bytes())
 
 
 def load_image(data: bytes) -> Image.Image:
     if data[:5] == b"%PDF-":
         return _pdf_first_page(data)
-    image = Image.open(io.BytesIO(data))
+    image = open_bounded(data)  # refuses too many pixels before decoding
     image = ImageOps.exif_transpose(image)
     return image
 

@@ -17,6 +17,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
+from PIL import UnidentifiedImageError
 
 from capture.cards import CARD_FIELDS
 from capture.cards.ocr import OcrUnavailable, load_image, pdf_available, read_image
@@ -24,6 +25,7 @@ from capture.cards.parse import card_fields
 from capture.cards.vcard import vcard_fields
 from jobs.models import Job
 from jobs.runner import JobRun, job_create, job_queue, job_run
+from ui.images import ImageTooLarge, open_bounded
 
 log = logging.getLogger(__name__)
 JOB_KIND = "card_scan"
@@ -50,6 +52,16 @@ def sniff(data: bytes) -> str:
     return ""
 
 
+def _check_image(data: bytes) -> None:
+    """Refuse a photo with too many pixels (or none readable) before it is stored."""
+    try:
+        open_bounded(data)
+    except ImageTooLarge as exc:
+        raise CardScanError(exc.message) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+        raise CardScanError(_("Das Bild konnte nicht gelesen werden.")) from None
+
+
 def card_scan_start(*, upload, user) -> Job:
     """Store the card and create its job; raises CardScanError (German) for a wrong file."""
     if upload.size > settings.UPLOAD_IMAGE_MAX_BYTES:
@@ -60,6 +72,8 @@ def card_scan_start(*, upload, user) -> Job:
         raise CardScanError(
             _("Bitte ein Foto (JPEG oder PNG), eine PDF-Datei oder eine vCard (.vcf) hochladen.")
         )
+    if kind in ("png", "jpeg"):
+        _check_image(data)
     name = default_storage.save(f"card_scans/{uuid.uuid4().hex}.{kind}", ContentFile(data))
     with transaction.atomic():
         job = job_create(

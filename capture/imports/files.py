@@ -321,8 +321,8 @@ def import_cancel(*, lead_import: LeadImport) -> bool:
 
 @transaction.atomic
 def import_resume(*, lead_import: LeadImport) -> bool:
-    """Queue a failed or cancelled import again; it continues after `last_row`. False when
-    there is nothing to resume (no job, or it is not failed or cancelled)."""
+    """Queue a failed, cancelled or stuck import again; it continues after `last_row`.
+    False when there is nothing to resume (no job, or `job_resume` refuses its state)."""
     if lead_import.file_purged_at is not None:
         return False  # the file is gone (retention): nothing to continue from
     if lead_import.job is None or not job_runner.job_resume(job=lead_import.job):

@@ -17,7 +17,7 @@ from capture.imports import files as import_files
 from capture.imports import run as import_runner
 from capture.imports import values as import_values_module
 from capture.imports.values import CHOICE_TARGETS
-from jobs.runner import BROKER_DOWN_MESSAGE
+from jobs.runner import BROKER_DOWN_MESSAGE, job_can_resume
 from leads.models import Campaign, DuplicateMode, LeadImport, LeadSource
 from leads.permissions import IMPORT_ROLES
 
@@ -210,11 +210,14 @@ def import_values(request: HttpRequest, pk: int) -> HttpResponse:
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     lead_import = get_object_or_404(_imports(request).select_related("job", "created_by"), pk=pk)
     issues = lead_import.issues.order_by("row_number", "id")[:ISSUE_LIMIT]
-    return render(
-        request,
-        "capture/imports/detail.html",
-        {"lead_import": lead_import, "job": lead_import.job, "issues": issues},
-    )
+    job = lead_import.job
+    context = {
+        "lead_import": lead_import,
+        "job": job,
+        "issues": issues,
+        "can_resume": job is not None and job_can_resume(job=job),
+    }
+    return render(request, "capture/imports/detail.html", context)
 
 
 @require_POST
@@ -230,7 +233,7 @@ def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(*IMPORT_ROLES)
 def import_resume(request: HttpRequest, pk: int) -> HttpResponse:
-    """Re-run a failed or cancelled import from the last committed row."""
+    """Re-run a failed, cancelled or stuck import from the last committed row."""
     lead_import = get_object_or_404(_imports(request).select_related("job"), pk=pk)
     if import_files.import_resume(lead_import=lead_import):
         _queued_message(

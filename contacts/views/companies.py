@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.permissions import role_required
@@ -14,6 +15,7 @@ from contacts.forms import CompanyForm, keep_stored_version
 from contacts.models import Company
 from contacts.rules import lead_status_applies
 from contacts.views.common import decorate_persons, int_param, table_context
+from ui.idempotency import Submission
 
 TABS = ("persons", "activities", "leads", "history")
 PERSONS_TAB_LIMIT = 200
@@ -84,16 +86,22 @@ def company_detail(request, pk: int):
 @role_required()
 def company_create(request):
     form = CompanyForm(request.POST or None)
+    submission = Submission(request, scope="company")
     if request.method == "POST" and form.is_valid():
+        if repeated := submission.claim(fallback_url=reverse("contacts:company_list")):
+            return repeated
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
             company = services.company_create(data=data, user=request.user)
         except ContactError as exc:
+            submission.release()
             form.add_error(None, str(exc))
         else:
+            url = reverse("contacts:company_detail", kwargs={"pk": company.pk})
+            submission.done(url)
             messages.success(request, _("Die Firma „%s“ wurde angelegt.") % company)
-            return redirect("contacts:company_detail", pk=company.pk)
-    return render(request, "contacts/company_form.html", {"form": form})
+            return redirect(url)
+    return render(request, "contacts/company_form.html", {"form": form, "submission": submission})
 
 
 @role_required()

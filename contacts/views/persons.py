@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.permissions import role_required
@@ -14,6 +15,7 @@ from contacts.forms import PersonForm, keep_stored_version
 from contacts.models import Company, Person
 from contacts.permissions import can_merge_persons
 from contacts.views.common import decorate_persons, int_param, table_context
+from ui.idempotency import Submission
 
 
 @role_required()
@@ -72,15 +74,21 @@ def person_create(request):
     if company_id and Company.objects.filter(pk=company_id).exists():
         initial["company"] = company_id
     form = PersonForm(request.POST or None, initial=initial)
+    submission = Submission(request, scope="person")
     if request.method == "POST" and form.is_valid():
+        if repeated := submission.claim(fallback_url=reverse("contacts:person_list")):
+            return repeated
         try:
             person = _save_person(request, form, None)
         except ContactError as exc:
+            submission.release()
             form.add_error(None, str(exc))
         else:
+            url = reverse("contacts:person_detail", kwargs={"pk": person.pk})
+            submission.done(url)
             messages.success(request, _("Die Person „%s“ wurde angelegt.") % person)
-            return redirect("contacts:person_detail", pk=person.pk)
-    return render(request, "contacts/person_form.html", {"form": form})
+            return redirect(url)
+    return render(request, "contacts/person_form.html", {"form": form, "submission": submission})
 
 
 @role_required()

@@ -22,6 +22,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from ui.images import ImageTooLarge, check_pixels
+
 # Pillow format -> (output format, extension, content type)
 ALLOWED_FORMATS = {
     "JPEG": ("JPEG", "jpg", "image/jpeg"),
@@ -47,10 +49,6 @@ class ProcessedImage:
 
 def _max_bytes() -> int:
     return int(getattr(settings, "UPLOAD_IMAGE_MAX_BYTES", 5 * 1024 * 1024))
-
-
-def _max_pixels() -> int:
-    return int(getattr(settings, "UPLOAD_IMAGE_MAX_PIXELS", 40_000_000))
 
 
 def _encode(image: Image.Image, fmt: str) -> bytes:
@@ -90,20 +88,16 @@ def process_image(uploaded) -> ProcessedImage:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             probe = Image.open(io.BytesIO(data))
             fmt = probe.format
-            width, height = probe.size
             if fmt not in ALLOWED_FORMATS:
                 raise not_image
-            if width * height > _max_pixels():
-                raise ValidationError(
-                    _("Das Bild ist zu groß (höchstens %(mp)s Megapixel).")
-                    % {"mp": round(_max_pixels() / 1_000_000)},
-                    code="too_many_pixels",
-                )
+            check_pixels(probe)  # from the header, before any pixel is decoded
             probe.verify()
             image = Image.open(io.BytesIO(data))
             image.load()
     except ValidationError:
         raise
+    except ImageTooLarge as exc:
+        raise ValidationError(exc.message, code="too_many_pixels") from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ValidationError(
             _("Das Bild ist zu groß (zu viele Bildpunkte)."), code="too_many_pixels"

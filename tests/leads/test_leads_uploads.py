@@ -80,7 +80,7 @@ def test_oversized_file_is_refused(settings):
 
 
 def test_decompression_bomb_is_refused(settings):
-    settings.UPLOAD_IMAGE_MAX_PIXELS = 10_000
+    settings.LEADCRM_MAX_IMAGE_PIXELS = 10_000
     with pytest.raises(ValidationError, match="zu groß"):
         uploads.process_image(_upload(_png(size=(200, 200))))
 
