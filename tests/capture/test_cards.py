@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from capture.cards import CARD_FIELDS
-from capture.cards.ocr import read_image, tesseract_available
+from capture.cards.ocr import pdf_available, read_image, tesseract_available
 from capture.cards.parse import card_fields, e164
 from capture.cards.vcard import vcard_fields
 from jobs.models import Job, JobState
@@ -119,6 +119,21 @@ def test_ocr_reads_the_key_fields_of_generated_cards(index):
         assert found.get(name) == card.fields[name], (card.layout, name, found)
     right = sum(found.get(n, "") == card.fields[n] for n in CARD_FIELDS)
     assert right >= 10, (card.layout, found, card.fields)
+
+
+@needs_tesseract
+@pytest.mark.skipif(not pdf_available(), reason="pdftoppm (Debian poppler-utils) is missing")
+def test_a_pdf_card_is_read_like_the_image():
+    import io
+
+    from PIL import Image
+
+    card = generate_cards(1)[0]
+    pdf = io.BytesIO()
+    Image.open(io.BytesIO(card.image)).convert("RGB").save(pdf, "PDF", resolution=300)
+    found = card_fields(read_image(pdf.getvalue()))
+    for name in ("company_name", "postal_code", "city", "last_name"):
+        assert found.get(name) == card.fields[name], (name, found)
 
 
 # --- the flow -----------------------------------------------------------------------------
