@@ -11,15 +11,7 @@ from activities.mail import parse_addresses
 from activities.models import Activity, ActivityKind, ActivityStatus
 from contacts.models import Company, Person
 from ui.validators import validate_single_line
-
-DT_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format=DT_FORMAT, **kwargs)
+from ui.widgets import LocalDateTimeInput
 
 
 def _users():
@@ -48,8 +40,10 @@ class ActivityForm(forms.ModelForm):
             "company",
         ]
         widgets = {
-            "start": DateTimeLocalInput(),
-            "end": DateTimeLocalInput(),
+            # dd.mm.yyyy hh:mm whatever the browser's language (ui/widgets.py); the fields keep
+            # Django's input formats: the language's own plus ISO 8601
+            "start": LocalDateTimeInput(),
+            "end": LocalDateTimeInput(),
             "body": forms.Textarea(attrs={"rows": 6}),
         }
 
@@ -68,8 +62,6 @@ class ActivityForm(forms.ModelForm):
         else:
             del self.fields["version"]
         self.fields["delegated_to"].queryset = _users()
-        self.fields["start"].input_formats = [DT_FORMAT, "%Y-%m-%d %H:%M"]
-        self.fields["end"].input_formats = [DT_FORMAT, "%Y-%m-%d %H:%M"]
         for field in self.fields.values():
             if isinstance(field.widget, forms.HiddenInput):
                 continue

@@ -16,9 +16,9 @@ from leads.models.lead import IDENTITY_FIELDS, lead_identity_errors
 from leads.permissions import can_qualify_lead
 from leads.services import uploads
 from ui.forms_rendering import StaticChoicesMixin
+from ui.widgets import LocalDateInput, LocalDateTimeInput
 
 SALUTATIONS = [("", "—"), ("Herr", _("Herr")), ("Frau", _("Frau")), ("divers", _("Divers"))]
-DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 MASK_FIELDS = mask_fields()  # the field catalogue's mask fields, in mask order
 
 
@@ -68,14 +68,12 @@ class LeadForm(forms.ModelForm):
         model = Lead
         fields = MASK_FIELDS
         widgets = {
-            "follow_up_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "next_appointment": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "planned_start": forms.DateTimeInput(
-                attrs={"type": "datetime-local"}, format=DATETIME_FORMAT
-            ),
-            "planned_end": forms.DateTimeInput(
-                attrs={"type": "datetime-local"}, format=DATETIME_FORMAT
-            ),
+            # dd.mm.yyyy (hh:mm) whatever the browser's language (ui/widgets.py); the fields
+            # keep Django's input formats: the language's own plus ISO 8601
+            "follow_up_until": LocalDateInput(),
+            "next_appointment": LocalDateInput(),
+            "planned_start": LocalDateTimeInput(),
+            "planned_end": LocalDateTimeInput(),
             "notes": forms.Textarea(attrs={"rows": 4}),
             "country": CountrySelect,
         }
@@ -125,8 +123,6 @@ class LeadForm(forms.ModelForm):
         ):
             self.fields[name].widget.choices = blank + lists.options(kind, active_only=True)
         self.fields["interests"].widget.choices = lists.options("interest", active_only=True)
-        for name in ("planned_start", "planned_end"):
-            self.fields[name].input_formats = [DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"]
         self._only_chosen("customer", self._bound_object("customer", Company, lead.customer))
         self._only_chosen("main_contact", self._bound_object("main_contact", Person, main_contact))
         if main_contact is not None and not self.is_bound:

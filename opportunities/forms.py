@@ -14,6 +14,7 @@ from leads.lookups import staff_users
 from opportunities.models import Opportunity, OpportunityKind, OpportunityStatus
 from opportunities.selectors import ME, NOBODY
 from ui.dates import SaneDateField
+from ui.widgets import LocalDateInput
 
 _DATE = {"type": "date"}
 _DATE_FORMAT = "%Y-%m-%d"  # what <input type="date"> sends and shows
@@ -100,7 +101,7 @@ class OpportunityForm(BootstrapMixin, forms.ModelForm):
         model = Opportunity
         fields = ["kind", "title", "amount", "expected_close", "person", "owner", "description"]
         widgets = {
-            "expected_close": forms.DateInput(_DATE, _DATE_FORMAT),
+            "expected_close": LocalDateInput(),  # dd.mm.yyyy whatever the browser (ui/widgets.py)
             "description": forms.Textarea(attrs={"rows": 4}),
         }
 

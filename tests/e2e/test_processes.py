@@ -34,8 +34,8 @@ def test_rep_confirms_appointment_and_colleague_sees_bell(login_page, rep, teamm
     LeadContactFactory(lead=lead, person=contact, is_main=True)
 
     page = login_page(rep, f"/leads/{lead.pk}/")
-    page.fill("#id_planned_start", "2026-12-03T10:00")
-    page.fill("#id_planned_end", "2026-12-03T11:30")
+    page.fill("#id_planned_start", "03.12.2026 10:00")
+    page.fill("#id_planned_end", "03.12.2026 11:30")
     page.select_option("#id_appointment_with", str(teammate.pk))
     page.locator("#lead-form button[type=submit]").first.click()
     page.wait_for_load_state()
