@@ -242,7 +242,8 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5_242_880
 UPLOAD_IMAGE_MAX_BYTES = env.int("UPLOAD_IMAGE_MAX_BYTES", default=5 * 1024 * 1024)
-UPLOAD_IMAGE_MAX_PIXELS = env.int("UPLOAD_IMAGE_MAX_PIXELS", default=40_000_000)
+# images with more pixels are refused from their header, before decoding (ui.images)
+LEADCRM_MAX_IMAGE_PIXELS = env.int("LEADCRM_MAX_IMAGE_PIXELS", default=25_000_000)
 
 # --- e-mail ---------------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -354,6 +355,8 @@ LEADCRM = {
     "RETENTION_DAYS": env.int("LEADCRM_RETENTION_DAYS", default=730),
     # days an uploaded import file (and its issues' raw rows) is kept after the import ended
     "IMPORT_FILE_RETENTION_DAYS": env.int("LEADCRM_IMPORT_FILE_RETENTION_DAYS", default=7),
+    # days the raw message of an ignored or failed inbound mail is kept (to re-process it)
+    "INBOUND_RAW_RETENTION_DAYS": env.int("LEADCRM_INBOUND_RAW_RETENTION_DAYS", default=30),
     "LIST_PAGE_SIZE": env.int("LEADCRM_LIST_PAGE_SIZE", default=50),
     # "Termin bis" of a new appointment when only "Termin von" is given
     "APPOINTMENT_MINUTES": env.int("LEADCRM_APPOINTMENT_MINUTES", default=60),
@@ -362,6 +365,8 @@ if LEADCRM["APPOINTMENT_MINUTES"] <= 0:
     raise ImproperlyConfigured("LEADCRM_APPOINTMENT_MINUTES must be 1 or more.")
 if LEADCRM["IMPORT_FILE_RETENTION_DAYS"] < 0:
     raise ImproperlyConfigured("LEADCRM_IMPORT_FILE_RETENTION_DAYS must be 0 or more.")
+if LEADCRM["INBOUND_RAW_RETENTION_DAYS"] < 0:
+    raise ImproperlyConfigured("LEADCRM_INBOUND_RAW_RETENTION_DAYS must be 0 or more.")
 if not 0 < LEADCRM["MID_SCORE_THRESHOLD"] < LEADCRM["HIGH_SCORE_THRESHOLD"] <= 100:
     raise ImproperlyConfigured(
         "Score bands need 0 < LEADCRM_MID_SCORE_THRESHOLD < LEADCRM_HIGH_SCORE_THRESHOLD <= 100."

@@ -23,6 +23,7 @@ from leads.models import Lead
 from leads.permissions import can_create_lead, can_delete_lead, can_edit_lead, can_view_lead
 from leads.services import scoring
 from leads.services.lead import lead_create, lead_delete, lead_update
+from ui.idempotency import Submission
 
 SEARCH_LIMIT = 15
 
@@ -71,6 +72,7 @@ def lead_create_view(request: HttpRequest) -> HttpResponse:
     # a business-card scan (?scan=<job> on GET, the hidden "card_scan" on POST) prefills the
     # mask and its image becomes the Visitenkarte unless another one is uploaded
     scan = card_prefill(request.user, request.POST.get("card_scan") or request.GET.get("scan"))
+    submission = Submission(request, scope="lead")
     if request.method == "POST":
         files = request.FILES
         if scan is not None and not files.get("business_card"):
@@ -80,6 +82,8 @@ def lead_create_view(request: HttpRequest) -> HttpResponse:
                 files["business_card"] = image
         form = LeadForm(request.POST, files, user=request.user, criteria=criteria)
         if form.is_valid():
+            if repeated := submission.claim(fallback_url=reverse("leads:list")):
+                return repeated
             main = form.cleaned_data.get("main_contact")
             try:
                 result = lead_create(
@@ -90,14 +94,17 @@ def lead_create_view(request: HttpRequest) -> HttpResponse:
                     contacts=[main] if main else (),
                 )
             except LeadError as exc:
+                submission.release()
                 _apply_errors(form, exc)
             else:
+                url = reverse("leads:detail", kwargs={"pk": result.lead.pk})
+                submission.done(url)
                 messages.success(
                     request, _("Lead %(number)s wurde angelegt.") % {"number": result.lead.number}
                 )
                 for warning in result.warnings:
                     messages.warning(request, warning)
-                return redirect("leads:detail", pk=result.lead.pk)
+                return redirect(url)
     else:
         default = LeadStatus.objects.filter(is_default=True).first()
         form = LeadForm(
@@ -114,6 +121,7 @@ def lead_create_view(request: HttpRequest) -> HttpResponse:
         )
     context = _mask_context(request, form, None, criteria)
     context["card_scan"] = scan
+    context["submission"] = submission
     return render(request, "leads/lead_mask.html", context)
 
 

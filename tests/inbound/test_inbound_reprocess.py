@@ -103,9 +103,7 @@ def test_retention_drops_the_raw_message_of_old_ignored_mails(settings):
     old = _run(raw_mail(sender="fremd@example.org", subject="Alt"))
     recent = _run(raw_mail(sender="fremd2@example.org", subject="Neu"))
     assert old.state == recent.state == InboundState.IGNORED and bytes(old.raw)
-    InboundMail.objects.filter(pk=old.pk).update(
-        received_at=timezone.now() - dt.timedelta(days=31)
-    )
+    InboundMail.objects.filter(pk=old.pk).update(received_at=timezone.now() - dt.timedelta(days=31))
     result = retention_apply()
     assert result.inbound_raw == 1
     old.refresh_from_db()
