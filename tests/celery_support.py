@@ -18,6 +18,7 @@ import re
 import signal
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -255,3 +256,20 @@ def record_effect(self, user_id: int, key: str, sleep: float) -> None:
     Notification.objects.bulk_create(
         [row(f"done {os.getpid()}", f"{key}:done:{os.getpid()}")], ignore_conflicts=True
     )
+
+
+class Finished:
+    """Return values of tasks finished by the worker, per task name (a `task_postrun`
+    receiver)."""
+
+    def __init__(self):
+        self.results: dict[str, list] = {}
+        self.lock = threading.Lock()
+
+    def __call__(self, sender=None, retval=None, state=None, **kwargs):
+        with self.lock:
+            self.results.setdefault(sender.name, []).append((state, retval))
+
+    def of(self, name: str) -> list:
+        with self.lock:
+            return list(self.results.get(name, []))

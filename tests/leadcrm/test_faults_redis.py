@@ -23,7 +23,6 @@ test's committed rows) and a redis-server binary.
 """
 
 import shutil
-import threading
 import time
 from datetime import timedelta
 
@@ -39,7 +38,14 @@ from activities.models import Activity, ActivityKind, MailState, MailTemplate, T
 from boards.summary import cache_key, refresh_summary
 from leads.models import AssignmentRule, ConsentAction, ConsentRecord, Lead
 from notifications.models import Notification
-from tests.celery_support import RedisServer, current_app, embedded_worker, make_app, wait_for
+from tests.celery_support import (
+    Finished,
+    RedisServer,
+    current_app,
+    embedded_worker,
+    make_app,
+    wait_for,
+)
 from tests.factories import CampaignFactory
 from tests.factories.activities import lead_with_appointment
 
@@ -89,22 +95,6 @@ def redis_everywhere(redis_server, settings, monkeypatch):
             yield app
     finally:
         settings.CACHES = saved_caches  # conftest clears the (restored) cache afterwards
-
-
-class Finished:
-    """Return values of tasks finished by the worker, per task name."""
-
-    def __init__(self):
-        self.results: dict[str, list] = {}
-        self.lock = threading.Lock()
-
-    def __call__(self, sender=None, retval=None, state=None, **kwargs):
-        with self.lock:
-            self.results.setdefault(sender.name, []).append((state, retval))
-
-    def of(self, name: str) -> list:
-        with self.lock:
-            return list(self.results.get(name, []))
 
 
 def timed(call, *args, **kwargs):

@@ -12,7 +12,6 @@ Needs PostgreSQL (the worker thread must see the test's committed rows) and redi
 from __future__ import annotations
 
 import shutil
-import threading
 import time
 
 import pytest
@@ -20,7 +19,14 @@ from celery.signals import task_postrun
 from django.db import connection
 
 from leads.services.lead import lead_create
-from tests.celery_support import RedisServer, current_app, embedded_worker, make_app, wait_for
+from tests.celery_support import (
+    Finished,
+    RedisServer,
+    current_app,
+    embedded_worker,
+    make_app,
+    wait_for,
+)
 from tests.factories.leads import lead_data
 from tests.webhooks.receiver import Receiver
 from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
@@ -65,20 +71,6 @@ def receiver():
     server = Receiver()
     yield server
     server.stop()
-
-
-class Finished:
-    def __init__(self):
-        self.results: dict[str, list] = {}
-        self.lock = threading.Lock()
-
-    def __call__(self, sender=None, retval=None, state=None, **kwargs):
-        with self.lock:
-            self.results.setdefault(sender.name, []).append((state, retval))
-
-    def of(self, name: str) -> list:
-        with self.lock:
-            return list(self.results.get(name, []))
 
 
 def test_event_while_broker_down_is_delivered_once_after_it_is_back(
