@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
 
+from ui.history import API_REASON
+
 _api_token_name: ContextVar[str | None] = ContextVar("api_token_name", default=None)
 
 
@@ -33,3 +35,14 @@ def leave_api(reset: Token) -> None:
 
 def api_token_name() -> str | None:
     return _api_token_name.get()
+
+
+def tag_historical_record(sender, history_instance, **kwargs) -> None:
+    """django-simple-history's `pre_create_historical_record`: a record written during an
+    API request names the token in its change reason (persons, companies, opportunities;
+    the lead's own version tag already carries it). Plumbing like simple-history's request
+    middleware, no business rule: it only copies the request's channel onto the record."""
+    name = api_token_name()
+    reason = history_instance.history_change_reason or ""
+    if name and API_REASON not in reason:
+        history_instance.history_change_reason = f"{reason};{API_REASON}{name}"[:100].lstrip(";")

@@ -95,5 +95,22 @@ def history_rows(
             if newer.history_type == "~"
             else []
         )
-        rows.append({"record": newer, "changes": changes})
+        rows.append(
+            {
+                "record": newer,
+                "changes": changes,
+                "via_api": token_of_reason(newer.history_change_reason),
+            }
+        )
     return rows[:limit]
+
+
+# A record written through the API names its token in the change reason: `…api=<name>`
+# (set by accounts.channel for every history, after the lead's version tag).
+API_REASON = "api="
+
+
+def token_of_reason(reason: str | None) -> str:
+    """The API token named in a historical record's change reason ("" for the UI)."""
+    reason = reason or ""
+    return reason.split(API_REASON, 1)[1] if API_REASON in reason else ""

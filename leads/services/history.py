@@ -12,10 +12,10 @@ from accounts.channel import api_token_name
 from leads.errors import ConflictError
 from leads.models import Lead
 from ui.display import value_text
-from ui.history import field_text, related_names
+from ui.history import API_REASON, field_text, related_names, token_of_reason
 
 VERSION_TAG = "v="
-API_TAG = ";api="
+API_TAG = f";{API_REASON}"
 
 # --- helpers -------------------------------------------------------------------------
 
@@ -42,8 +42,7 @@ def _version_of(record) -> int | None:
 
 def api_token_of(record) -> str:
     """The name of the API token a historical record was written through ("" for the UI)."""
-    reason = record.history_change_reason or ""
-    return reason.split(API_TAG, 1)[1] if API_TAG in reason else ""
+    return token_of_reason(record.history_change_reason)
 
 
 def history_changes(new_record, old_record) -> list[tuple[str, str, str]]:

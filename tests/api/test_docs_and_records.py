@@ -14,6 +14,7 @@ from tests.factories import (
     OpportunityFactory,
     PersonFactory,
 )
+from ui.history import history_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +63,16 @@ def test_persons_companies_activities_opportunities_read(rep_api):
 def test_company_create_through_the_service(rep_api, rep):
     response = rep_api.post("/api/v1/companies/", {"name": "Neue Solar GmbH"}, format="json")
     assert response.status_code == 201, response.json()
-    assert Company.objects.get(name="Neue Solar GmbH").owner == rep
+    company = Company.objects.get(name="Neue Solar GmbH")
+    assert company.owner == rep
+    # the company's history names the token too, and its page says so (ui.history)
+    assert company.history.earliest().history_change_reason == "api=Zapier"
+    assert history_rows(company.history, Company)[-1]["via_api"] == "Zapier"
+
+
+def test_ui_writes_carry_no_api_tag(rep):
+    company = CompanyFactory()
+    assert not company.history.earliest().history_change_reason
 
 
 def test_opportunity_patch_with_if_match(manager_api):
