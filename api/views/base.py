@@ -44,6 +44,12 @@ def etag(version: int) -> str:
     return f'"{version}"'
 
 
+def with_etag(response, obj):
+    """The response with the object's version as its ETag (what If-Match must carry)."""
+    response["ETag"] = etag(obj.version)
+    return response
+
+
 def expected_version(request) -> int:
     """The version the client saw, from `If-Match` (428 without it, 412 if unreadable)."""
     header = request.headers.get("If-Match", "").strip()

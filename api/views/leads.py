@@ -15,7 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api.serializers import LeadConversionSerializer, LeadSerializer, LeadStatusChangeSerializer
-from api.views.base import ApiViewSet, NewestFirst, etag, expected_version
+from api.views.base import ApiViewSet, NewestFirst, expected_version, with_etag
 from conversion.services import lead_convert
 from leads.action_box import CONVERT, action_box_entry
 from leads.filters import LeadFilter
@@ -35,11 +35,6 @@ IF_MATCH = OpenApiParameter(
 )
 # fields only the qualifying roles may change on someone else's lead (as in the mask)
 QUALIFY_FIELDS = frozenset({"status", "type"})
-
-
-def _with_etag(response: Response, lead: Lead) -> Response:
-    response["ETag"] = etag(lead.version)
-    return response
 
 
 class LeadViewSet(
@@ -80,7 +75,7 @@ class LeadViewSet(
 
     def retrieve(self, request, *args, **kwargs):
         lead = self._lead()
-        return _with_etag(Response(self.get_serializer(lead).data), lead)
+        return with_etag(Response(self.get_serializer(lead).data), lead)
 
     def create(self, request, *args, **kwargs):
         if not can_create_lead(request.user):
@@ -93,7 +88,7 @@ class LeadViewSet(
         lead = self.get_queryset().get(pk=result.lead.pk)
         response = Response(self.get_serializer(lead).data, status=status.HTTP_201_CREATED)
         response["Location"] = request.build_absolute_uri(f"{lead.pk}/")
-        return _with_etag(response, lead)
+        return with_etag(response, lead)
 
     @extend_schema(parameters=[IF_MATCH])
     def partial_update(self, request, *args, **kwargs):
@@ -113,7 +108,7 @@ class LeadViewSet(
             lead=lead, data=data, user=request.user, expected_version=version, interests=interests
         )
         lead = self.get_queryset().get(pk=result.lead.pk)
-        return _with_etag(Response(self.get_serializer(lead).data), lead)
+        return with_etag(Response(self.get_serializer(lead).data), lead)
 
     @extend_schema(request=LeadStatusChangeSerializer, parameters=[IF_MATCH])
     @action(detail=True, methods=["post"], url_path="status")
@@ -131,7 +126,7 @@ class LeadViewSet(
             expected_version=version,
         )
         lead = self.get_queryset().get(pk=lead.pk)
-        return _with_etag(Response(self.get_serializer(lead).data), lead)
+        return with_etag(Response(self.get_serializer(lead).data), lead)
 
     @extend_schema(request=LeadConversionSerializer, parameters=[IF_MATCH])
     @action(detail=True, methods=["post"], url_path="convert")
@@ -164,4 +159,4 @@ class LeadViewSet(
             "person": result.person.pk,
             "opportunity": result.opportunity.pk if result.opportunity else None,
         }
-        return _with_etag(Response(body), lead)
+        return with_etag(Response(body), lead)

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from accounts.models import User
 from activities.selectors import activity_list
 from api import serializers as s
-from api.views.base import ApiViewSet, NewestFirst, etag, expected_version
+from api.views.base import ApiViewSet, NewestFirst, expected_version, with_etag
 from contacts.models import Company, LeadStatus, Person
 from contacts.services import company_create, person_create
 from leads.permissions import visible_leads
@@ -73,9 +73,7 @@ class OpportunityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVi
 
     def retrieve(self, request, *args, **kwargs):
         opportunity = self.get_object()
-        response = Response(self.get_serializer(opportunity).data)
-        response["ETag"] = etag(opportunity.version)
-        return response
+        return with_etag(Response(self.get_serializer(opportunity).data), opportunity)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -92,9 +90,10 @@ class OpportunityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVi
         if refusal:
             raise exceptions.ValidationError({"lead": [refusal]})
         opportunity = opportunity_create(data=data, user=request.user)
-        response = Response(self.get_serializer(opportunity).data, status=status.HTTP_201_CREATED)
-        response["ETag"] = etag(opportunity.version)
-        return response
+        return with_etag(
+            Response(self.get_serializer(opportunity).data, status=status.HTTP_201_CREATED),
+            opportunity,
+        )
 
     def partial_update(self, request, *args, **kwargs):
         opportunity = self.get_object()
@@ -109,9 +108,7 @@ class OpportunityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVi
         opportunity = opportunity_update(
             opportunity=opportunity, data=data, user=request.user, expected_version=version
         )
-        response = Response(self.get_serializer(opportunity).data)
-        response["ETag"] = etag(opportunity.version)
-        return response
+        return with_etag(Response(self.get_serializer(opportunity).data), opportunity)
 
 
 class NotificationViewSet(mixins.ListModelMixin, ApiViewSet):
