@@ -291,6 +291,9 @@ CATALOGUE: tuple[LeadField, ...] = (
         gdpr=Gdpr(28, "lead_score"),
     ),
     F("score_breakdown", RATING, merge=Merge(MERGE_RECOMPUTE)),
+    # recomputed by beat from tracking events, replies, requests and meetings (issue #17)
+    F("engagement_score", RATING, merge=Merge(MERGE_RECOMPUTE)),
+    F("engagement_breakdown", RATING, merge=Merge(MERGE_RECOMPUTE)),
     F(
         "interests",
         RATING,
@@ -378,6 +381,9 @@ CATALOGUE: tuple[LeadField, ...] = (
     F("converted_by", LIFECYCLE, row="converted"),
     F("status_changed_at", LIFECYCLE, row="changed"),
     F("closed_at", LIFECYCLE, row="changed"),
+    # required when the lead becomes Disqualifiziert or Geschlossen (issue #17)
+    F("lost_reason", LIFECYCLE),
+    F("lost_note", LIFECYCLE),
     F("last_activity_at", LIFECYCLE),
     F("is_stale", LIFECYCLE, admin_filter=True),
     F("anonymised_at", LIFECYCLE, gdpr=Gdpr(34, "anonymisiert_am")),

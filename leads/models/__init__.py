@@ -31,6 +31,7 @@ from leads.models.lists import (
     Interest,
     LeadSource,
     LeadType,
+    LostReason,
     ScoringCriterion,
     ScoringOption,
 )
@@ -57,6 +58,7 @@ __all__ = [
     "LeadSource",
     "LeadStatusChange",
     "LeadType",
+    "LostReason",
     "PersonalDataAccess",
     "ScoringCriterion",
     "ScoringOption",

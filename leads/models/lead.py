@@ -24,6 +24,7 @@ from leads.models.lists import (
     Interest,
     LeadSource,
     LeadType,
+    LostReason,
     ScoringCriterion,
     ScoringOption,
 )
@@ -198,6 +199,14 @@ class Lead(models.Model):
     interests = models.ManyToManyField(
         Interest, blank=True, related_name="leads", verbose_name=_("Interessensschwerpunkte")
     )
+    # Engagement (issue #17): points for opens, clicks, replies, repeated requests and
+    # meetings, decayed by a half-life; sorted through lead_perf_engagement_idx (PostgreSQL)
+    engagement_score = models.PositiveSmallIntegerField(
+        _("Engagement-Score"), default=0, validators=[MaxValueValidator(100)]
+    )
+    engagement_breakdown = models.JSONField(
+        _("Engagement-Aufschlüsselung"), default=list, blank=True
+    )
 
     # Folgeaktionen und Sonstiges
     send_info_material = models.BooleanField(_("Infomaterial senden"), default=False)
@@ -263,6 +272,16 @@ class Lead(models.Model):
     )
     status_changed_at = models.DateTimeField(_("Status geändert am"), null=True, blank=True)
     closed_at = models.DateTimeField(_("Abgeschlossen am"), null=True, blank=True)
+    # Why a lead became Disqualifiziert or Geschlossen (required then; issue #17)
+    lost_reason = models.ForeignKey(
+        LostReason,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="leads",
+        verbose_name=_("Verlustgrund"),
+    )
+    lost_note = models.TextField(_("Notiz zum Verlust"), blank=True, max_length=2000)
     last_activity_at = models.DateTimeField(_("Letzte Aktivität"), null=True, blank=True)
     is_stale = models.BooleanField(_("Veraltet"), default=False)
     merged_into = models.ForeignKey(
@@ -301,6 +320,8 @@ class Lead(models.Model):
             "version",
             "updated_at",
             "score_breakdown",
+            "engagement_score",
+            "engagement_breakdown",
             "is_stale",
             "last_activity_at",
         ],
@@ -323,6 +344,9 @@ class Lead(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(score__lte=100), name="lead_score_range"),
+            models.CheckConstraint(
+                condition=Q(engagement_score__lte=100), name="lead_engagement_score_range"
+            ),
             models.CheckConstraint(
                 condition=Q(planned_start__isnull=True)
                 | Q(planned_end__isnull=True)

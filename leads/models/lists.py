@@ -173,3 +173,21 @@ class Campaign(models.Model):
             return False
         allowed = {line.strip().rstrip("/").lower() for line in self.allowed_origins.splitlines()}
         return wanted in allowed
+
+
+class LostReason(models.Model):
+    """Verlustgrund: why a lead became Disqualifiziert or Geschlossen (issue #17)."""
+
+    name = models.CharField(_("Name"), max_length=80, unique=True)
+    rank = models.PositiveSmallIntegerField(_("Rang"), default=0)
+    active = models.BooleanField(_("Aktiv"), default=True)
+
+    objects = RankedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Verlustgrund")
+        verbose_name_plural = _("Verlustgründe")
+        ordering = ["rank", "name"]
+
+    def __str__(self) -> str:
+        return self.name

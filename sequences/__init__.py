@@ -1,0 +1,1 @@
+"""Nurture sequences (Nachfass-Sequenzen): steps, enrolments, the beat job that runs them."""
