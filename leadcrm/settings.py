@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "sequences",
     "sla",
     "agenda",
+    "engagement",
     "inbound",
     "boards",
     "search",

@@ -384,6 +384,10 @@ CATALOGUE: tuple[LeadField, ...] = (
     # required when the lead becomes Disqualifiziert or Geschlossen (issue #17)
     F("lost_reason", LIFECYCLE),
     F("lost_note", LIFECYCLE),
+    # the response SLA, computed by the sla app (issue #17)
+    F("first_response_at", LIFECYCLE),
+    F("response_due_at", LIFECYCLE),
+    F("response_breached_at", LIFECYCLE),
     F("last_activity_at", LIFECYCLE),
     F("is_stale", LIFECYCLE, admin_filter=True),
     F("anonymised_at", LIFECYCLE, gdpr=Gdpr(34, "anonymisiert_am")),

@@ -282,6 +282,11 @@ class Lead(models.Model):
         verbose_name=_("Verlustgrund"),
     )
     lost_note = models.TextField(_("Notiz zum Verlust"), blank=True, max_length=2000)
+    # Response SLA (issue #17; computed by the sla app): created → first outgoing activity
+    # or logged call; the due time from the matching policy; set when the SLA was breached
+    first_response_at = models.DateTimeField(_("Erste Reaktion am"), null=True, blank=True)
+    response_due_at = models.DateTimeField(_("Reaktion fällig bis"), null=True, blank=True)
+    response_breached_at = models.DateTimeField(_("SLA verletzt am"), null=True, blank=True)
     last_activity_at = models.DateTimeField(_("Letzte Aktivität"), null=True, blank=True)
     is_stale = models.BooleanField(_("Veraltet"), default=False)
     merged_into = models.ForeignKey(
@@ -322,6 +327,9 @@ class Lead(models.Model):
             "score_breakdown",
             "engagement_score",
             "engagement_breakdown",
+            "first_response_at",
+            "response_due_at",
+            "response_breached_at",
             "is_stale",
             "last_activity_at",
         ],
@@ -340,6 +348,12 @@ class Lead(models.Model):
                 fields=["follow_up_until"],
                 name="lead_follow_up_open_idx",
                 condition=Q(closed_at__isnull=True),
+            ),
+            # the SLA beat job: leads still waiting for their first response
+            models.Index(
+                fields=["response_due_at"],
+                name="lead_response_due_idx",
+                condition=Q(first_response_at__isnull=True, response_due_at__isnull=False),
             ),
         ]
         constraints = [
