@@ -1,0 +1,1 @@
+"""Scheduled jobs of sequences: run due steps, enrol new leads by rule."""
