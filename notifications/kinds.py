@@ -60,6 +60,8 @@ class Kind(models.TextChoices):
     DIGEST_SENT = "digest_sent", gettext_lazy("Zusammenfassung versendet")
     MAIL_RECEIVED = "mail_received", gettext_lazy("E-Mail eingegangen")
     WEBHOOK_DISABLED = "webhook_disabled", gettext_lazy("Webhook deaktiviert")
+    SLA_WARNING = "sla_warning", gettext_lazy("Reaktionszeit läuft ab")
+    SLA_BREACHED = "sla_breached", gettext_lazy("Reaktionszeit überschritten")
     SYSTEM = "system", gettext_lazy("System")
 
 
@@ -187,6 +189,25 @@ KINDS: dict[str, KindSpec] = {
             "count",
         ),
         dedupe="digest:{day}",
+    ),
+    Kind.SLA_WARNING: KindSpec(
+        priority=Priority.A,
+        title=gettext_lazy("Reaktionszeit läuft ab: %(name)s"),
+        text=gettext_lazy(
+            "Lead %(number)s wartet auf die erste Reaktion; SLA „%(policy)s“ läuft am %(due)s ab."
+        ),
+        dedupe="sla-warning:{lead}:{due}",
+        formats={"due": DATETIME},
+    ),
+    Kind.SLA_BREACHED: KindSpec(
+        priority=Priority.A,
+        title=gettext_lazy("SLA verletzt: %(name)s"),
+        text=gettext_lazy(
+            "Lead %(number)s (Nachbetreuung durch %(owner)s) hat bis %(due)s keine erste "
+            "Reaktion erhalten (SLA „%(policy)s“)."
+        ),
+        dedupe="sla-breach:{lead}:{due}",
+        formats={"due": DATETIME},
     ),
     Kind.WEBHOOK_DISABLED: KindSpec(
         priority=Priority.A,
