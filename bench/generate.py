@@ -55,8 +55,11 @@ LEAD_COLUMNS = (
     "id number company_name salutation first_name last_name status_id source_id "
     "type_id follow_up_by_id follow_up_until function street postal_code city country "
     "email phone score customer_id status_changed_at closed_at last_activity_at "
-    "converted_at created_by_id created_at updated_at version capture_channel"
+    "converted_at created_by_id created_at updated_at version capture_channel "
+    "campaign_id lost_reason_id engagement_score"
 ).split()
+N_CAMPAIGNS = 20  # bench campaigns; 40 % of the leads belong to one
+CAMPAIGN_SHARE = 0.4
 ACTIVITY_COLUMNS = (
     "id kind subject start end status done_at delegated_by_id delegated_to_id "
     "person_id company_id mail_state version created_by_id created_at updated_at"
@@ -64,6 +67,19 @@ ACTIVITY_COLUMNS = (
 N_USERS = 50
 REP_USERNAME = "bench-rep"
 OVERDUE_SHARE = 0.05
+
+
+def _campaigns() -> list[int]:
+    """N_CAMPAIGNS bench campaigns (ORM: idempotent by slug); their ids in order."""
+    from leads.models import Campaign
+
+    ids = []
+    for i in range(1, N_CAMPAIGNS + 1):
+        campaign, _ = Campaign.objects.get_or_create(
+            slug=f"bench-kampagne-{i:02d}", defaults={"name": f"Bench-Kampagne {i:02d}"}
+        )
+        ids.append(campaign.pk)
+    return ids
 
 
 def _users() -> list[int]:
@@ -111,7 +127,9 @@ def generate(leads: int, seed: int = 42, keep: bool = False, log=print) -> dict:
         LeadSource,
         LeadStatusChange,
         LeadType,
+        LostReason,
     )
+    from leads.models.lead import LOST_PHASES
 
     if connection.vendor != "postgresql":
         raise SystemExit("bench.generate needs PostgreSQL (set DATABASE_URL)")
@@ -160,6 +178,11 @@ def generate(leads: int, seed: int = 42, keep: bool = False, log=print) -> dict:
         cat_ids = [c.pk for c in categories] or [None]
         prospect_cats = {c.pk for c in categories if c.uses_lead_status}
         open_statuses = [s for s, _ in mix if not s.is_terminal]
+        campaigns = _campaigns()
+        lost_reasons = list(LostReason.objects.filter(active=True).values_list("pk", flat=True))
+        # campaign, lost reason and engagement score from their own generator: the other
+        # columns stay those of earlier bench runs with the same seed
+        extra_rnd = random.Random(seed + 1)
 
         dropped = drop_secondary_indexes(cur, [m._meta.db_table for m in tables])
         log(f"dropped {len(dropped)} secondary indexes for the load")
@@ -367,6 +390,13 @@ def generate(leads: int, seed: int = 42, keep: bool = False, log=print) -> dict:
                         rnd.choice(
                             ["manual", "manual", "web_form", "import", "email", "phone", "fair"]
                         ),
+                        str(extra_rnd.choice(campaigns))
+                        if campaigns and extra_rnd.random() < CAMPAIGN_SHARE
+                        else "\\N",
+                        str(extra_rnd.choice(lost_reasons))
+                        if lost_reasons and status.phase in LOST_PHASES
+                        else "\\N",
+                        str(min(100, int(extra_rnd.betavariate(1.5, 5) * 100))),
                     ]
                 )
                 if customer:

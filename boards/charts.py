@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 
 @dataclass
 class Chart:
@@ -18,14 +20,31 @@ class Chart:
     rows: list[list[Any]] = field(default_factory=list)
     note: str = ""
     display_labels: list[str] = field(default_factory=list)  # for the chart only
+    # drill-down (boards/drilldown.py): the lead-list parameters of each label, each series
+    # (`series[i]["params"]`) and each table row; None = the list has no such filter
+    label_params: list[list[tuple[str, str]] | None] = field(default_factory=list)
+    row_params: list[list[tuple[str, str]] | None] = field(default_factory=list)
+    links: list[list[str | None]] = field(default_factory=list)  # series x labels
+    row_links: list[str | None] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return {
             "kind": self.kind,
             "title": str(self.title),
             "labels": [str(label) for label in (self.display_labels or self.labels)],
-            "series": [{**s, "label": str(s["label"])} for s in self.series],
+            "series": [
+                {**{k: v for k, v in s.items() if k != "params"}, "label": str(s["label"])}
+                for s in self.series
+            ],
+            "links": self.links,
+            "linkLabel": str(_("Leads anzeigen")),
         }
+
+    @property
+    def table_rows(self) -> list[tuple[str | None, list[Any]]]:
+        """(link of the row or None, row): the table under the chart."""
+        links = self.row_links or [None] * len(self.rows)
+        return list(zip(links, self.rows, strict=False))
 
     def value(self, series_label: str, label: str) -> Any:
         """The number of one series at one label (tests and callers read figures this way)."""

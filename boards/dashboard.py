@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from boards import insights
 from boards.charts import Chart, pct
 from boards.history import FUNNEL_STEPS, average_time_in_status, sales_funnel
 from contacts.models import TERMINAL_PHASES, Phase
@@ -160,11 +161,13 @@ def leads_by_status_and_source(leads: QuerySet[Lead]) -> Chart:
         "stacked",
         labels=[statuses[pk][1] for pk in status_ids],
     )
+    chart.label_params = [[("status", str(pk))] for pk in status_ids]
     for source_id in source_ids:
         chart.series.append(
             {
                 "label": names[source_id],
                 "data": [cells.get((status_id, source_id), 0) for status_id in status_ids],
+                "params": [("source", str(source_id))] if source_id else None,
             }
         )
     chart.columns = [str(_("Status")), *[names[pk] for pk in source_ids], str(_("Summe"))]
@@ -174,10 +177,12 @@ def leads_by_status_and_source(leads: QuerySet[Lead]) -> Chart:
     return chart
 
 
-def _pie(key: str, title, items: list[tuple[str, int]]) -> Chart:
-    """A share chart of (label, count) items in their display order."""
+def _pie(key: str, title, items: list[tuple[str, int]], params: list | None = None) -> Chart:
+    """A share chart of (label, count) items in their display order; `params` the lead-list
+    parameters of each item (drill-down)."""
     total = sum(n for _label, n in items)
     chart = Chart(key, title, "pie", labels=[label for label, _n in items])
+    chart.label_params = params or []
     chart.series = [{"label": str(_("Leads")), "data": [n for _label, n in items]}]
     chart.columns = [str(_("Name")), str(_("Anzahl")), str(_("Anteil in %"))]
     chart.rows = [[label, n, pct(n, total)] for label, n in items]
@@ -192,13 +197,14 @@ def _share(leads, key: str, title, relation: str, empty_label) -> Chart:
     )
     items = sorted(
         (
-            (0, r[f"{relation}__rank"], r[f"{relation}__name"], r["n"])
+            (0, r[f"{relation}__rank"], r[f"{relation}__name"], r["n"], r[f"{relation}_id"])
             if r[f"{relation}_id"]
-            else (1, 0, str(empty_label), r["n"])
+            else (1, 0, str(empty_label), r["n"], None)
             for r in rows
         ),
     )
-    return _pie(key, title, [(item[2], item[3]) for item in items])
+    params = [[(relation, str(item[4]))] if item[4] else None for item in items]
+    return _pie(key, title, [(item[2], item[3]) for item in items], params)
 
 
 def share_by_source(leads: QuerySet[Lead], *, status_source: Chart | None = None) -> Chart:
@@ -209,7 +215,8 @@ def share_by_source(leads: QuerySet[Lead], *, status_source: Chart | None = None
         return _share(leads, "source_share", title, "source", NO_SOURCE)
     sources = status_source.columns[1:-1]
     totals = [sum(row[1 + i] for row in status_source.rows) for i in range(len(sources))]
-    return _pie("source_share", title, list(zip(sources, totals, strict=True)))
+    params = [s.get("params") for s in status_source.series]
+    return _pie("source_share", title, list(zip(sources, totals, strict=True)), params)
 
 
 def share_by_type(leads: QuerySet[Lead]) -> Chart:
@@ -269,14 +276,15 @@ def conversion_by_source(leads: QuerySet[Lead]) -> Chart:
         .annotate(total=Count("pk"), converted=Count("pk", filter=Q(status__phase=Phase.CONVERTED)))
     )
     items = sorted(
-        (0, r["source__rank"], r["source__name"], r["total"], r["converted"])
+        (0, r["source__rank"], r["source__name"], r["total"], r["converted"], r["source_id"])
         if r["source_id"]
-        else (1, 0, str(NO_SOURCE), r["total"], r["converted"])
+        else (1, 0, str(NO_SOURCE), r["total"], r["converted"], None)
         for r in rows
     )
     chart = Chart(
         "conversion_source", _("Konversionsrate nach Quelle"), "bar", labels=[i[2] for i in items]
     )
+    chart.label_params = [[("source", str(i[5]))] if i[5] else None for i in items]
     chart.series = [
         {"label": str(_("Konversionsrate in %")), "data": [pct(i[4], i[3]) or 0 for i in items]}
     ]
@@ -290,12 +298,25 @@ def conversion_by_source(leads: QuerySet[Lead]) -> Chart:
     return chart
 
 
-def conversion_by_score_band(leads: QuerySet[Lead]) -> Chart:
-    """Konversionsrate nach Lead-Score-Band (the bands of leads/score_bands.py)."""
+SCORE_FIELDS = {  # score field -> (chart key, title, first column, list parameter prefix)
+    "score": ("conversion_score", _("Konversionsrate nach Lead-Score"), _("Lead-Score"), "score"),
+    "engagement_score": (
+        "conversion_engagement",
+        _("Konversionsrate nach Engagement-Score"),
+        _("Engagement-Score"),
+        "engagement",
+    ),
+}
+
+
+def conversion_by_score_band(leads: QuerySet[Lead], field: str = "score") -> Chart:
+    """Konversionsrate nach Lead-Score-Band (fit `score` or `engagement_score`; the bands of
+    leads/score_bands.py)."""
+    key, title, column, prefix = SCORE_FIELDS[field]
     bands = band_ranges()
     band = Case(
         *[
-            When(band_condition(name), then=Value(index))
+            When(band_condition(name, field), then=Value(index))
             for index, (name, _lo, _hi) in enumerate(bands)
         ],
         output_field=IntegerField(),
@@ -308,13 +329,16 @@ def conversion_by_score_band(leads: QuerySet[Lead]) -> Chart:
     )
     by_band = {r["band"]: r for r in rows}
     labels = [f"{low}–{high}" for _name, low, high in bands]
-    chart = Chart("conversion_score", _("Konversionsrate nach Lead-Score"), "bar", labels=labels)
+    chart = Chart(key, title, "bar", labels=labels)
+    chart.label_params = [
+        [(f"{prefix}_min", str(low)), (f"{prefix}_max", str(high))] for _n, low, high in bands
+    ]
     totals = [by_band.get(i, {}).get("total", 0) for i in range(len(bands))]
     converted = [by_band.get(i, {}).get("converted", 0) for i in range(len(bands))]
     rates = [pct(c, t) for c, t in zip(converted, totals, strict=True)]
     chart.series = [{"label": str(_("Konversionsrate in %")), "data": [r or 0 for r in rates]}]
     chart.columns = [
-        str(_("Lead-Score")),
+        str(column),
         str(_("Leads")),
         str(_("Konvertiert")),
         str(_("Konversionsrate in %")),
@@ -332,6 +356,35 @@ CHARTS = [
     average_time_in_status,
     conversion_by_source,
     conversion_by_score_band,
+]
+
+
+def conversion_by_engagement_band(leads: QuerySet[Lead]) -> Chart:
+    return conversion_by_score_band(leads, "engagement_score")
+
+
+def lost_by_source(leads: QuerySet[Lead]) -> Chart:
+    return insights.lost_reasons_by(leads, "source")
+
+
+def lost_by_owner(leads: QuerySet[Lead]) -> Chart:
+    return insights.lost_reasons_by(leads, "owner")
+
+
+def stall_by_source(leads: QuerySet[Lead]) -> Chart:
+    return insights.time_in_status_by(leads, "source")
+
+
+def stall_by_owner(leads: QuerySet[Lead]) -> Chart:
+    return insights.time_in_status_by(leads, "owner")
+
+
+CHARTS += [
+    conversion_by_engagement_band,
+    lost_by_source,
+    lost_by_owner,
+    stall_by_source,
+    stall_by_owner,
 ]
 
 
@@ -358,6 +411,11 @@ def chart_by_key(leads: QuerySet[Lead], key: str) -> Chart | None:
         "status_time": average_time_in_status,
         "conversion_source": conversion_by_source,
         "conversion_score": conversion_by_score_band,
+        "conversion_engagement": conversion_by_engagement_band,
+        "lost_source": lost_by_source,
+        "lost_owner": lost_by_owner,
+        "stall_source": stall_by_source,
+        "stall_owner": stall_by_owner,
     }
     build = keys.get(key)
     return build(leads) if build else None

@@ -46,6 +46,21 @@
     } else if (data.kind !== "pie") {
       options.scales = { y: { beginAtZero: true } };
     }
+    if (data.links && data.links.length) {
+      // drill-down: a bar or slice opens the lead list with that filter (boards/drilldown.py)
+      var linkAt = function (elements) {
+        if (!elements.length) { return null; }
+        var row = data.links[elements[0].datasetIndex] || [];
+        return row[elements[0].index] || null;
+      };
+      options.onClick = function (_event, elements) {
+        var url = linkAt(elements);
+        if (url) { window.location.assign(url); }
+      };
+      options.onHover = function (event, elements) {
+        event.native.target.style.cursor = linkAt(elements) ? "pointer" : "default";
+      };
+    }
     return { type: type, data: { labels: data.labels, datasets: datasets(data) }, options: options };
   }
 
