@@ -12,8 +12,11 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
-COPY requirements.txt .
+COPY requirements.txt requirements-sentry.txt ./
 RUN pip install -r requirements.txt
+# optional extra: error reports to Sentry (SENTRY_DSN); docker compose build --build-arg WITH_SENTRY=1
+ARG WITH_SENTRY=0
+RUN if [ "$WITH_SENTRY" = "1" ]; then pip install -r requirements-sentry.txt; fi
 
 COPY . .
 
@@ -33,7 +36,10 @@ EXPOSE 8000
 ENTRYPOINT ["/app/docker/entrypoint.sh"]
 # Meant to run behind the buffering proxy of docker-compose.yml (docker/nginx.conf): sync
 # workers with a hard timeout, short keep-alive, recycled after a number of requests.
-CMD ["gunicorn", "leadcrm.wsgi", "--bind", "0.0.0.0:8000", "--workers", "2", \
+# One JSON line per request comes from the app (request_finished, with request and user
+# id), so gunicorn's own access log is off.
+CMD ["gunicorn", "leadcrm.wsgi", "--config", "docker/gunicorn.conf.py", \
+     "--bind", "0.0.0.0:8000", "--workers", "2", \
      "--timeout", "60", "--graceful-timeout", "30", "--keep-alive", "5", \
      "--max-requests", "2000", "--max-requests-jitter", "200", \
-     "--access-logfile", "-", "--forwarded-allow-ips", "*"]
+     "--forwarded-allow-ips", "*"]
