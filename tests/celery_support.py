@@ -27,6 +27,8 @@ from typing import Any
 
 from celery import Celery, shared_task
 
+from leadcrm.queues import QUEUES
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leadcrm.settings")
 
 
@@ -209,8 +211,11 @@ def current_app(celery_app: Celery) -> Iterator[Celery]:
 
 
 @contextmanager
-def embedded_worker(celery_app: Celery, shutdown_timeout: float = 30) -> Iterator[Any]:
-    """A solo worker in a thread of this process (so it shares `mail.outbox`)."""
+def embedded_worker(
+    celery_app: Celery, shutdown_timeout: float = 30, queues: list[str] | None = None
+) -> Iterator[Any]:
+    """A solo worker in a thread of this process (so it shares `mail.outbox`); `queues`
+    limits what it consumes (default: every queue of leadcrm/queues.py)."""
     from celery.contrib.testing.worker import start_worker
 
     with current_app(celery_app):
@@ -220,6 +225,7 @@ def embedded_worker(celery_app: Celery, shutdown_timeout: float = 30) -> Iterato
             perform_ping_check=False,
             shutdown_timeout=shutdown_timeout,
             loglevel="WARNING",
+            queues=queues or list(QUEUES),
         ) as worker:
             yield worker
 

@@ -48,7 +48,7 @@ from leads.models import (
     LeadImportIssue,
     LeadSource,
 )
-from leads.models.lead import IDENTITY_FIELDS, lead_identity_errors
+from leads.models.lead import IDENTITY_FIELDS, is_lost_status, lead_identity_errors
 from leads.permissions import can_edit_lead
 from leads.services import lead as lead_services
 from leads.services import scoring
@@ -146,6 +146,12 @@ def clean_row(values: dict[str, str], ctx: RowContext) -> tuple[dict, list, list
     if not errors:  # the lead's own minimum (leads.models.lead), as every channel checks it
         identity = lead_identity_errors(**{name: data.get(name) for name in IDENTITY_FIELDS})
         errors.extend(dict.fromkeys(identity.values()))
+    if is_lost_status(data.get("status")) and data.get("lost_reason") is None:
+        # the lifecycle's rule (settle_lost_reason) as a row error, never a silent drop
+        errors.append(
+            _("Status „%(s)s“ braucht einen gültigen Verlustgrund (Spalte „Verlustgrund“).")
+            % {"s": data["status"].name}
+        )
     return data, interests, errors, warnings
 
 
@@ -374,6 +380,13 @@ def _commit_batch(
     if cleaned is None:
         cleaned = _clean_batch(batch, ctx, translation.get_language())
     with transaction.atomic():
+        # the batch lock first: a redelivered or concurrent run of the same import waits
+        # here, then sees the rows another run committed meanwhile and leaves them alone
+        locked = LeadImport.objects.select_for_update().get(pk=lead_import.pk)
+        batch = [(number, values) for number, values in batch if number > locked.last_row]
+        if not batch:
+            _sync_counts(lead_import, locked)
+            return
         # one lookup per key for the whole batch, with the values clean_row normalised
         index = LeadIndex(
             (
@@ -395,13 +408,16 @@ def _commit_batch(
         for issue in issues:
             issue.lead_import = lead_import
         LeadImportIssue.objects.bulk_create(issues)
-        locked = LeadImport.objects.select_for_update().get(pk=lead_import.pk)
         locked.last_row = batch[-1][0]
         for key, name in COUNT_FIELDS.items():
             setattr(locked, name, getattr(locked, name) + counts[key])
         locked.save(update_fields=["last_row", *COUNT_FIELDS.values()])
         if run is not None:
             run.progress(done=locked.processed_rows, result=_job_result(locked))
+    _sync_counts(lead_import, locked)
+
+
+def _sync_counts(lead_import: LeadImport, locked: LeadImport) -> None:
     for name in ("last_row", *COUNT_FIELDS.values()):
         setattr(lead_import, name, getattr(locked, name))
 

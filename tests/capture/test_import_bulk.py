@@ -570,3 +570,20 @@ def test_bulk_rule_matching_and_round_robin_equal_the_single_versions():
         picked, position = _pick_round_robin(members)
         picked_int, position_int = _pick_round_robin_int(members)
         assert (picked.pk, position) == (picked_int.pk, position_int)
+
+
+def test_a_redelivered_run_with_a_stale_position_inserts_nothing_twice(marketing):
+    """A second delivery of the import's task (its copy read `last_row` before the first
+    run committed) re-checks each batch under the import's row lock: even in the mode that
+    allows duplicates, no row is inserted twice and the counts stay the first run's."""
+    rows = [[f"F{i}", f"N{i}", f"r{i}@f.de", "", "", ""] for i in range(1, 10)]
+    lead_import = upload(marketing, rows_csv(rows))
+    lead_import.duplicate_mode = DuplicateMode.CREATE
+    lead_import.save()
+    stale = type(lead_import).objects.get(pk=lead_import.pk)
+    import_runner.import_run(lead_import=lead_import, batch_size=4)
+    assert Lead.objects.count() == 9
+    import_runner.import_run(lead_import=stale, batch_size=4)
+    assert Lead.objects.count() == 9
+    stale.refresh_from_db()
+    assert (stale.last_row, stale.created_count) == (10, 9)
