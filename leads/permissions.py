@@ -7,6 +7,8 @@ unassigned ones; Marketing edits unassigned leads and those it created.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _lazy
+
 from accounts.models import Role
 from accounts.permissions import user_has_role
 from leads.models import Lead
@@ -32,6 +34,31 @@ IMPORT_ROLES = (Role.MARKETING, Role.SALES_MANAGER)
 
 def can_import_leads(user) -> bool:
     return user_has_role(user, *IMPORT_ROLES)
+
+
+# what a user needs besides a role for a bulk export of leads or a person's GDPR file
+PERSONAL_DATA_PERMISSION = "privacy.erase_personal_data"
+EXPORT_REFUSED_MESSAGE = _lazy(
+    "Für den Export von Leads und DSGVO-Auskünften ist die Berechtigung der "
+    "Vertriebsleitung oder des Datenschutzes nötig."
+)
+
+
+def can_export_leads(user) -> bool:
+    """Bulk export (list, ticked rows, API): the Vertriebsleitung, superusers or holders of
+    the privacy permission; every other role keeps viewing but does not export."""
+    if not user_has_role(user):
+        return False
+    return bool(
+        user.is_superuser
+        or user.has_role(Role.SALES_MANAGER)
+        or user.has_perm(PERSONAL_DATA_PERMISSION)
+    )
+
+
+def can_download_personal_data(user) -> bool:
+    """A person's or lead's GDPR file: the same rule as the bulk export."""
+    return can_export_leads(user)
 
 
 def can_edit_lead(user, lead: Lead) -> bool:

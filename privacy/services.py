@@ -144,6 +144,8 @@ LABELS = {
     "webseite": _lazy("Webseite"),
     "notizen": _lazy("Notizen"),
     "status": _lazy("Status"),
+    "verlustgrund": _lazy("Verlustgrund"),
+    "notiz_zum_verlust": _lazy("Notiz zum Verlust"),
     "lead_status": _lazy("Lead-Status"),
     "quelle": _lazy("Quelle"),
     "typ": _lazy("Typ"),

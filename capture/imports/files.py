@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -32,6 +33,18 @@ IMPORT_TASK = "leads.tasks.run_import"  # capture/tasks.py
 MAX_FILE_BYTES = 25 * 1024 * 1024
 MAX_ROWS = 200_000
 PREVIEW_ROWS = 5
+
+
+def max_rows() -> int:
+    """The most data rows one import reads (settings `LEAD_IMPORT_MAX_ROWS`); reading stops
+    right after it, so a file claiming millions of rows is never read to its end."""
+    return int(getattr(settings, "LEAD_IMPORT_MAX_ROWS", MAX_ROWS))
+
+
+def max_file_bytes() -> int:
+    """The largest upload accepted (settings `LEAD_IMPORT_MAX_FILE_BYTES`)."""
+    return int(getattr(settings, "LEAD_IMPORT_MAX_FILE_BYTES", MAX_FILE_BYTES))
+
 
 # import targets: field -> (label, max length, header aliases), from the field catalogue
 FIELDS: dict[str, tuple[Any, int, tuple[str, ...]]] = import_columns()
@@ -110,11 +123,21 @@ def _cell(value: Any) -> str:
 
 def _csv_rows(raw: bytes, encoding: str, delimiter: str) -> Iterator[list[str]]:
     text = raw.decode(encoding, errors="replace").replace("\0", "")  # NUL: never storable
-    for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-        yield [c.strip() for c in row]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+    try:
+        for row in reader:
+            yield [c.strip() for c in row]
+    except csv.Error as exc:  # an unclosed quote, a cell over the field size limit
+        raise ImportFileError(
+            _(
+                "Die CSV-Datei ist fehlerhaft (Zeile %(n)d): ein Anführungszeichen wird nicht "
+                "geschlossen oder eine Zelle ist zu lang."
+            )
+            % {"n": reader.line_num}
+        ) from exc
 
 
-def _xlsx_rows(raw: bytes) -> Iterator[list[str]]:
+def _xlsx_rows(raw: bytes, limit: int | None = None) -> Iterator[list[str]]:
     from openpyxl import load_workbook
 
     try:
@@ -122,9 +145,16 @@ def _xlsx_rows(raw: bytes) -> Iterator[list[str]]:
     except Exception as exc:  # noqa: BLE001 - any parser error is a bad upload
         raise ImportFileError(_("Die Excel-Datei kann nicht gelesen werden.")) from exc
     sheet = book.worksheets[0]
-    for row in sheet.iter_rows(values_only=True):
-        yield [_cell(c) for c in row]
-    book.close()
+    try:
+        # read_only streams the sheet; max_row stops the parser at the limit
+        for row in sheet.iter_rows(values_only=True, max_row=limit):
+            yield [_cell(c) for c in row]
+    except ImportFileError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a broken sheet is a bad upload
+        raise ImportFileError(_("Die Excel-Datei kann nicht gelesen werden.")) from exc
+    finally:
+        book.close()
 
 
 def numbered_rows(lead_import: LeadImport) -> Iterator[tuple[int, list[str]]]:
@@ -138,12 +168,17 @@ def numbered_rows(lead_import: LeadImport) -> Iterator[tuple[int, list[str]]]:
     with lead_import.file.open("rb") as handle:
         raw = handle.read()
     if lead_import.file_format == "xlsx":
-        rows = _xlsx_rows(raw)
+        # header + the row limit + one to notice a file over it; blank rows count too
+        rows = _xlsx_rows(raw, limit=max_rows() + 2)
     else:
         rows = _csv_rows(raw, lead_import.encoding or "utf-8", lead_import.delimiter or ";")
+    kept, limit = 0, max_rows() + 2
     for number, row in enumerate(rows, start=1):
         if any(cell for cell in row):
             yield number, row
+            kept += 1
+            if kept >= limit:
+                return  # never read past the limit (the caller refuses the file)
 
 
 def table_rows(lead_import: LeadImport) -> Iterator[list[str]]:
@@ -195,9 +230,10 @@ def guess_mapping(headers: list[str]) -> dict[str, str]:
 def import_upload(*, upload, user) -> LeadImport:
     """Store and inspect an uploaded file; raises ImportFileError with a German message."""
     name = (getattr(upload, "name", "") or "import").rsplit("/", 1)[-1][:200]
-    if upload.size > MAX_FILE_BYTES:
+    if upload.size > max_file_bytes():
         raise ImportFileError(
-            _("Die Datei ist zu groß (höchstens %(mb)d MB).") % {"mb": MAX_FILE_BYTES // 2**20}
+            _("Die Datei ist zu groß (höchstens %(mb)d MB).")
+            % {"mb": max(1, max_file_bytes() // 2**20)}
         )
     raw = upload.read()
     lower = name.lower()
@@ -223,13 +259,15 @@ def import_upload(*, upload, user) -> LeadImport:
     header = next(rows, None)
     if not header:
         raise ImportFileError(_("Die Datei ist leer oder hat keine Kopfzeile."))
-    total = sum(1 for _row in rows)
+    limit, total = max_rows(), 0
+    for _row in rows:
+        total += 1
+        if total > limit:  # stop reading: the rest of the file is never parsed
+            raise ImportFileError(
+                _("Die Datei hat zu viele Zeilen (höchstens %(n)d).") % {"n": limit}
+            )
     if total == 0:
         raise ImportFileError(_("Die Datei enthält keine Datenzeilen."))
-    if total > MAX_ROWS:
-        raise ImportFileError(
-            _("Die Datei hat zu viele Zeilen (höchstens %(n)d).") % {"n": MAX_ROWS}
-        )
     lead_import.headers = _unique_headers(header)
     lead_import.total_rows = total
     lead_import.mapping = guess_mapping(lead_import.headers)

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
@@ -22,8 +23,9 @@ from leads import selectors
 from leads.fields import export_columns
 from leads.filters import LeadFilter
 from leads.models import Lead
-from leads.permissions import visible_leads
+from leads.permissions import EXPORT_REFUSED_MESSAGE, can_export_leads, visible_leads
 from ui.display import date_text, datetime_text
+from ui.replica import reads_from_replica
 from ui.spreadsheet import neutralise
 
 
@@ -71,15 +73,50 @@ class _Echo:
 
 @require_GET
 @role_required()
+@reads_from_replica
 def lead_export(request: HttpRequest) -> HttpResponse:
+    if not can_export_leads(request.user):
+        raise PermissionDenied(EXPORT_REFUSED_MESSAGE)
     filterset = LeadFilter(
         request.GET or None, queryset=visible_leads(request.user), user=request.user
     )
     filterset.form.is_valid()
-    limit = int(getattr(settings, "LEAD_EXPORT_MAX_ROWS", 100_000))
-    qs = selectors.sorted_for_export(filterset.qs, request.GET.get("sort"))[:limit]
+    return export_response(
+        filterset.qs,
+        sort=request.GET.get("sort"),
+        file_format=request.GET.get("format"),
+        user=request.user,
+    )
+
+
+def export_limit() -> int:
+    """The most rows one export writes (settings `LEAD_EXPORT_MAX_ROWS`); an export over it
+    is refused with a message naming the limit, never cut off silently."""
+    return int(getattr(settings, "LEAD_EXPORT_MAX_ROWS", 100_000))
+
+
+def export_response(qs, *, sort: str | None, file_format: str | None, user=None) -> HttpResponse:
+    """The CSV (default) or XLSX download of the leads `qs`, in list order `sort`; the list's
+    export and the bulk export of ticked rows (leads/bulk) both answer with this. With
+    `user`, the export permission is checked here too (`can_export_leads`). More rows than
+    `export_limit()` answer 400 with a German message stating the limit."""
+    if user is not None and not can_export_leads(user):
+        raise PermissionDenied(EXPORT_REFUSED_MESSAGE)
+    limit = export_limit()
+    # counting only up to limit + 1 keeps the check bounded on a huge lead base
+    if qs.order_by()[: limit + 1].count() > limit:
+        return HttpResponse(
+            _(
+                "Der Export umfasst mehr als %(n)s Leads. Bitte grenzen Sie die Liste mit "
+                "Filtern ein (Grenze: Einstellung LEAD_EXPORT_MAX_ROWS)."
+            )
+            % {"n": f"{limit:n}"},
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    qs = selectors.sorted_for_export(qs, sort)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    if request.GET.get("format") == "xlsx":
+    if file_format == "xlsx":
         from openpyxl import Workbook
 
         workbook = Workbook(write_only=True)

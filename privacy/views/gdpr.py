@@ -28,7 +28,7 @@ from capture import doi
 from contacts.models import Person
 from leads.errors import LeadError
 from leads.models import DataAccessAction, Lead
-from leads.permissions import can_edit_lead
+from leads.permissions import EXPORT_REFUSED_MESSAGE, can_download_personal_data, can_edit_lead
 from privacy import selectors as gdpr_selectors
 from privacy import services as gdpr
 from ui.client_ip import client_ip
@@ -99,6 +99,7 @@ def gdpr_page(request: HttpRequest, pk: int, *, kind: SubjectKind) -> HttpRespon
         "erasure_reports": gdpr_selectors.erasure_reports(subject),
         "anonymised_at": getattr(subject, "anonymised_at", None),
         "can_erase": gdpr.can_erase(request.user),
+        "can_download": can_download_personal_data(request.user),
         "can_withdraw": kind is LEAD and can_edit_lead(request.user, subject),
     }
     return render(request, "privacy/page.html", context)
@@ -106,6 +107,8 @@ def gdpr_page(request: HttpRequest, pk: int, *, kind: SubjectKind) -> HttpRespon
 
 @role_required()
 def gdpr_export(request: HttpRequest, pk: int, *, kind: SubjectKind) -> HttpResponse:
+    if not can_download_personal_data(request.user):
+        raise PermissionDenied(EXPORT_REFUSED_MESSAGE)
     subject = kind.subject(pk)
     kind.log(request, subject, DataAccessAction.EXPORTED)
     response = HttpResponse(
