@@ -241,6 +241,36 @@ def ensure_message_id(activity: Activity) -> str:
     return activity.message_id
 
 
+# Extra headers per mail from the apps above this one (sequences: List-Unsubscribe, RFC
+# 8058), registered in their AppConfig.ready, so this layer imports none of them; asked
+# when the mail is built, so a retry or the beat re-queue sends the same headers.
+_header_providers: list = []
+
+
+def register_header_provider(provider) -> None:
+    """`provider(activity) -> dict` of extra headers for the outgoing mail of `activity`."""
+    if provider not in _header_providers:
+        _header_providers.append(provider)
+
+
+# Extra MIME parts the same way (agenda: the text/calendar invitation or cancellation
+# stored with the mail): `provider(activity) -> [(filename, content, mimetype), …]`; a
+# text/calendar part also goes in as an alternative, which is what Outlook reads.
+_attachment_providers: list = []
+
+
+def register_attachment_provider(provider) -> None:
+    if provider not in _attachment_providers:
+        _attachment_providers.append(provider)
+
+
+def extra_headers(activity: Activity) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    for provider in _header_providers:
+        headers.update(provider(activity))
+    return headers
+
+
 def build_message(activity: Activity) -> AnymailMessage:
     sender = activity.delegated_by
     message = AnymailMessage(
@@ -252,12 +282,17 @@ def build_message(activity: Activity) -> AnymailMessage:
         reply_to=[sender.email] if sender and sender.email else None,
         metadata={"activity_id": str(activity.pk)},
         tags=["leadcrm"],
-        headers={"Message-ID": ensure_message_id(activity)},
+        headers={**extra_headers(activity), "Message-ID": ensure_message_id(activity)},
     )
     message.attach_alternative(linebreaks(activity.body, autoescape=True), "text/html")
     event = ics_event_for(activity)
     if event is not None:
         message.attach("einladung.ics", build_ics(event), "text/calendar; method=REQUEST")
+    for provider in _attachment_providers:
+        for filename, content, mimetype in provider(activity):
+            if mimetype.startswith("text/calendar"):
+                message.attach_alternative(content, mimetype)
+            message.attach(filename, content, mimetype)
     for document in activity.documents.all():
         with document.file.open("rb") as handle:
             name = document.file.name.rsplit("/", 1)[-1]

@@ -27,6 +27,8 @@ class ActivityKind(models.TextChoices):
 class ActivityStatus(models.TextChoices):
     OPEN = "open", _("Offen")
     DONE = "done", _("Erledigt")
+    # an appointment called off (agenda: the attendees invited before get a CANCEL)
+    CANCELLED = "cancelled", _("Abgesagt")
 
 
 class MailState(models.TextChoices):
@@ -110,6 +112,7 @@ class Activity(models.Model):
     company_text = models.CharField(_("Unternehmen (Text)"), max_length=200, blank=True)
     contact_phone = models.CharField(_("Telefon des Kontakts"), max_length=40, blank=True)
     contact_email = models.EmailField(_("E-Mail des Kontakts"), blank=True)
+    location = models.CharField(_("Ort"), max_length=200, blank=True)
     recipients = models.ManyToManyField(
         Person,
         blank=True,
@@ -207,6 +210,20 @@ class Activity(models.Model):
     def get_absolute_url(self) -> str:
         """The activity card."""
         return object_url("activities:detail", self.pk)
+
+    @property
+    def ical_uid(self) -> str:
+        """The calendar UID: stable for the appointment's life (the confirmation's .ics,
+        invitations and the personal feed use it, so a client updates one entry)."""
+        return f"activity-{self.pk}@leadcrm"
+
+    @property
+    def ical_sequence(self) -> int:
+        """The iCalendar SEQUENCE. Every write of an activity raises `version` (the
+        optimistic lock: services, the lead's appointment sync, the partner sync), so the
+        sequence rises on every change of time, place or attendees without a second
+        counter that a write path could forget."""
+        return max(self.version - 1, 0)
 
     @property
     def with_name(self) -> str:

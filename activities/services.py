@@ -31,6 +31,7 @@ EDITABLE_FIELDS = (
     "delegated_to",
     "person",
     "company",
+    "location",
 )
 
 
@@ -200,6 +201,30 @@ def activity_update(
     if activity.kind == ActivityKind.APPOINTMENT and before != after:
         appointment_notify_changed(activity=activity, actor=user)
     return activity
+
+
+@transaction.atomic
+def appointment_cancel(
+    *, activity: Activity, user, expected_version: int | None = None
+) -> Activity:
+    """Call an appointment off (status Abgesagt); the delegated user hears of it.
+
+    The version (and so `ical_sequence`) rises: a CANCEL sent afterwards supersedes every
+    invitation sent before."""
+    locked = Activity.objects.select_for_update().get(pk=activity.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise ActivityError(str(STALE_MESSAGE))
+    if locked.kind != ActivityKind.APPOINTMENT:
+        raise ActivityError(_("Nur Termine können abgesagt werden."))
+    if locked.status == ActivityStatus.CANCELLED:
+        return locked
+    locked.status = ActivityStatus.CANCELLED
+    locked.done_at = None
+    locked.updated_by = user
+    locked.version += 1
+    locked.save(update_fields=["status", "done_at", "updated_by", "version", "updated_at"])
+    appointment_notify_changed(activity=locked, actor=user)
+    return locked
 
 
 @transaction.atomic

@@ -3,13 +3,15 @@ hand `validated_data` to the services (leads.services.lead, opportunities.servic
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
 from activities.models import Activity
 from contacts.models import Company, LeadStatus, Person
 from leads.fields import mask_fields
-from leads.models import Campaign, Interest, Lead, LeadSource, LeadType
+from leads.models import Campaign, Interest, Lead, LeadSource, LeadType, LostReason
 from notifications.kinds import render
 from notifications.models import Notification
 from opportunities.models import Opportunity, OpportunityKind
@@ -28,10 +30,48 @@ LEAD_READ_ONLY = (
 )
 
 
+@extend_schema_field(
+    {"oneOf": [{"type": "integer"}, {"type": "string"}], "nullable": True},
+    component_name="LostReason",
+)
+class LostReasonField(serializers.RelatedField):
+    """A Verlustgrund by id or by name (case-insensitive); shown as its id. An unknown
+    value is a 400 naming the field; whether it is needed, and active, the lifecycle
+    decides (`leads.services.lifecycle.settle_lost_reason`)."""
+
+    default_error_messages = {
+        "unknown": _("Unbekannter Verlustgrund „{value}“."),
+        "invalid": _("Bitte die Id oder den Namen eines Verlustgrunds angeben."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", LostReason.objects.all())
+        kwargs.setdefault("allow_null", True)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | str):
+            self.fail("invalid")
+        text = str(data).strip()[:80]
+        found = None
+        if text.isdecimal() and len(text) < 10:
+            found = self.get_queryset().filter(pk=int(text)).first()
+        if found is None and text:
+            found = self.get_queryset().filter(name__iexact=text).first()
+        if found is None:
+            self.fail("unknown", value=text)
+        return found
+
+    def to_representation(self, value):
+        return value.pk
+
+
 class LeadSerializer(serializers.ModelSerializer):
     interests = serializers.PrimaryKeyRelatedField(
         many=True, queryset=Interest.objects.all(), required=False
     )
+    lost_reason = LostReasonField()
 
     class Meta:
         model = Lead
@@ -44,6 +84,11 @@ class LeadSerializer(serializers.ModelSerializer):
 
 class LeadStatusChangeSerializer(serializers.Serializer):
     status = serializers.PrimaryKeyRelatedField(queryset=LeadStatus.objects.all())
+    # needed for Disqualifiziert and Geschlossen (the lifecycle refuses the change without)
+    lost_reason = LostReasonField()
+    lost_note = serializers.CharField(
+        required=False, allow_blank=True, max_length=Lead._meta.get_field("lost_note").max_length
+    )
 
 
 class ConversionCompanySerializer(serializers.ModelSerializer):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from boards.views import board, bulk, dashboard
+from boards.views import board, bulk, dashboard, lead_bulk
 from boards.views import selections as selection_views
 
 app_name = "boards"
@@ -40,6 +40,7 @@ urlpatterns += [
     ),
     path("massenaenderung/", bulk.bulk_update, name="bulk_update"),
     path("massenaenderung/<int:job_id>/", bulk.bulk_job, name="bulk_job"),
+    path("massenaenderung/leads/", lead_bulk.lead_bulk, name="lead_bulk"),
 ]
 
 # Dashboard "Auswertungen von Leads"

@@ -29,6 +29,8 @@ from demo import plan as planning
 from demo.activities import fill_bells, log_activities
 from demo.contacts import ensure_campaigns, ensure_companies, ensure_persons
 from demo.leads import LeadWriter, backdate_leads, record_consents
+from demo.sequences import ensure_demo_sequence
+from demo.sla import ensure_sla
 from leads.jobs.stale import stale_leads_flag
 from leads.models import (
     Campaign,
@@ -114,6 +116,8 @@ class DemoBuilder:
         )
         self._leads(planner.plan(), lists, campaigns)
         self._selections(lists, campaigns)
+        ensure_sla(now=self.now)
+        ensure_demo_sequence(users=self.users)
         counts = {label: model.objects.count() - before[label] for label, model in COUNTED.items()}
         return {label: n for label, n in counts.items() if n}
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from contacts.models import Phase
 from conversion.services import company_initial, lead_convert, person_initial
+from demo.lost_reasons import LostReasons
 from demo.plan import CHANNEL_OF_SOURCE, status_timeline
 from leads.bulk.create import leads_bulk_create
 from leads.models import CaptureChannel, ConsentAction, ConsentRecord, Lead, LeadStatusChange
@@ -138,6 +139,7 @@ class LeadWriter:
 
     def walk(self, plans: list[dict]) -> None:
         """Move each lead along its path, as its owner would on the board."""
+        reasons = LostReasons()
         for plan in plans:
             lead = plan["lead"]
             for _from, status, _at in plan["changes"][1:]:
@@ -145,7 +147,11 @@ class LeadWriter:
                     lead = self._convert(plan, lead)
                 else:
                     lead = lead_set_status(
-                        lead=lead, status=status, user=plan["owner"], expected_version=lead.version
+                        lead=lead,
+                        status=status,
+                        user=plan["owner"],
+                        expected_version=lead.version,
+                        **reasons.for_lead(plan["email"], status.phase),
                     )
             plan["lead"] = lead
 

@@ -9,6 +9,7 @@ NAVIGATION = [
     (_("Firmen"), "contacts:company_list", "bi-building", {"contacts:company"}),
     (_("Personen"), "contacts:person_list", "bi-people", {"contacts:person"}),
     (_("Aktivitäten"), "activities:list", "bi-calendar-check", {"activities"}),
+    (_("Kalender"), "agenda:week", "bi-calendar3", {"agenda"}),
     (_("Verkaufschancen"), "opportunities:list", "bi-briefcase", {"opportunities"}),
     (_("Board"), "boards:lead_board", "bi-kanban", {"boards:lead_board", "boards:selection_board"}),
     (_("Auswertungen"), "boards:dashboard", "bi-graph-up", {"boards:dashboard"}),

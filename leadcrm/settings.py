@@ -7,11 +7,14 @@ while production sets DATABASE_URL, CELERY_BROKER_URL, REDIS_URL and an anymail 
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from leadcrm import logging_config, queues, sentry
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
@@ -86,6 +89,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",  # first: times the whole stack
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -94,6 +98,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "leadcrm.logging_context.RequestContextMiddleware",  # request_id/user_id in every log line
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "ui.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -101,6 +106,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # axes must be last
     "axes.middleware.AxesMiddleware",
 ]
@@ -151,6 +157,33 @@ if not IS_POSTGRES:
         "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
     )
     DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
+if IS_POSTGRES:
+    # Behind PgBouncer in transaction mode: no server-side cursors (a named cursor would
+    # outlive the transaction's server connection). `.iterator()` then fetches client-side.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+        "DISABLE_SERVER_SIDE_CURSORS", default=False
+    )
+    # Django's psycopg pool (psycopg-pool) per process instead of persistent connections.
+    if env.bool("DATABASE_POOL", default=False):
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # required by Django with a pool
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=2),
+            "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
+            "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),
+        }
+# Optional streaming read replica: lag-tolerant reads (views marked with
+# ui.replica.reads_from_replica) go there, everything else to "default" (leadcrm/db_router).
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **DATABASES["default"],
+        **env.db_url_config(DATABASE_REPLICA_URL),
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+        # tests: the replica alias is the primary's test database unless a test points it
+        # at a real replica (tests/db)
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["leadcrm.db_router.ReplicaRouter"]
 
 # widgets built in Python (same markup as Django's templates, a fraction of the time)
 FORM_RENDERER = "ui.forms_rendering.FastRenderer"
@@ -243,6 +276,39 @@ STORAGES = {
         )
     },
 }
+# Object storage (django-storages, S3 API: AWS, MinIO, Ceph, …) when S3_BUCKET is set;
+# else the local disk above. Objects stay private (no public ACL, no public URL): the
+# protected file views check the permission, then redirect to a presigned URL that is
+# valid for S3_URL_EXPIRES seconds (ui/private_files.py).
+S3_BUCKET = env.str("S3_BUCKET", default="")
+S3_URL_EXPIRES = env.int("S3_URL_EXPIRES", default=60)
+if S3_BUCKET:
+    if not 1 <= S3_URL_EXPIRES <= 3600:
+        raise ImproperlyConfigured("S3_URL_EXPIRES must be between 1 and 3600 seconds.")
+    _s3_endpoint = env.str("S3_ENDPOINT_URL", default="") or None
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": _s3_endpoint,
+            "region_name": env.str("S3_REGION", default="") or None,
+            "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
+            # "private"; empty sends no ACL (buckets with "bucket owner enforced")
+            "default_acl": env.str("S3_DEFAULT_ACL", default="private") or None,
+            "querystring_auth": True,
+            "querystring_expire": S3_URL_EXPIRES,
+            "file_overwrite": False,
+            "signature_version": "s3v4",
+            "addressing_style": env.str(
+                "S3_ADDRESSING_STYLE", default="path" if _s3_endpoint else "virtual"
+            ),
+        },
+    }
+# lead list bulk actions on more leads than this run as a background job (leads/bulk/)
+LEADCRM_BULK_JOB_THRESHOLD = env.int("LEADCRM_BULK_JOB_THRESHOLD", default=200)
+if LEADCRM_BULK_JOB_THRESHOLD < 1:
+    raise ImproperlyConfigured("LEADCRM_BULK_JOB_THRESHOLD must be at least 1")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5_242_880
 UPLOAD_IMAGE_MAX_BYTES = env.int("UPLOAD_IMAGE_MAX_BYTES", default=5 * 1024 * 1024)
@@ -295,8 +361,9 @@ if CELERY_BROKER_URL == "filesystem://":
         "store_processed": False,
     }
 else:
-    # Tasks are acked late; a task whose worker died is redelivered after this timeout.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # Tasks are acked late; a task whose worker died is redelivered after this timeout
+    # (above every task's hard time limit, leadcrm/queues.py).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": queues.BROKER_VISIBILITY_TIMEOUT}
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -306,6 +373,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# queues mail / default / bulk, routes and time limits: leadcrm/queues.py
+CELERY_TASK_DEFAULT_QUEUE = queues.DEFAULT
+CELERY_TASK_ROUTES = queues.task_routes()
+CELERY_TASK_ANNOTATIONS = queues.task_annotations()
+CELERY_TASK_SOFT_TIME_LIMIT, CELERY_TASK_TIME_LIMIT = queues.LIMITS[queues.DEFAULT]
+# a worker process is replaced after this many tasks (leaks in libraries stay bounded)
+CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=200)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # --- REST API (api/) and outgoing webhooks (webhooks/) ----------------------------------
@@ -391,6 +465,19 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     }
 }
+if S3_BUCKET:
+    # the business-card thumbnail on the mask follows the redirect to the presigned URL
+    _s3_region = STORAGES["default"]["OPTIONS"]["region_name"]
+    _s3_default_origin = (
+        "{0.scheme}://{0.netloc}".format(urlsplit(_s3_endpoint))
+        if _s3_endpoint
+        else f"https://{S3_BUCKET}.s3.{_s3_region}.amazonaws.com"
+        if _s3_region
+        else f"https://{S3_BUCKET}.s3.amazonaws.com"
+    )
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(
+        env.str("S3_PUBLIC_ORIGIN", default=_s3_default_origin)
+    )
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -406,12 +493,25 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# --- logs, errors, metrics (leadcrm/logging_config.py, sentry.py, metrics.py) -----------
+# one JSON object per line in production, readable lines in development
+LOG_FORMAT = env.str("LOG_FORMAT", default="console" if DEBUG else "json")
+if LOG_FORMAT not in logging_config.LOG_FORMATS:
+    raise ImproperlyConfigured("LOG_FORMAT must be json or console.")
+LOGGING = logging_config.logging_config(
+    log_format=LOG_FORMAT, level=env.str("LOG_LEVEL", default="INFO")
+)
+# the worker logs through the same handler (JSON with task_id) instead of Celery's format
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    sentry.init_sentry(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
+# bearer token of the Prometheus scraper for /metrics (else staff sessions only)
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+if METRICS_TOKEN and len(METRICS_TOKEN) < 32:
+    raise ImproperlyConfigured("METRICS_TOKEN must be at least 32 characters long.")
 FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 default, opted into now

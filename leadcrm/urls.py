@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts.login import LoginForm
-from leadcrm import views
+from leadcrm import health, metrics, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -30,4 +30,7 @@ urlpatterns = [
     path("eingang/webhooks/anymail/", include("inbound.urls")),
     path("api/v1/", include("api.urls")),
     path("health/", views.health, name="health"),
+    path("health/live/", health.live, name="health_live"),
+    path("health/ready/", health.ready, name="health_ready"),
+    path("metrics", metrics.metrics, name="metrics"),
 ]

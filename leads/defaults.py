@@ -143,3 +143,23 @@ def load_default_rule(apps) -> None:
             "member_role": "Vertrieb",
         },
     )
+
+
+# The Verlustgründe of a fresh install (migration 0019 keeps its own copy: a migration must
+# not change when this list does); reloaded after a flush (tests) and by setup_demo.
+LOST_REASONS = (
+    "Kein Bedarf",
+    "Kein Budget",
+    "Wettbewerber",
+    "Nicht erreichbar",
+    "Falscher Ansprechpartner",
+    "Dublette",
+    "Sonstiges",
+)
+
+
+def load_lost_reasons(apps) -> None:
+    """Create the default lost reasons where missing (idempotent)."""
+    LostReason = apps.get_model("leads", "LostReason")
+    for rank, name in enumerate(LOST_REASONS, start=1):
+        LostReason.objects.get_or_create(name=name, defaults={"rank": rank * 10})

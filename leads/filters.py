@@ -14,10 +14,12 @@ from django_filters import fields as df_fields
 from contacts.models import LeadStatus, Phase
 from leads.lookups import ChoiceLists, choice_lists, staff_users
 from leads.models import Campaign, Interest, Lead, LeadSource, LeadType
+from leads.response_sla import SlaState, state_q
 from leads.search import search_leads
 from ui.dates import SaneDateField
 
 ME, NOBODY = "me", "nobody"
+NOBODY_REASON = "none"
 # single-choice filters whose options come from leads.lookups (filter name -> list kind)
 _SELECTS = {
     "source": "source",
@@ -95,6 +97,20 @@ class LeadFilter(df.FilterSet):
         lookup_expr="lte",
         widget=forms.NumberInput(attrs={"min": 0, "max": 100}),
     )
+    engagement_min = df.NumberFilter(
+        label=_("Engagement ab"),
+        field_name="engagement_score",
+        lookup_expr="gte",
+        widget=forms.NumberInput(attrs={"min": 0, "max": 100}),
+    )
+    engagement_max = df.NumberFilter(
+        label=_("Engagement bis"),
+        field_name="engagement_score",
+        lookup_expr="lte",
+        widget=forms.NumberInput(attrs={"min": 0, "max": 100}),
+    )
+    # the dashboard's "Gründe für verlorene Leads" links here; "none" = lost without reason
+    lost_reason = df.CharFilter(label=_("Verlustgrund"), max_length=20, method="filter_lost_reason")
     overdue = df.BooleanFilter(
         label=_("Nachbetreuung überfällig"),
         method="filter_overdue",
@@ -105,6 +121,7 @@ class LeadFilter(df.FilterSet):
         method="filter_stale",
         widget=forms.CheckboxInput,
     )
+    sla = df.ChoiceFilter(label=_("SLA"), choices=SlaState.choices, method="filter_sla")
     created_from = _DateFilter(
         label=_("Angelegt ab"),
         field_name="created_at",
@@ -151,7 +168,7 @@ class LeadFilter(df.FilterSet):
         form.fields["status"].widget.choices = self.lists.options("status")
         for name, kind in _SELECTS.items():
             form.fields[name].widget.choices = [("", _("Alle")), *self.lists.options(kind)]
-        for name in ("score_min", "score_max"):
+        for name in ("score_min", "score_max", "engagement_min", "engagement_max"):
             form.fields[name].min_value = 0
             form.fields[name].max_value = 100
             form.fields[name].validators += [MinValueValidator(0), MaxValueValidator(100)]
@@ -191,10 +208,22 @@ class LeadFilter(df.FilterSet):
             return queryset.filter(follow_up_by__isnull=True)
         return queryset.filter(follow_up_by_id=int(value))
 
+    def filter_lost_reason(self, queryset, name, value):
+        value = value.strip()
+        if value == NOBODY_REASON:
+            return queryset.filter(lost_reason__isnull=True)
+        if value.isdecimal() and int(value) < 2**63:
+            return queryset.filter(lost_reason_id=int(value))
+        return queryset.none() if value else queryset  # an unknown reason matches no lead
+
     def filter_overdue(self, queryset, name, value):
         if not value:
             return queryset
         return queryset.overdue(timezone.localdate())
+
+    def filter_sla(self, queryset, name, value):
+        # the response-SLA state (leads/response_sla.py); the dashboard tiles link here
+        return queryset.filter(state_q(value, timezone.now())) if value else queryset
 
     def filter_stale(self, queryset, name, value):
         # the weekly digest links here; is_stale is kept up to date by the nightly job

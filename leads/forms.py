@@ -11,6 +11,7 @@ from django_countries.widgets import LazySelect
 from contacts.models import Company, LeadStatus, Person, Phase
 from leads.fields import mask_fields
 from leads.lookups import choice_lists, staff_users
+from leads.lost_forms import clean_mask_fields, setup_mask_fields
 from leads.models import Campaign, Interest, Lead, LeadSource, LeadType, ScoringCriterion
 from leads.models.lead import IDENTITY_FIELDS, lead_identity_errors
 from leads.permissions import can_qualify_lead
@@ -123,6 +124,7 @@ class LeadForm(forms.ModelForm):
         ):
             self.fields[name].widget.choices = blank + lists.options(kind, active_only=True)
         self.fields["interests"].widget.choices = lists.options("interest", active_only=True)
+        setup_mask_fields(self, lists)  # Verlustgrund and its note (leads/lost_forms.py)
         self._only_chosen("customer", self._bound_object("customer", Company, lead.customer))
         self._only_chosen("main_contact", self._bound_object("main_contact", Person, main_contact))
         if main_contact is not None and not self.is_bound:
@@ -154,7 +156,7 @@ class LeadForm(forms.ModelForm):
         # Marketing may not qualify leads it did not create
 
         if user is not None and lead.pk and not can_qualify_lead(user, lead):
-            for name in ("status", "type"):
+            for name in ("status", "type", "lost_reason", "lost_note"):
                 self.fields[name].disabled = True
             for criterion in self.criteria:
                 if f"rating_{criterion.pk}" in self.fields:
@@ -218,6 +220,7 @@ class LeadForm(forms.ModelForm):
         values = {name: cleaned.get(name) or (name in self.errors) for name in IDENTITY_FIELDS}
         for name, message in lead_identity_errors(**values).items():
             self.add_error(name, message)
+        clean_mask_fields(self, cleaned)
         return cleaned
 
     def validate_constraints(self):
@@ -238,7 +241,7 @@ class LeadForm(forms.ModelForm):
     def service_data(self) -> dict:
         """The cleaned values as the services take them."""
         data = {name: self.cleaned_data.get(name) for name in MASK_FIELDS}
-        for name in ("status", "type"):
+        for name in ("status", "type", "lost_reason", "lost_note"):
             if self.fields[name].disabled:
                 data.pop(name, None)
         if data.get("status") is None:

@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce, Concat, NullIf, RowNumber, Trim
 
 from accounts.models import Role, User
 from contacts.models import LeadStatus
-from leads.models import Campaign, Interest, LeadSource, LeadType
+from leads.models import Campaign, Interest, LeadSource, LeadType, LostReason
 
 STAFF_ROLES = (Role.SALES, Role.SALES_MANAGER, Role.MARKETING)
 
@@ -93,6 +93,7 @@ def _union() -> QuerySet:
         _part(LeadSource.objects.all(), "source", F("name"), by_rank),
         _part(LeadType.objects.all(), "type", F("name"), by_rank),
         _part(Interest.objects.all(), "interest", F("name"), by_rank),
+        _part(LostReason.objects.all(), "lost_reason", F("name"), by_rank),
         _part(
             Campaign.objects.all(),
             "campaign",

@@ -346,7 +346,7 @@ def lead_for_mask(pk: int) -> Lead | None:
     # the relations the mask shows as objects; the selects need only the ids (source,
     # type, campaign, users), and every join here widens the 250-column row the ORM builds
     return (
-        Lead.objects.select_related("status", "customer", "created_by", "updated_by")
+        Lead.objects.select_related("status", "customer", "created_by", "updated_by", "lost_reason")
         .prefetch_related(
             Prefetch(
                 "lead_contacts",

@@ -14,3 +14,14 @@ from leads.services import scoring
 def rescore_all_leads(job_id: int) -> None:
     """Recompute every lead's score (`scoring.rescore_all_run`); safe to run twice."""
     scoring.rescore_all_run(job_id=job_id)
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def lead_bulk_run(job_id: int) -> None:
+    """A bulk action of the lead list (`leads.bulk.actions.lead_bulk_run`); safe to run twice."""
+    from jobs.models import Job
+    from leads.bulk import actions  # reason: leads.bulk.actions imports this module
+
+    job = Job.objects.select_related("created_by").filter(pk=job_id).first()
+    if job is not None:
+        actions.lead_bulk_run(job=job)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from leads.views import export, files, lists, mask, timeline
+from leads.views import export, files, lists, mask, saved_views, timeline
 
 app_name = "leads"
 
@@ -8,6 +8,9 @@ urlpatterns = [
     path("", lists.lead_list, name="list"),
     path("spalten/", lists.lead_columns, name="columns"),
     path("export/", export.lead_export, name="export"),
+    path("ansichten/", saved_views.saved_view_save, name="view_save"),
+    path("ansichten/<int:pk>/", saved_views.saved_view_open, name="view_open"),
+    path("ansichten/<int:pk>/aendern/", saved_views.saved_view_change, name="view_change"),
     path("neu/", mask.lead_create_view, name="create"),
     path("score-vorschau/", mask.score_preview, name="score_preview"),
     path("suche/firmen/", mask.company_search, name="company_search"),

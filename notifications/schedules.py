@@ -33,6 +33,14 @@ SCHEDULES = [
     ("Webhook-Zustellungen prüfen", "webhooks.tasks.requeue_due_webhooks", {"minutes": 1}),
     ("E-Mail-Eingang abrufen", "inbound.tasks.poll_inbound_mail", {"minutes": 2}),
     ("Hintergrundaufträge prüfen", "jobs.tasks.requeue_stalled_jobs", {"minutes": 2}),
+    (
+        "Engagement-Score berechnen",
+        "engagement.tasks.recompute_engagement_scores",
+        {"minutes": 30},
+    ),
+    ("Reaktionszeiten (SLA) prüfen", "sla.tasks.check_response_slas", {"minutes": 1}),
+    ("Nachfass-Sequenzen: fällige Schritte", "sequences.tasks.run_due_steps", {"minutes": 5}),
+    ("Nachfass-Sequenzen: Aufnahme per Regel", "sequences.tasks.enrol_by_rules", {"minutes": 15}),
 ]
 
 

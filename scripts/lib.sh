@@ -147,7 +147,9 @@ _stop_bg() {
 cleanup() {
     local rc=$?
     trap - EXIT INT TERM
+    stop_s3
     _stop_bg
+    stop_pg_replica
     stop_imap
     stop_redis
     stop_postgres
@@ -216,6 +218,35 @@ stop_postgres() {
     PG_DIR=""
     PG_PORT=""
     unset DATABASE_URL
+}
+
+# start_pg_replica: streaming hot standby of the start_postgres cluster (pg_basebackup -R;
+# PostgreSQL's defaults wal_level=replica, max_wal_senders=10 and initdb's trust entry for
+# replication on 127.0.0.1 suffice) on another free port; exports PG_REPLICA_PORT. Read-only:
+# a misrouted write fails. Databases created later on the primary (the test database)
+# appear on the replica by replication.
+PG_REPLICA_PORT=""
+start_pg_replica() {
+    [[ -n "$PG_DIR" ]] || die "start_pg_replica needs start_postgres first"
+    local bindir
+    bindir="$(pg_bindir)"
+    PG_REPLICA_PORT="$(free_port)"
+    log "starting PostgreSQL streaming replica on 127.0.0.1:$PG_REPLICA_PORT"
+    _as_pg "$bindir/pg_basebackup" -h 127.0.0.1 -p "$PG_PORT" -U postgres -D "$PG_DIR/replica" \
+        -R -X stream -c fast >"$PG_DIR/basebackup.log" 2>&1 \
+        || { cat "$PG_DIR/basebackup.log" >&2; die "pg_basebackup failed"; }
+    _as_pg "$bindir/pg_ctl" -D "$PG_DIR/replica" -l "$PG_DIR/replica.log" -w -t 60 \
+        -o "-p $PG_REPLICA_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c hot_standby=on -c max_connections=200 -c fsync=off" \
+        start >/dev/null || { cat "$PG_DIR/replica.log" >&2; die "replica did not start"; }
+    export PG_REPLICA_PORT
+}
+
+stop_pg_replica() {
+    [[ -n "$PG_REPLICA_PORT" && -f "$PG_DIR/replica/postmaster.pid" ]] || return 0
+    log "stopping PostgreSQL replica on port $PG_REPLICA_PORT"
+    _as_pg "$(pg_bindir)/pg_ctl" -D "$PG_DIR/replica" -m immediate -w -t 30 stop >/dev/null 2>&1 || true
+    PG_REPLICA_PORT=""
+    unset PG_REPLICA_PORT
 }
 
 # ---------------------------------------------------------------------------- Redis
@@ -338,6 +369,37 @@ stop_imap() {
     rm -rf "$IMAP_DIR"
     IMAP_DIR=""
     unset IMAP_TEST_HOST IMAP_TEST_PORT IMAP_TEST_USER IMAP_TEST_PASSWORD
+}
+
+# ---------------------------------------------------------------------------- S3 (moto)
+
+S3_PID=""
+
+# moto's standalone S3-compatible server (moto[server] in requirements-dev.txt)
+have_moto() { "$PY" -c "import moto.server" >/dev/null 2>&1; }
+
+# start_s3: throwaway moto server (in memory) on a free loopback port; exports
+# S3_TEST_ENDPOINT_URL (tests marked `s3` create their own bucket there).
+start_s3() {
+    have_moto || die "moto server not installed (pip install 'moto[server]')"
+    local port
+    port="$(free_port)"
+    log "starting moto (S3) on 127.0.0.1:$port"
+    S3_LOG="$(mktemp "${TMPDIR:-/tmp}/leadcrm-moto.XXXXXX.log")"
+    # its request log goes to a file, not into the test output
+    start_bg moto "$VENV/bin/python" -m moto.server -H 127.0.0.1 -p "$port" >"$S3_LOG" 2>&1
+    S3_PID="$BG_PID"
+    wait_port "$port" 30 || { cat "$S3_LOG" >&2; die "moto server did not come up"; }
+    export S3_TEST_ENDPOINT_URL="http://127.0.0.1:$port"
+}
+
+stop_s3() {
+    [[ -n "$S3_PID" ]] || return 0
+    log "stopping moto (S3)"
+    kill -TERM -- "-$S3_PID" 2>/dev/null || true
+    S3_PID=""
+    if [[ -n "${S3_LOG:-}" ]]; then rm -f "$S3_LOG"; fi
+    unset S3_TEST_ENDPOINT_URL
 }
 
 # ---------------------------------------------------------------------------- Django

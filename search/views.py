@@ -8,10 +8,12 @@ from django.views.decorators.http import require_GET
 
 from accounts.permissions import role_required
 from search.selectors import DROPDOWN_LIMIT, MAX_QUERY, PAGE_LIMIT, global_search
+from ui.replica import reads_from_replica
 
 
 @require_GET
 @role_required()
+@reads_from_replica
 def search(request: HttpRequest) -> HttpResponse:
     q = (request.GET.get("q") or "").strip()[:MAX_QUERY]
     dropdown = bool(request.htmx) and request.GET.get("dropdown") == "1"

@@ -9,6 +9,7 @@ from rest_framework.pagination import CursorPagination
 from accounts.channel import enter_api, leave_api
 from accounts.models import ApiToken
 from api.errors import PreconditionFailed, PreconditionRequired
+from ui.replica import enter_replica_reads, leave_replica_reads
 
 
 class ApiViewMixin:
@@ -18,12 +19,17 @@ class ApiViewMixin:
         super().initial(request, *args, **kwargs)
         token = request.auth
         self._channel = enter_api(token.name) if isinstance(token, ApiToken) else None
+        # list endpoints tolerate replica lag (DATABASE_REPLICA_URL); no-op without one
+        self._replica = enter_replica_reads() if getattr(self, "action", None) == "list" else None
 
     def finalize_response(self, request, response, *args, **kwargs):
         channel = getattr(self, "_channel", None)
         if channel is not None:
             leave_api(channel)
             self._channel = None
+        if getattr(self, "_replica", None) is not None:
+            leave_replica_reads(self._replica)
+            self._replica = None
         return super().finalize_response(request, response, *args, **kwargs)
 
 

@@ -34,7 +34,7 @@ IF_MATCH = OpenApiParameter(
     "If-Match", str, OpenApiParameter.HEADER, required=True, description="ETag der Version"
 )
 # fields only the qualifying roles may change on someone else's lead (as in the mask)
-QUALIFY_FIELDS = frozenset({"status", "type"})
+QUALIFY_FIELDS = frozenset({"status", "type", "lost_reason", "lost_note"})
 
 
 class LeadViewSet(
@@ -124,6 +124,8 @@ class LeadViewSet(
             status=serializer.validated_data["status"],
             user=request.user,
             expected_version=version,
+            lost_reason=serializer.validated_data.get("lost_reason"),
+            lost_note=serializer.validated_data.get("lost_note"),
         )
         lead = self.get_queryset().get(pk=lead.pk)
         return with_etag(Response(self.get_serializer(lead).data), lead)

@@ -22,6 +22,7 @@ from accounts.permissions import role_required
 from boards import selectors
 from boards.cards import CardMoveForm, lead_card_movable, safe_next
 from boards.filters import BOARD_FIELDS
+from boards.lost_move import lost_move_step
 from boards.models import Selection, SelectionKind, SelectionTarget
 from boards.selections import selection_members
 from contacts.errors import ContactError
@@ -210,13 +211,20 @@ def lead_move(request: HttpRequest, pk: int) -> HttpResponse:
         if request.htmx:
             return HttpResponseClientRedirect(convert_url)
         return redirect(convert_url)
-    else:
+    elif (
+        lost := lost_move_step(
+            request, lead=lead, status=status, move=form.cleaned_data, next_url=next_url
+        )
+    ).response is not None:  # into a lost column: ask for the Verlustgrund first
+        return lost.response
+    elif lost.proceed:
         try:
             lead = lead_set_status(
                 lead=lead,
                 status=status,
                 user=request.user,
                 expected_version=form.cleaned_data["version"],
+                **lost.arguments,
             )
         except ConflictError as error:  # stale card: never overwrite silently
             messages.error(

@@ -18,6 +18,7 @@ from contacts.forms import BulkUpdateForm
 from contacts.views.common import int_param
 from jobs.runner import BROKER_DOWN_MESSAGE
 from jobs.selectors import job_for_user
+from leads.bulk.actions import JOB_KIND as LEAD_BULK_JOB_KIND
 
 
 def _source(request):
@@ -81,7 +82,9 @@ def bulk_update(request):
 @role_required()
 def bulk_job(request, job_id: int):
     # only the user's own bulk jobs, not even staff sees another user's here
-    job = job_for_user(job_id=job_id, user=request.user, kind=services.BULK_JOB_KIND, staff=False)
+    job = job_for_user(job_id=job_id, user=request.user, staff=False)
+    if job is not None and job.kind not in (services.BULK_JOB_KIND, LEAD_BULK_JOB_KIND):
+        job = None
     if job is None:
         raise Http404(_("Diesen Auftrag gibt es nicht."))
     template = "boards/bulk_job.html"

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.permissions import role_required
 from boards import dashboard
+from boards.drilldown import attach_links
 from boards.selectors import board_leads
 from boards.summary import cached_summary
 from boards.views.board import wants_fragment
@@ -31,6 +32,8 @@ from contacts.models import TERMINAL_PHASES, Phase
 from leads.lookups import choice_lists, staff_users
 from leads.models import Campaign, Lead
 from leads.score_bands import thresholds
+from sla.selectors import response_tiles
+from ui.replica import reads_from_replica
 from ui.spreadsheet import neutralise
 
 PERIODS = [
@@ -125,8 +128,25 @@ def tile_links(form: DashboardFilterForm, *, today: dt.date | None = None) -> di
     return links
 
 
+def drilldown_params(form: DashboardFilterForm) -> list[tuple[str, str]]:
+    """The dashboard's filters as lead-list parameters (owner, campaign, creation period);
+    the closed-per-month chart is not linked, so the period always means `created_from`."""
+    if not form.is_valid():
+        return []
+    params = []
+    if form.cleaned_data["owner"]:
+        params.append(("follow_up_by", str(form.cleaned_data["owner"].pk)))
+    if form.cleaned_data["campaign"]:
+        params.append(("campaign", str(form.cleaned_data["campaign"].pk)))
+    since = dashboard.period_since(form.chosen_period)
+    if since:
+        params.append(("created_from", timezone.localdate(since).isoformat()))
+    return params
+
+
 @require_GET
 @role_required()
+@reads_from_replica
 def lead_dashboard(request: HttpRequest) -> HttpResponse:
     form, leads, without_period = _filtered(request)
     precomputed = not form.is_bound or (form.is_valid() and not form.narrows_leads)
@@ -140,6 +160,7 @@ def lead_dashboard(request: HttpRequest) -> HttpResponse:
     links = tile_links(form)
     for tile in tiles:
         tile.url = links.get(tile.key, "")
+    attach_links(charts, drilldown_params(form))
     context = {
         "summary_at": summary["built_at"] if summary else None,
         "form": form,
@@ -147,6 +168,11 @@ def lead_dashboard(request: HttpRequest) -> HttpResponse:
         "charts": charts,
         "query": request.GET.urlencode(),
         "threshold": thresholds()[1],
+        "sla_tiles": response_tiles(
+            leads,
+            filters=form.cleaned_data if form.is_valid() else {},
+            since=dashboard.period_since(form.chosen_period),
+        ),
     }
     template = "boards/dashboard.html"
     if wants_fragment(request):
@@ -168,6 +194,7 @@ def _csv_value(value) -> str:
 
 @require_GET
 @role_required()
+@reads_from_replica
 def lead_dashboard_csv(request: HttpRequest, key: str) -> HttpResponse:
     _form, leads, without_period = _filtered(request)
     chart = dashboard.chart_by_key(without_period if key == "closed_months" else leads, key)

@@ -1,5 +1,5 @@
 """Value mapping of an import's choice columns (interests, source, type, status, campaign,
-owner): the distinct values of the file, a suggestion per value, the confirmed mapping.
+owner, Verlustgrund): the distinct values of the file, a suggestion per value, the confirmed mapping.
 
 A trade-fair list says "Speicher" where the CRM says "Batteriespeichersysteme". Matching
 only exact names lost such rows; now every distinct value of a mapped choice column is
@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from rapidfuzz import fuzz, process, utils
 
 from contacts.models import LeadStatus, Phase
-from leads.models import Campaign, Interest, LeadImport, LeadSource, LeadType
+from leads.models import Campaign, Interest, LeadImport, LeadSource, LeadType, LostReason
 
 MAX_DISTINCT = 200
 SUGGEST_CUTOFF = 70  # WRatio: "Speicher" → "Batteriespeichersysteme" scores 90, "Messe" 54
@@ -40,6 +40,7 @@ CHOICE_TARGETS: dict[str, Any] = {
     "status": _lazy("Status"),
     "campaign": _lazy("Kampagne"),
     "follow_up_by": _lazy("Nachbetreuung durch"),
+    "lost_reason": _lazy("Verlustgrund"),
 }
 MULTI_SEPARATORS = re.compile(r"[,;|/]")
 
@@ -84,6 +85,7 @@ def choices(target: str) -> list[Choice]:
             "source": LeadSource,
             "type": LeadType,
             "campaign": Campaign,
+            "lost_reason": LostReason,
         }[target]
         rows = model.objects.filter(active=True)
     return [Choice(str(row.pk), row.name, (row.name,), row) for row in rows.order_by("name")]

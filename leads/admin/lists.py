@@ -13,6 +13,7 @@ from leads.models import (
     Interest,
     LeadSource,
     LeadType,
+    LostReason,
     ScoringCriterion,
     ScoringOption,
 )
@@ -73,6 +74,12 @@ class LeadTypeAdmin(RankedListAdmin):
 @admin.register(Interest)
 class InterestAdmin(RankedListAdmin):
     pass
+
+
+@admin.register(LostReason)
+class LostReasonAdmin(RankedListAdmin):
+    """Verlustgründe, asked for when a lead becomes Disqualifiziert or Geschlossen. A reason
+    in use cannot be deleted (the leads keep it); deactivate it to stop offering it."""
 
 
 # --- scoring --------------------------------------------------------------------------

@@ -20,7 +20,12 @@ from leads.services.assignment_notices import notify_new_owners
 from leads.services.distribution import plan_owners
 from leads.services.history import VERSION_TAG
 from leads.services.lead import assign_fields, check_identity, check_planned
-from leads.services.lifecycle import acting_user, apply_status, as_status
+from leads.services.lifecycle import (
+    acting_user,
+    as_status,
+    check_status_change,
+    settle_lost_reason,
+)
 from leads.services.numbering import reserve_lead_numbers
 
 # --- bulk creation (import) -----------------------------------------------------------
@@ -85,12 +90,13 @@ def leads_bulk_prepare(
                     ),
                     field="status",
                 )
-            apply_status(Lead(), None, status, user)  # the lifecycle checks, once a status
+            check_status_change(status)  # the lifecycle checks, once a status
             checked.add(status.pk)
         # what apply_status sets on a new lead (the times again when it is written)
         lead.status = status
         lead.status_changed_at = now
         lead.closed_at = now if status.phase in TERMINAL_PHASES else None
+        settle_lost_reason(lead)  # per lead: a lost status needs the row's Verlustgrund
         check_planned(lead)
         check_identity(lead)
         if lead.planned_start and lead.planned_end and lead.appointment_with_id:

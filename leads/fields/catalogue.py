@@ -107,6 +107,28 @@ CATALOGUE: tuple[LeadField, ...] = (
         export=Export(13),
         gdpr=Gdpr(15, "status"),
     ),
+    # required when the lead becomes Disqualifiziert or Geschlossen (issue #17; the rule:
+    # leads.services.lifecycle.settle_lost_reason); the mask shows them with a lost status
+    F(
+        "lost_reason",
+        GENERAL,
+        mask=True,
+        row="lost",
+        column=ListColumn("lost_reason", 18),
+        imports=Import(20, ("verlustgrund", "lost reason", "grund")),
+        export=Export(22),
+        gdpr=Gdpr(36, "verlustgrund"),
+    ),
+    F(
+        "lost_note",
+        GENERAL,
+        mask=True,
+        row="lost",
+        imports=Import(21, ("notiz zum verlust", "verlustnotiz", "lost note")),
+        export=Export(23),
+        gdpr=Gdpr(37, "notiz_zum_verlust"),
+        personal=True,
+    ),
     F(
         "source",
         GENERAL,
@@ -381,9 +403,6 @@ CATALOGUE: tuple[LeadField, ...] = (
     F("converted_by", LIFECYCLE, row="converted"),
     F("status_changed_at", LIFECYCLE, row="changed"),
     F("closed_at", LIFECYCLE, row="changed"),
-    # required when the lead becomes Disqualifiziert or Geschlossen (issue #17)
-    F("lost_reason", LIFECYCLE),
-    F("lost_note", LIFECYCLE),
     # the response SLA, computed by the sla app (issue #17)
     F("first_response_at", LIFECYCLE),
     F("response_due_at", LIFECYCLE),
@@ -398,7 +417,7 @@ CATALOGUE: tuple[LeadField, ...] = (
         row="created",
         admin_list=AdminList(9, "created_date"),
         column=ListColumn("created", 16, sort=True, default=True),
-        export=Export(22),
+        export=Export(24),
         gdpr=Gdpr(31, "angelegt_am"),
     ),
     F("updated_by", LIFECYCLE, row="updated"),

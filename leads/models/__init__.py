@@ -35,8 +35,10 @@ from leads.models.lists import (
     ScoringCriterion,
     ScoringOption,
 )
+from leads.models.saved_view import SavedView
 
 __all__ = [
+    "SavedView",
     "AssignmentMember",
     "AssignmentRule",
     "AssignmentStrategy",

@@ -18,7 +18,7 @@ from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
 from activities.models import Activity
-from contacts.models import TERMINAL_PHASES, Company, LeadStatus, Person
+from contacts.models import TERMINAL_PHASES, Company, LeadStatus, Person, Phase
 from leads.models.lists import (
     Campaign,
     Interest,
@@ -51,6 +51,16 @@ def lead_identity_errors(
     return errors
 
 
+# A lead in one of these phases is lost and needs a Verlustgrund (issue #17): the rule is
+# `Lead.lost_reason_error()`, its SQL twins `LeadQuerySet.lost()` / `.lacking_lost_reason()`,
+# enforced on every write by `leads.services.lifecycle.settle_lost_reason`.
+LOST_PHASES = frozenset({Phase.DISQUALIFIED, Phase.CLOSED})
+
+
+def is_lost_status(status: LeadStatus | None) -> bool:
+    return status is not None and status.phase in LOST_PHASES
+
+
 class CaptureChannel(models.TextChoices):
     MANUAL = "manual", _("Manuell")
     WEB_FORM = "web_form", _("Webformular")
@@ -75,6 +85,15 @@ class LeadQuerySet(models.QuerySet):
 
     def terminal(self):
         return self.filter(status__phase__in=TERMINAL_PHASES)
+
+    def lost(self):
+        """Disqualifiziert or Geschlossen: the leads `Lead.is_lost` names."""
+        return self.filter(status__phase__in=LOST_PHASES)
+
+    def lacking_lost_reason(self):
+        """Lost leads without an active reason: the SQL twin of `Lead.lost_reason_error()`
+        (leads lost before the reason was asked for, or whose reason was deactivated)."""
+        return self.lost().filter(Q(lost_reason__isnull=True) | Q(lost_reason__active=False))
 
     def active(self):
         """Leads that are not merged into another one and not anonymised."""
@@ -403,6 +422,22 @@ class Lead(models.Model):
     @property
     def is_terminal(self) -> bool:
         return self.status.phase in TERMINAL_PHASES
+
+    @property
+    def is_lost(self) -> bool:
+        return self.status_id is not None and is_lost_status(self.status)
+
+    def lost_reason_error(self, *, kept_reason_id: int | None = None) -> str | None:
+        """German refusal when the lead is lost without an active Verlustgrund, else None.
+        `kept_reason_id`: the reason the lead had already, still accepted when it has been
+        deactivated since (a save that does not touch it must not fail on it)."""
+        if not self.is_lost:
+            return None
+        if self.lost_reason_id is None:
+            return str(_("Bitte einen Verlustgrund angeben."))
+        if not self.lost_reason.active and self.lost_reason_id != kept_reason_id:
+            return str(_("Dieser Verlustgrund ist nicht mehr aktiv. Bitte einen anderen wählen."))
+        return None
 
     def identity_errors(self) -> dict[str, str]:
         """`lead_identity_errors` for this lead's values."""

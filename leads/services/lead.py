@@ -25,10 +25,13 @@ from leads.services.appointments import lead_sync_appointment
 from leads.services.distribution import lead_assign_owner
 from leads.services.history import conflict_error, tag_version
 from leads.services.lifecycle import (
+    LOST_FIELDS,
     acting_user,
     apply_status,
+    as_lost_reason,
     as_status,
     lock_lead,
+    settle_lost_reason,
     write_status_change,
 )
 from leads.services.numbering import next_lead_number
@@ -108,6 +111,8 @@ def assign_fields(lead: Lead, data: Mapping[str, Any]) -> None:
     for name, value in data.items():
         if name in ("status", "business_card"):
             continue
+        if name == "lost_reason":
+            value = as_lost_reason(value)  # an id or a name from the API or an import
         if value is None:
             model_field = Lead._meta.get_field(name)
             if not model_field.null:
@@ -199,12 +204,16 @@ def lead_update(
     if locked.version != int(expected_version):
         raise conflict_error(locked.pk, int(expected_version), locked.version)
     old_status, old_owner_id = locked.status, locked.follow_up_by_id
+    old_reason_id = locked.lost_reason_id
     assign_fields(locked, data)
     if "status" in data and data["status"] is not None:
         new_status = as_status(data["status"])
         if new_status is None:
             raise LeadError(_("Unbekannter Status."), field="status")
         apply_status(locked, old_status, new_status, user)
+    if locked.status_id == getattr(old_status, "pk", None) and LOST_FIELDS & set(data):
+        # the status stays: only the reason or the note is edited (or cleared)
+        settle_lost_reason(locked, kept_reason_id=old_reason_id)
     check_planned(locked)
     if IDENTITY_FIELDS_SET & set(data):
         # checked when the caller touches them: a ratings-only save of an old lead still works

@@ -10,8 +10,16 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import role_required
 from leads import selectors
+from leads.bulk.actions import job_threshold
 from leads.filters import LeadFilter
-from leads.permissions import can_create_lead, can_import_leads, visible_leads
+from leads.permissions import (
+    can_create_lead,
+    can_delete_lead,
+    can_export_leads,
+    can_import_leads,
+    visible_leads,
+)
+from leads.services import saved_views
 
 
 def _page_size(request: HttpRequest) -> int:
@@ -24,6 +32,10 @@ def _page_size(request: HttpRequest) -> int:
 
 @role_required()
 def lead_list(request: HttpRequest) -> HttpResponse:
+    if not request.GET and not request.htmx:
+        default = saved_views.default_view(request.user)
+        if default is not None:  # the plain list opens the user's default view
+            return redirect("leads:view_open", pk=default.pk)
     filterset = LeadFilter(
         request.GET or None, queryset=visible_leads(request.user), user=request.user
     )
@@ -64,6 +76,10 @@ def lead_list(request: HttpRequest) -> HttpResponse:
         "page_sizes": selectors.PAGE_SIZES,
         "can_create": can_create_lead(request.user),
         "can_import": can_import_leads(request.user),
+        "saved_views": list(saved_views.saved_views_for(request.user)),
+        "bulk_threshold": job_threshold(),
+        "can_delete": can_delete_lead(request.user),
+        "can_export": can_export_leads(request.user),
     }
     template = "leads/lead_list.html"
     if request.htmx and not request.htmx.boosted and request.htmx.target == "lead-results":

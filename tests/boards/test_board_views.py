@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from boards.selectors import BOARD_PAGE_SIZE
-from leads.models import Lead, LeadStatusChange
+from leads.models import Lead, LeadStatusChange, LostReason
 from tests.factories import LeadFactory, UserFactory, source, status
 
 BOARD = "boards:lead_board"
@@ -161,7 +161,8 @@ def test_move_goes_through_the_service(rep_client, rep):
 
 def test_move_to_terminal_sets_closed_at(rep_client, rep):
     lead = LeadFactory(follow_up_by=rep)
-    _move(rep_client, lead, status("Disqualifiziert"), htmx=True)
+    reason = LostReason.objects.get(name="Kein Bedarf")
+    _move(rep_client, lead, status("Disqualifiziert"), htmx=True, lost_reason=reason.pk)
     lead.refresh_from_db()
     assert lead.closed_at is not None
 

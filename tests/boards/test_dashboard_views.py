@@ -25,6 +25,11 @@ CHART_KEYS = [
     "status_time",
     "conversion_source",
     "conversion_score",
+    "conversion_engagement",
+    "lost_source",
+    "lost_owner",
+    "stall_source",
+    "stall_owner",
 ]
 
 

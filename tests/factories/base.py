@@ -33,6 +33,7 @@ def ensure_defaults() -> None:
     contact_defaults.load(django_apps)
     lead_defaults.load(django_apps)
     lead_defaults.load_default_rule(django_apps)
+    lead_defaults.load_lost_reasons(django_apps)
     activity_defaults.load(django_apps)
     schedules.load(django_apps)
     ensure_role_groups()

@@ -129,6 +129,10 @@ def test_beat_schedules_present():
         "Hintergrundaufträge prüfen": "jobs.tasks.requeue_stalled_jobs",
         "Webhook-Zustellungen prüfen": "webhooks.tasks.requeue_due_webhooks",
         "E-Mail-Eingang abrufen": "inbound.tasks.poll_inbound_mail",
+        "Reaktionszeiten (SLA) prüfen": "sla.tasks.check_response_slas",
+        "Nachfass-Sequenzen: fällige Schritte": "sequences.tasks.run_due_steps",
+        "Nachfass-Sequenzen: Aufnahme per Regel": "sequences.tasks.enrol_by_rules",
+        "Engagement-Score berechnen": "engagement.tasks.recompute_engagement_scores",
     }
     # every scheduled task is registered with the worker's app (no typo, no missing module)
     from leadcrm.celery import app

@@ -31,8 +31,9 @@ from PIL import Image
 
 from accounts.models import Role
 from accounts.tokens import api_token_create
+from activities.models import Document
 from contacts.models import LeadStatus, Phase
-from leads.models import Campaign, LeadImport
+from leads.models import Campaign, LeadImport, SavedView
 from tests.factories import (
     ActivityFactory,
     CompanyFactory,
@@ -88,6 +89,19 @@ def _activity(w):
     return {"pk": w["activity"].pk}
 
 
+def _document(w):
+    document = Document(title="Preisliste")
+    document.file.save("preisliste.pdf", ContentFile(b"%PDF-1.4"), save=True)
+    w["activity"].documents.add(document)
+    return {"pk": w["activity"].pk, "document_pk": document.pk}
+
+
+def _appointment(w):
+    teammate = w["lead"].follow_up_by
+    appointment = ActivityFactory(appointment=True, created_by=teammate, delegated_to=teammate)
+    return {"pk": appointment.pk}
+
+
 def _notification(w):
     return {"pk": w["notification"].pk}
 
@@ -98,6 +112,10 @@ def _job(w):
 
 def _bulk_job(w):
     return {"job_id": w["bulk_job"].pk}
+
+
+def _saved_view(w):
+    return {"pk": w["saved_view"].pk}
 
 
 def _selection(w):
@@ -140,6 +158,9 @@ SPEC: dict[str, Rule] = {
     "logout": R(_none, NOT_ALLOWED, LOGGED_IN),
     "set_language": R(_none, LOGGED_IN, LOGGED_IN),
     "health": R(_none, PUBLIC, PUBLIC),
+    "health_live": R(_none, PUBLIC, PUBLIC),
+    "health_ready": R(_none, PUBLIC, PUBLIC),
+    "metrics": R(_none, STAFF, NOT_ALLOWED),
     # accounts
     "accounts:profile": R(_none, ANY, ANY),
     "accounts:token_create": R(_none, NOT_ALLOWED, ANY),
@@ -181,6 +202,7 @@ SPEC: dict[str, Rule] = {
     "contacts:list_columns": R(_none, NOT_ALLOWED, ANY),
     "boards:bulk_update": R(_none, ANY, ANY),
     "boards:bulk_job": R(_bulk_job, NOBODY, NOBODY),
+    "boards:lead_bulk": R(_none, NOT_ALLOWED, ANY),
     # activities: the teammate's activity is visible, editable by managers/staff
     "activities:list": R(_none, ANY, ANY),
     "activities:create": R(_none, ANY, ANY),
@@ -188,10 +210,25 @@ SPEC: dict[str, Rule] = {
     "activities:detail": R(_activity, ANY, ANY),
     "activities:edit": R(_activity, EDIT, EDIT),
     "activities:done": R(_activity, NOT_ALLOWED, EDIT),
+    "activities:document_download": R(_document, ANY, NOT_ALLOWED),
+    # agenda: the own calendar for everyone; the teammate's appointment only for managers
+    "agenda:week": R(_none, ANY, ANY),
+    "agenda:month": R(_none, ANY, ANY),
+    "agenda:move": R(_appointment, EDIT, EDIT),
+    "agenda:invite": R(_appointment, NOT_ALLOWED, EDIT),
+    "agenda:cancel": R(_appointment, NOT_ALLOWED, EDIT),
+    "agenda:subscription": R(_none, ANY, ANY),
+    "agenda:subscription_create": R(_none, NOT_ALLOWED, ANY),
+    "agenda:subscription_revoke": R(_none, NOT_ALLOWED, ANY),
+    "agenda:feed": R(_token, PUBLIC, PUBLIC),
     # leads
     "leads:list": R(_none, ANY, ANY),
     "leads:columns": R(_none, NOT_ALLOWED, ANY),
-    "leads:export": R(_none, ANY, NOT_ALLOWED),
+    # saved views: the teammate's private view is nobody else's
+    "leads:view_save": R(_none, NOT_ALLOWED, ANY),
+    "leads:view_open": R(_saved_view, NOBODY, NOBODY),
+    "leads:view_change": R(_saved_view, NOT_ALLOWED, NOBODY),
+    "leads:export": R(_none, MANAGERS, NOT_ALLOWED),
     "leads:create": R(_none, ANY, ANY),
     "leads:score_preview": R(_none, NOT_ALLOWED, ANY),
     "leads:company_search": R(_none, ANY, NOT_ALLOWED),
@@ -230,11 +267,11 @@ SPEC: dict[str, Rule] = {
     "conversion:convert": R(_lead, EDIT, EDIT),
     "merge:lead": R(_lead, EDIT, EDIT),
     "privacy:gdpr_lead": R(_lead, ANY, ANY),
-    "privacy:gdpr_lead_export": R(_lead, ANY, ANY),
+    "privacy:gdpr_lead_export": R(_lead, MANAGERS, MANAGERS),
     "privacy:gdpr_lead_erase": R(_lead, NOT_ALLOWED, MANAGERS),
     "privacy:lead_consent_withdraw": R(_lead, NOT_ALLOWED, EDIT),
     "privacy:gdpr_person": R(_person, ANY, ANY),
-    "privacy:gdpr_person_export": R(_person, ANY, ANY),
+    "privacy:gdpr_person_export": R(_person, MANAGERS, MANAGERS),
     "privacy:gdpr_person_erase": R(_person, NOT_ALLOWED, MANAGERS),
     "merge:person": R(_person, MANAGERS, MANAGERS),
     # opportunities: company-wide reading; the teammate's one is edited by managers/staff
@@ -245,6 +282,13 @@ SPEC: dict[str, Rule] = {
     "opportunities:lead_section": R(_lead, ANY, NOT_ALLOWED),
     "opportunities:create_from_lead": R(_lead, EDIT, EDIT),
     "opportunities:company_section": R(_company, ANY, NOT_ALLOWED),
+    # sequences: the report for managers; enrol/stop a lead = editing it; the signed link public
+    "sequences:report": R(_none, MANAGERS, NOT_ALLOWED),
+    "sequences:lead_section": R(_lead, ANY, NOT_ALLOWED),
+    "sequences:lead_enrol": R(_lead, NOT_ALLOWED, EDIT),
+    "sequences:lead_stop": R(_lead, NOT_ALLOWED, EDIT),
+    "sequences:bulk_enrol": R(_none, NOT_ALLOWED, ANY),
+    "sequences:unsubscribe": R(_token, PUBLIC, PUBLIC),
     # boards
     "boards:lead_board": R(_none, ANY, NOT_ALLOWED),
     "boards:lead_board_more": R(lambda w: {"status_id": w["status"].pk}, ANY, NOT_ALLOWED),
@@ -352,6 +396,7 @@ def world(rep, teammate, manager, marketing, staff_admin, outsider):
         "bulk_job": JobFactory(created_by=teammate, kind="contacts_bulk_update"),
         "selection": SelectionFactory(owner=teammate, target="person"),
         "shared_selection": SelectionFactory(owner=teammate, target="person", shared=True),
+        "saved_view": SavedView.objects.create(owner=teammate, name="Privat"),
         "lead_import": lead_import,
         "opportunity": OpportunityFactory(company=company, person=person, owner=teammate),
         "campaign": campaign,
@@ -421,6 +466,10 @@ def test_every_url_is_classified():
     )
 
 
+# open to a bearer token instead of a session (the view checks it; staff with a session too)
+TOKEN_VIEWS = {"metrics"}
+
+
 def test_public_views_are_exactly_the_expected_ones():
     """A view that drops the login requirement must be a deliberate decision."""
     public = {
@@ -429,6 +478,7 @@ def test_public_views_are_exactly_the_expected_ones():
         if not getattr(pattern.callback, "login_required", True)
         and not _is_anymail(name)
         and not _is_token_api(name)
+        and name not in TOKEN_VIEWS
     }
     expected = {name for name, rule in SPEC.items() if rule.get == PUBLIC}
     assert public == expected

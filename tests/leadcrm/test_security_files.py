@@ -251,16 +251,16 @@ def _assert_safe(cells):
     assert not bad, bad
 
 
-def test_lead_csv_export_neutralises(rep_client, formula_leads):
-    response = rep_client.get(reverse("leads:export"))
+def test_lead_csv_export_neutralises(manager_client, formula_leads):
+    response = manager_client.get(reverse("leads:export"))
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert len(rows) == len(PAYLOADS) + 1
     _assert_safe([cell for row in rows for cell in row])
 
 
-def test_lead_xlsx_export_neutralises(rep_client, formula_leads):
-    response = rep_client.get(reverse("leads:export") + "?format=xlsx")
+def test_lead_xlsx_export_neutralises(manager_client, formula_leads):
+    response = manager_client.get(reverse("leads:export") + "?format=xlsx")
     book = load_workbook(io.BytesIO(response.content))
     cells = [c.value for row in book.active.iter_rows() for c in row]
     assert any(isinstance(c, str) and "HYPERLINK" in c for c in cells)

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from leads.models import Lead, LeadRating, LeadStatusChange, ScoringCriterion
+from leads.models import Lead, LeadRating, LeadStatusChange, LostReason, ScoringCriterion
 from tests.factories import LeadFactory, UserFactory, default_status, status
 from tests.factories.leads import make_rule
 
@@ -77,8 +77,10 @@ def test_status_change_goes_through_the_service(admin_client_staff, staff_admin,
     lead = LeadFactory()
     version = lead.version
     new = status(target)
+    reason = LostReason.objects.get(name="Wettbewerber")  # needed for a lost status (#17)
     response = admin_client_staff.post(
-        _url(lead), _form_data(admin_client_staff, _url(lead), status=new.pk)
+        _url(lead),
+        _form_data(admin_client_staff, _url(lead), status=new.pk, lost_reason=reason.pk),
     )
     assert response.status_code == 302, _errors(response)
     lead.refresh_from_db()

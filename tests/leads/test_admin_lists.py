@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from activities.models import MailTemplate, TemplatePurpose
 from contacts.models import Category, CategoryGroup, GroupKind, LeadStatus
-from leads.models import LeadStatusChange, ScoringCriterion
+from leads.models import LeadStatusChange, LostReason, ScoringCriterion
 from tests.factories import LeadFactory
 
 pytestmark = pytest.mark.django_db
@@ -218,6 +218,7 @@ def test_status_change_in_admin_writes_history(admin_client_staff, staff_admin):
     data.update(
         {
             "status": target.pk,
+            "lost_reason": LostReason.objects.get(name="Kein Bedarf").pk,
             "country": "DE",
             "capture_channel": lead.capture_channel,
             "company_name": lead.company_name,

@@ -4,7 +4,7 @@ import pytest
 
 from contacts.models import Phase
 from leads.errors import ConflictError, LeadError
-from leads.models import Lead, LeadRating, LeadStatusChange, ScoringCriterion
+from leads.models import Lead, LeadRating, LeadStatusChange, LostReason, ScoringCriterion
 from leads.services import scoring
 from leads.services.lead import lead_create, lead_update
 from leads.services.lifecycle import lead_set_status
@@ -118,9 +118,14 @@ def test_update_bumps_version_and_rescoring_follows_source(rep):
 )
 @pytest.mark.django_db
 def test_status_lifecycle_sets_and_clears_closed_at(rep, start, target, closed):
-    lead = lead_create(data={**lead_data(), "status": f.status(start)}, user=rep).lead
-    lead = lead_set_status(lead=lead, status=f.status(target), user=rep, expected_version=1)
+    reason = LostReason.objects.get(name="Kein Bedarf")  # a lost status needs one (issue #17)
+    data = {**lead_data(), "status": f.status(start), "lost_reason": reason}
+    lead = lead_create(data=data, user=rep).lead
+    lead = lead_set_status(
+        lead=lead, status=f.status(target), user=rep, expected_version=1, lost_reason=reason
+    )
     assert lead.status.name == target
+    assert (lead.lost_reason == reason) is closed  # kept while lost, dropped on leaving
     assert (lead.closed_at is not None) is closed
     assert lead.status_changed_at is not None
     assert lead.version == 2

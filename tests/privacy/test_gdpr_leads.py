@@ -36,8 +36,8 @@ def lead(rep):
 
 
 @pytest.mark.smoke
-def test_json_export_contains_everything_and_is_logged(rep_client, rep, lead):
-    response = rep_client.get(reverse("privacy:gdpr_lead_export", args=[lead.pk]))
+def test_json_export_contains_everything_and_is_logged(manager_client, manager, lead):
+    response = manager_client.get(reverse("privacy:gdpr_lead_export", args=[lead.pk]))
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]
     data = json.loads(response.content)
@@ -46,7 +46,7 @@ def test_json_export_contains_everything_and_is_logged(rep_client, rep, lead):
     assert data["einwilligungen"][0]["ip_adresse"] == "203.0.113.5"
     assert data["aktivitaeten"][0]["betreff"] == "Rückruf Frau Schneider"
     access = PersonalDataAccess.objects.get()
-    assert (access.user, access.action, access.lead) == (rep, DataAccessAction.EXPORTED, lead)
+    assert (access.user, access.action, access.lead) == (manager, DataAccessAction.EXPORTED, lead)
 
 
 def test_page_shows_data_and_logs_view(rep_client, lead):

@@ -35,6 +35,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             contact_defaults.load(apps)
             lead_defaults.load(apps)
+            lead_defaults.load_lost_reasons(apps)
             activity_defaults.load(apps)
         self.stdout.write("Standardlisten geladen.")
 
