@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from leads.models import ConsentAction, ConsentRecord
+from leads.services.consent import consent_withdraw
 
 DOI_SALT = "leads.doi.confirm"
 WITHDRAW_SALT = "leads.doi.withdraw"
@@ -119,30 +120,6 @@ def consent_record_for_withdrawal(token: str) -> ConsentRecord:
     if record is None:
         raise DoiError("invalid", _("Dieser Link ist ungültig."))
     return record
-
-
-@transaction.atomic
-def consent_withdraw(
-    *,
-    lead=None,
-    person=None,
-    purpose: str = "marketing",
-    email: str = "",
-    ip_address: str | None = None,
-    user_agent: str = "",
-    user=None,
-) -> ConsentRecord:
-    """Record a withdrawal for the lead and/or person (by link or entered by staff)."""
-    return ConsentRecord.objects.create(
-        lead=lead,
-        person=person,
-        action=ConsentAction.WITHDRAWN,
-        purpose=purpose,
-        email=email,
-        ip_address=ip_address or None,
-        user_agent=(user_agent or "")[:300],
-        recorded_by=user if user is not None and user.is_authenticated else None,
-    )
 
 
 def consent_withdraw_by_token(

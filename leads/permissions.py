@@ -56,6 +56,15 @@ def can_export_leads(user) -> bool:
     )
 
 
+def exportable_leads(user):
+    """The leads a bulk export (list, ticked rows, background export job, API) may contain:
+    none without the export right, otherwise the user's visible leads (narrowed further by
+    the export scope of the user's role where one is configured)."""
+    if not can_export_leads(user):
+        return Lead.objects.none()
+    return visible_leads(user)
+
+
 def can_download_personal_data(user) -> bool:
     """A person's or lead's GDPR file: the same rule as the bulk export."""
     return can_export_leads(user)

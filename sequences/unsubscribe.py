@@ -20,7 +20,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from leads.models import ConsentAction, ConsentRecord, Lead
+from leads.models import ConsentAction, Lead
+from leads.services.consent import consent_withdraw
 from sequences.models import (
     MARKETING,
     Enrolment,
@@ -80,14 +81,13 @@ def lead_unsubscribe(*, enrolment: Enrolment, ip_address: str | None, user_agent
     enrolments; returns how many were stopped."""
     lead = Lead.objects.select_for_update().get(pk=enrolment.lead_id)
     if not is_unsubscribed(lead):
-        ConsentRecord.objects.create(
+        consent_withdraw(
             lead=lead,
-            action=ConsentAction.WITHDRAWN,
             purpose=MARKETING,
             email=lead.email,
-            text=str(enrolment.sequence)[:4000],
-            ip_address=ip_address or None,
-            user_agent=(user_agent or "")[:300],
+            text=str(enrolment.sequence),
+            ip_address=ip_address,
+            user_agent=user_agent,
         )
     return Enrolment.objects.filter(lead=lead, state=EnrolmentState.ACTIVE).update(
         state=EnrolmentState.STOPPED,

@@ -24,11 +24,11 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import role_required
-from capture import doi
 from contacts.models import Person
 from leads.errors import LeadError
 from leads.models import DataAccessAction, Lead
 from leads.permissions import EXPORT_REFUSED_MESSAGE, can_download_personal_data, can_edit_lead
+from leads.services.consent import consent_withdraw
 from privacy import selectors as gdpr_selectors
 from privacy import services as gdpr
 from ui.client_ip import client_ip
@@ -149,7 +149,7 @@ def lead_consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     lead = get_object_or_404(Lead, pk=pk)
     if not can_edit_lead(request.user, lead):
         raise PermissionDenied
-    doi.consent_withdraw(lead=lead, email=lead.email, user=request.user, ip_address=None)
+    consent_withdraw(lead=lead, email=lead.email, user=request.user, ip_address=None)
     messages.success(request, _("Der Widerruf wurde im Einwilligungsprotokoll vermerkt."))
     return redirect(LEAD.page_url, pk=lead.pk)
 
