@@ -8,7 +8,6 @@ says whether it may start and, if not, why; the conversion process is the `conve
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
 
 from activities.mail import render_mail, with_signature
 from activities.models import (
@@ -21,6 +20,7 @@ from activities.models import (
 )
 from activities.services import default_period
 from leads.action_box import action_box_entry
+from leads.mail_context import lead_mail_context
 from leads.models import Lead, LeadContact
 from leads.services.appointments import lead_appointment_create, lead_main_contact
 
@@ -64,55 +64,6 @@ def lead_add_contacts(*, lead: Lead, persons, user) -> int:
     return len(new)
 
 
-def mail_context(*, lead: Lead, user) -> dict:
-    """The restricted context mail templates see (plain values only)."""
-    contact = lead_main_contact(lead)
-    interests = ", ".join(i.name for i in lead.interests.all())
-    if contact is not None:
-        person = {
-            "salutation": contact.salutation,
-            "title": contact.title,
-            "first_name": contact.first_name,
-            "last_name": contact.last_name,
-            "full_name": contact.full_name,
-            "email": contact.email,
-        }
-    else:
-        person = {
-            "salutation": lead.salutation,
-            "title": "",
-            "first_name": lead.first_name,
-            "last_name": lead.last_name,
-            "full_name": lead.contact_name,
-            "email": lead.email,
-        }
-    return {
-        "lead": {
-            "number": lead.number,
-            "company_name": (lead.customer.name if lead.customer_id else "") or lead.company_name,
-            "contact_name": lead.contact_name,
-            "display_name": lead.display_name,
-            "email": lead.email,
-            "phone": str(lead.phone or ""),
-            "city": lead.city,
-            "interest_names": interests,
-            "notes": lead.notes,
-        },
-        "contact": person,
-        "user": {
-            "full_name": user.get_full_name() or user.username,
-            "first_name": user.first_name,
-            "last_name": user.last_name,
-            "email": user.email,
-            "signature": user.signature,
-        },
-        "appointment": {
-            "start": timezone.localtime(lead.planned_start) if lead.planned_start else None,
-            "end": timezone.localtime(lead.planned_end) if lead.planned_end else None,
-        },
-    }
-
-
 @transaction.atomic
 def lead_create_mail_activity(*, lead: Lead, template: MailTemplate, user) -> Activity:
     """Processes 2 and 4: the MAILAUS activity (status Offen) the mail dialog then edits.
@@ -126,7 +77,9 @@ def lead_create_mail_activity(*, lead: Lead, template: MailTemplate, user) -> Ac
     )
     process_entry(lead, user, key)
     subject, body = render_mail(
-        subject=template.subject, body=template.body, context=mail_context(lead=lead, user=user)
+        subject=template.subject,
+        body=template.body,
+        context=lead_mail_context(lead=lead, user=user),
     )
     contact = lead_main_contact(lead)
     others = further_contacts(lead)

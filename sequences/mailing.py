@@ -14,44 +14,12 @@ from django.utils.translation import gettext as _
 
 from activities.mail import render_mail, with_signature
 from activities.models import Activity, ActivityKind
+from leads.mail_context import lead_mail_context
 from leads.models import Lead
 from leads.services.appointments import lead_main_contact
 from leads.services.quick_log import lead_log_activity
 from sequences.models import Enrolment, SequenceStep, StepKind
 from sequences.unsubscribe import unsubscribe_url
-
-
-def mail_context(*, lead: Lead, contact, user) -> dict:
-    """Plain values only (the admin's template can read nothing else); the same names as
-    the process mails (`processes.services.mail_context`) so one template serves both."""
-    person = contact
-    return {
-        "lead": {
-            "number": lead.number,
-            "company_name": (lead.customer.name if lead.customer_id else "") or lead.company_name,
-            "contact_name": lead.contact_name,
-            "display_name": lead.display_name,
-            "email": lead.email,
-            "phone": str(lead.phone or ""),
-            "city": lead.city,
-        },
-        "contact": {
-            "salutation": person.salutation if person else lead.salutation,
-            "title": person.title if person else "",
-            "first_name": person.first_name if person else lead.first_name,
-            "last_name": person.last_name if person else lead.last_name,
-            "full_name": person.full_name if person else lead.contact_name,
-            "email": person.email if person else lead.email,
-        },
-        "user": {
-            "full_name": (user.get_full_name() or user.username) if user else "",
-            "first_name": user.first_name if user else "",
-            "last_name": user.last_name if user else "",
-            "email": user.email if user else "",
-            "signature": user.signature if user else "",
-        },
-        "appointment": {"start": None, "end": None},
-    }
 
 
 def recipient(lead: Lead) -> tuple[object, str]:
@@ -75,7 +43,7 @@ def step_mail_create(
     subject, body = render_mail(
         subject=template.subject,
         body=template.body,
-        context=mail_context(lead=lead, contact=contact, user=sender),
+        context=lead_mail_context(lead=lead, contact=contact, user=sender),
     )
     body = with_signature(body, sender.signature if sender else "")
     body = f"{body.rstrip()}\n\n{unsubscribe_footer(enrolment)}\n"
