@@ -105,9 +105,16 @@ def event_for(
     return event
 
 
-def calendar_for(activities: Iterable[Activity], *, method: str = "", name: str = "") -> bytes:
+def calendar_for(
+    activities: Iterable[Activity],
+    *,
+    method: str = "",
+    name: str = "",
+    attendees: Iterable[Party] | None = None,
+) -> bytes:
     """A VCALENDAR with one VEVENT per appointment (that has a start) and the
-    Europe/Berlin VTIMEZONE; `method` REQUEST/CANCEL for mail, empty for the feed."""
+    Europe/Berlin VTIMEZONE; `method` REQUEST/CANCEL for mail, empty for the feed;
+    `attendees` replaces the appointment's own (the recipients of a confirmation mail)."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -119,6 +126,6 @@ def calendar_for(activities: Iterable[Activity], *, method: str = "", name: str 
         calendar.add("x-wr-timezone", "Europe/Berlin")
     for activity in activities:
         if activity.start is not None:
-            calendar.add_component(event_for(activity, method=method))
+            calendar.add_component(event_for(activity, method=method, attendees=attendees))
     calendar.add_missing_timezones()
     return calendar.to_ical()

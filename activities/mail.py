@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from email.utils import make_msgid, parseaddr
 
 from anymail.exceptions import (
@@ -34,6 +33,7 @@ from django.template.defaultfilters import linebreaks
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from activities.ical import Party, attendees_of, calendar_for
 from activities.models import Activity, ActivityStatus, MailState, TemplatePurpose
 from ui.validators import validate_single_line
 
@@ -126,102 +126,28 @@ def parse_addresses(value: str) -> list[str]:
 # --- .ics invitation ----------------------------------------------------------------------
 
 
-@dataclass
-class IcsEvent:
-    uid: str
-    start: datetime
-    end: datetime
-    summary: str
-    description: str = ""
-    organizer_email: str = ""
-    organizer_name: str = ""
-    attendees: tuple[str, ...] = ()
-    sequence: int = 0
+def confirmation_invitation(activity: Activity) -> bytes | None:
+    """The invitation (METHOD:REQUEST) that goes with an appointment confirmation, else None.
 
-
-def _ics_escape(text: str) -> str:
-    return (
-        (text or "")
-        .replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-    )
-
-
-def _ics_time(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def _fold(line: str) -> str:
-    # RFC 5545: lines longer than 75 octets are folded
-    out, raw = [], line.encode("utf-8")
-    while len(raw) > 75:
-        cut = 75
-        while (raw[cut] & 0xC0) == 0x80:  # do not split a UTF-8 sequence
-            cut -= 1
-        out.append(raw[:cut].decode("utf-8"))
-        raw = b" " + raw[cut:]
-    out.append(raw.decode("utf-8"))
-    return "\r\n".join(out)
-
-
-def build_ics(event: IcsEvent) -> str:
-    lines = [
-        "BEGIN:VCALENDAR",
-        "PRODID:-//LeadCRM//Termine//DE",
-        "VERSION:2.0",
-        "CALSCALE:GREGORIAN",
-        "METHOD:REQUEST",
-        "BEGIN:VEVENT",
-        f"UID:{event.uid}",
-        f"SEQUENCE:{event.sequence}",
-        f"DTSTAMP:{_ics_time(timezone.now())}",
-        f"DTSTART:{_ics_time(event.start)}",
-        f"DTEND:{_ics_time(event.end)}",
-        f"SUMMARY:{_ics_escape(event.summary)}",
-    ]
-    if event.description:
-        lines.append(f"DESCRIPTION:{_ics_escape(event.description)}")
-    if event.organizer_email:
-        cn = _ics_escape(event.organizer_name).replace('"', "")
-        lines.append(f'ORGANIZER;CN="{cn}":mailto:{event.organizer_email}')
-    for attendee in event.attendees:
-        lines.append(f"ATTENDEE;RSVP=TRUE;ROLE=REQ-PARTICIPANT:mailto:{attendee}")
-    lines += ["STATUS:CONFIRMED", "END:VEVENT", "END:VCALENDAR"]
-    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
-
-
-def ics_event_for(activity: Activity) -> IcsEvent | None:
-    """The invitation that goes with an appointment confirmation, else None.
-
-    The times come from the lead the mail belongs to (`Activity.leads` is the reverse
-    side of `Lead.activities`); the UID is the lead's appointment activity, so a second
-    confirmation updates the same calendar entry instead of adding one.
+    Built by `activities.ical` over the lead's appointment activity (`Activity.leads` is
+    the reverse side of `Lead.activities`), so UID and SEQUENCE are those of the calendar
+    entry: a second confirmation or a changed time updates the same entry. The attendees
+    are the mail's recipients, named where the appointment knows them.
     """
     if not activity.template_id or activity.template.purpose != (
         TemplatePurpose.APPOINTMENT_CONFIRMATION
     ):
         return None
-    lead = activity.leads.first() if hasattr(activity, "leads") else None
-    if lead is None or not lead.planned_start:
+    lead = activity.leads.select_related("appointment").first()
+    appointment = lead.appointment if lead is not None and lead.appointment_id else None
+    if appointment is None or appointment.start is None:
         return None
-    end = lead.planned_end or lead.planned_start
-    anchor = lead.appointment_id or activity.pk
-    sender = activity.delegated_by
-    # calendar clients ignore a REQUEST without an organizer; fall back to our sender address
-    organizer = (sender.email if sender else "") or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
-    return IcsEvent(
-        uid=f"activity-{anchor}@leadcrm",
-        start=lead.planned_start,
-        end=end,
-        summary=activity.subject,
-        organizer_email=organizer,
-        organizer_name=str(sender) if sender else "",
-        attendees=tuple(parse_addresses(activity.mail_to)),
-        sequence=activity.mail_attempts,
-    )
+    known = {party.email.lower(): party for party in attendees_of(appointment)}
+    recipients = [
+        known.get(address.lower(), Party(name="", email=address))
+        for address in parse_addresses(activity.mail_to)
+    ]
+    return calendar_for([appointment], method="REQUEST", attendees=recipients)
 
 
 def mail_domain() -> str:
@@ -285,9 +211,9 @@ def build_message(activity: Activity) -> AnymailMessage:
         headers={**extra_headers(activity), "Message-ID": ensure_message_id(activity)},
     )
     message.attach_alternative(linebreaks(activity.body, autoescape=True), "text/html")
-    event = ics_event_for(activity)
-    if event is not None:
-        message.attach("einladung.ics", build_ics(event), "text/calendar; method=REQUEST")
+    invitation = confirmation_invitation(activity)
+    if invitation is not None:
+        message.attach("einladung.ics", invitation.decode(), "text/calendar; method=REQUEST")
     for provider in _attachment_providers:
         for filename, content, mimetype in provider(activity):
             if mimetype.startswith("text/calendar"):

@@ -1,4 +1,5 @@
-"""Template rendering with the restricted engine, addresses, and the .ics invitation."""
+"""Template rendering with the restricted engine and addresses (the .ics invitation of a
+confirmation: tests/processes, the builder: tests/agenda)."""
 
 import datetime as dt
 
@@ -7,9 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from activities.mail import (
-    IcsEvent,
     MailTemplateError,
-    build_ics,
     parse_addresses,
     render_mail,
     render_text,
@@ -76,28 +75,3 @@ def test_parse_addresses():
     with pytest.raises(ValidationError) as exc:
         parse_addresses("a@x.de, kaputt")
     assert "„kaputt“ ist keine gültige E-Mail-Adresse." in exc.value.messages[0]
-
-
-def test_ics_is_rfc5545_shaped():
-    start = timezone.make_aware(dt.datetime(2026, 12, 3, 10, 0))
-    ics = build_ics(
-        IcsEvent(
-            uid="activity-7@leadcrm",
-            start=start,
-            end=start + dt.timedelta(hours=1),
-            summary="Termin; Müller, Söhne " + "x" * 80,
-            description="Zeile 1\nZeile 2",
-            organizer_email="anna@leadcrm.example",
-            organizer_name="Anna Vogt",
-            attendees=("jan@kunde.de",),
-        )
-    )
-    lines = ics.split("\r\n")
-    assert "METHOD:REQUEST" in lines and "UID:activity-7@leadcrm" in lines
-    assert "DTSTART:20261203T090000Z" in lines  # Europe/Berlin → UTC
-    assert all(len(line.encode()) <= 75 for line in lines)
-    unfolded = ics.replace("\r\n ", "")
-    assert "SUMMARY:Termin\\; Müller\\, Söhne x" in unfolded
-    assert "DESCRIPTION:Zeile 1\\nZeile 2" in unfolded
-    assert "ATTENDEE;RSVP=TRUE;ROLE=REQ-PARTICIPANT:mailto:jan@kunde.de" in unfolded
-    assert ics.endswith("END:VCALENDAR\r\n")

@@ -1,5 +1,6 @@
 """Action box: enabling conditions and the four processes end to end (anymail test backend)."""
 
+import icalendar
 import pytest
 from django.core import mail
 
@@ -17,6 +18,11 @@ from tests.factories import (
     PersonFactory,
 )
 from tests.factories.activities import lead_with_appointment, planned
+
+
+def _as_list(value):
+    return value if isinstance(value, list) else [value]
+
 
 pytestmark = pytest.mark.django_db
 
@@ -173,10 +179,15 @@ def test_appointment_confirmation_end_to_end(rep_client, rep, django_capture_on_
     assert mimetype_html == "text/html" and "<br>" in html
     ((name, content, mimetype),) = message.attachments
     assert name == "einladung.ics" and mimetype.startswith("text/calendar")
-    assert "METHOD:REQUEST" in content
+    calendar = icalendar.Calendar.from_ical(content)
+    assert calendar["METHOD"] == "REQUEST"
+    (event,) = calendar.walk("VEVENT")
     lead.refresh_from_db()
-    assert f"UID:activity-{lead.appointment_id}@leadcrm" in content
-    assert "DTSTART:" + lead.planned_start.strftime("%Y%m%dT%H%M%SZ") in content
+    assert str(event["UID"]) == f"activity-{lead.appointment_id}@leadcrm"
+    assert event.decoded("DTSTART") == lead.planned_start
+    assert str(event["DTSTART"].params["TZID"]) == "Europe/Berlin"
+    assert [str(a) for a in _as_list(event["ATTENDEE"])] == [f"mailto:{message.to[0]}"]
+    assert calendar.walk("VTIMEZONE")
     activity.refresh_from_db()
     assert activity.status == ActivityStatus.DONE
     assert activity.mail_state == MailState.SENT and activity.sent_at is not None
