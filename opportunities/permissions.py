@@ -9,6 +9,7 @@ qualify (convert) that lead, once the lead is converted.
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.models import Role
 from accounts.permissions import user_has_role
@@ -52,3 +53,16 @@ def create_refusal(lead: Lead) -> str:
     if lead.anonymised_at:
         return _("Für einen anonymisierten Lead kann keine Verkaufschance angelegt werden.")
     return ""
+
+
+CREATE_DENIED = _lazy("Sie dürfen für diesen Lead keine Verkaufschance anlegen.")
+
+
+def create_state(user, lead: Lead) -> tuple[bool, str]:
+    """(may create now, why not): who (`can_create_opportunity`) and when
+    (`create_refusal`) in one answer, for the lead section's button, the create form and
+    the service `opportunity_create_from_lead`."""
+    if not can_create_opportunity(user, lead):
+        return False, str(CREATE_DENIED)
+    refusal = create_refusal(lead)
+    return not refusal, refusal

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from opportunities.models import (
     OpportunityKind,
     OpportunityStatus,
 )
+from opportunities.permissions import CREATE_DENIED, can_create_opportunity, create_refusal
 
 # what a caller may set through `data` (status, closed_at and version belong to the services)
 CREATE_FIELDS = frozenset(
@@ -120,6 +121,19 @@ def opportunity_create(
         opportunity.activities.add(*activities)
     events.publish("opportunity.created", opportunity)
     return opportunity
+
+
+@transaction.atomic
+def opportunity_create_from_lead(*, lead, data: Mapping[str, Any], user) -> Opportunity:
+    """ "Verkaufschance anlegen" for a converted lead (the lead's section and the API):
+    refused with PermissionDenied when the user may not (`can_create_opportunity`), with an
+    OpportunityError on "lead" when the lead does not allow it now (`create_refusal`)."""
+    if not can_create_opportunity(user, lead):
+        raise PermissionDenied(CREATE_DENIED)
+    refusal = create_refusal(lead)
+    if refusal:
+        raise OpportunityError(refusal, field="lead")
+    return opportunity_create(data={**data, "company": lead.customer, "lead": lead}, user=user)
 
 
 @transaction.atomic

@@ -23,12 +23,10 @@ from leads.permissions import visible_leads
 from notifications.selectors import notifications_for_list
 from notifications.services import notification_mark_read
 from opportunities.permissions import (
-    can_create_opportunity,
     can_edit_opportunity,
-    create_refusal,
     visible_opportunities,
 )
-from opportunities.services import opportunity_create, opportunity_update
+from opportunities.services import opportunity_create_from_lead, opportunity_update
 
 
 class ReadCreateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
@@ -82,14 +80,7 @@ class OpportunityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVi
         lead = data.get("lead")
         if lead is None or not visible_leads(request.user).filter(pk=lead.pk).exists():
             raise exceptions.ValidationError({"lead": [_("Bitte einen Lead angeben.")]})
-        if not can_create_opportunity(request.user, lead):
-            raise exceptions.PermissionDenied(
-                _("Sie dürfen für diesen Lead keine Verkaufschance anlegen.")
-            )
-        refusal = create_refusal(lead)
-        if refusal:
-            raise exceptions.ValidationError({"lead": [refusal]})
-        opportunity = opportunity_create(data=data, user=request.user)
+        opportunity = opportunity_create_from_lead(lead=lead, data=data, user=request.user)
         return with_etag(
             Response(self.get_serializer(opportunity).data, status=status.HTTP_201_CREATED),
             opportunity,

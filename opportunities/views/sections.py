@@ -18,10 +18,16 @@ from django.views.decorators.http import require_http_methods
 from accounts.permissions import role_required
 from contacts.models import Company
 from leads.models import Lead
+from leads.permissions import can_view_lead
 from opportunities import selectors, services
 from opportunities.errors import OpportunityError
 from opportunities.forms import OpportunityForm
-from opportunities.permissions import can_create_opportunity, create_refusal
+from opportunities.permissions import (
+    CREATE_DENIED,
+    can_create_opportunity,
+    create_refusal,
+    create_state,
+)
 from opportunities.views.detail import form_error
 
 SECTION = "opportunities/section.html"
@@ -31,18 +37,12 @@ def _section(request: HttpRequest, context: dict) -> HttpResponse:
     return render(request, SECTION + "#section" if request.htmx else SECTION, context)
 
 
-def create_state(user, lead: Lead) -> tuple[bool, str]:
-    """(may create now, why not) for the lead section's "Verkaufschance anlegen" button."""
-    if not can_create_opportunity(user, lead):
-        return False, _("Sie dürfen für diesen Lead keine Verkaufschance anlegen.")
-    refusal = create_refusal(lead)
-    return not refusal, refusal
-
-
 @require_http_methods(["GET"])
 @role_required()
 def lead_section(request: HttpRequest, pk: int) -> HttpResponse:
     lead = get_object_or_404(Lead, pk=pk)
+    if not can_view_lead(request.user, lead):
+        raise PermissionDenied
     can_create, refusal = create_state(request.user, lead)
     context = {
         "lead": lead,
@@ -72,8 +72,9 @@ def company_section(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required()
 def create_from_lead(request: HttpRequest, pk: int) -> HttpResponse:
     lead = get_object_or_404(Lead.objects.select_related("customer", "status"), pk=pk)
+    # the form is only offered when the service would accept it (it checks again on POST)
     if not can_create_opportunity(request.user, lead):
-        raise PermissionDenied(_("Sie dürfen für diesen Lead keine Verkaufschance anlegen."))
+        raise PermissionDenied(CREATE_DENIED)
     refusal = create_refusal(lead)
     if refusal:
         context = {"lead": lead, "refusal": refusal}
@@ -84,8 +85,8 @@ def create_from_lead(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            opportunity = services.opportunity_create(
-                data={**data, "company": lead.customer, "lead": lead}, user=request.user
+            opportunity = services.opportunity_create_from_lead(
+                lead=lead, data=data, user=request.user
             )
         except OpportunityError as exc:
             form_error(form, exc)
