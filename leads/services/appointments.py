@@ -115,14 +115,21 @@ def _update(activity: Activity, lead: Lead, user) -> None:
     wanted = (lead.planned_start, lead.planned_end, lead.appointment_with_id)
     if (activity.start, activity.end, activity.delegated_to_id) == wanted:
         return
+    fields = ["start", "end", "delegated_to", "updated_by", "version", "updated_at"]
+    if activity.status == ActivityStatus.CANCELLED and (activity.start, activity.end) != (
+        lead.planned_start,
+        lead.planned_end,
+    ):
+        # a new time on the lead puts a cancelled appointment back on (the calendar's
+        # invitation then goes out as an update with a higher SEQUENCE)
+        activity.status = ActivityStatus.OPEN
+        fields.append("status")
     activity.start = lead.planned_start
     activity.end = lead.planned_end
     activity.delegated_to = lead.appointment_with
     activity.updated_by = user
     activity.version += 1
-    activity.save(
-        update_fields=["start", "end", "delegated_to", "updated_by", "version", "updated_at"]
-    )
+    activity.save(update_fields=fields)
     appointment_notify_changed(activity=activity, actor=user)
 
 

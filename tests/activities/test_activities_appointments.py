@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from activities.models import Activity, ActivityKind
+from activities.models import Activity, ActivityKind, ActivityStatus
 from leads.services.appointments import AMBIGUOUS_WARNING, lead_sync_appointment
 from notifications.models import Notification, Priority
 from tests.factories import ActivityFactory, LeadFactory
@@ -92,6 +92,20 @@ def test_unchanged_save_touches_nothing(rep, teammate):
     lead_sync_appointment(lead=lead, user=rep)
     assert Activity.objects.get().version == version
     assert Notification.objects.count() == 1
+
+
+def test_new_time_puts_a_cancelled_appointment_back_on(rep, teammate):
+    lead = lead_with_appointment(appointment_with=teammate)
+    lead_sync_appointment(lead=lead, user=rep)
+    Activity.objects.update(status=ActivityStatus.CANCELLED)
+    lead.appointment_with = rep  # only the user changes: it stays cancelled
+    lead_sync_appointment(lead=lead, user=rep)
+    assert Activity.objects.get().status == ActivityStatus.CANCELLED
+    lead.planned_start += dt.timedelta(days=1)
+    lead.planned_end += dt.timedelta(days=1)
+    lead_sync_appointment(lead=lead, user=rep)
+    appt = Activity.objects.get()
+    assert appt.status == ActivityStatus.OPEN and appt.start == lead.planned_start
 
 
 def test_deleted_appointment_gives_warning_and_creates_nothing(rep, teammate):
